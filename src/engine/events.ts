@@ -1,0 +1,132 @@
+/**
+ * The typed event stream: the only contract between the engine and anything that draws or
+ * records it (UI, CLI --trace, tests). Every event carries virtual time `t` (µs) and `pkt`,
+ * the id of the packet it concerns (0 for events no packet caused, such as timers and GC), plus
+ * the place (device, chain, prio, handle, action order, table) so a UI can draw the hop and
+ * explain it. A packet's whole journey is the ordered list of events with its id.
+ *
+ * Emitters must guard construction with `bus.active` so that nothing is allocated per packet
+ * when nobody listens.
+ */
+import type { Micros } from './clock';
+
+/** A connection tuple as shown to people (addresses formatted). */
+export interface TupleView {
+  proto: string;
+  src: string;
+  dst: string;
+  /** Ports for TCP/UDP; ICMP shows type/code/id instead. */
+  sport?: number;
+  dport?: number;
+  type?: number;
+  code?: number;
+  id?: number;
+}
+
+export type Where = 'sw' | 'hw';
+export type DeliverTo = 'vm' | 'wire' | 'host' | 'ovs';
+
+export type SimEvent =
+  // ---- packets entering and leaving -------------------------------------------------------
+  | { kind: 'packet.inject'; t: Micros; pkt: number; dev: string; summary: string; line: number }
+  | { kind: 'packet.arrive'; t: Micros; pkt: number; dev: string; hook: 'ingress' | 'egress'; where: Where; summary: string }
+  | { kind: 'packet.deliver'; t: Micros; pkt: number; dev: string; to: DeliverTo; target: string; where: Where; summary: string }
+  | { kind: 'packet.drop'; t: Micros; pkt: number; dev: string; where: Where; reason: string }
+  | { kind: 'packet.encap'; t: Micros; pkt: number; dev: string; vni: number; src: string; dst: string }
+  | { kind: 'packet.decap'; t: Micros; pkt: number; dev: string; vni: number; src: string; dst: string }
+  // ---- tc classification ------------------------------------------------------------------
+  | { kind: 'tc.classify'; t: Micros; pkt: number; dev: string; hook: 'ingress' | 'egress'; chain: number; where: Where; resumed: boolean; ctState: string }
+  | {
+      kind: 'tc.filter';
+      t: Micros;
+      pkt: number;
+      dev: string;
+      chain: number;
+      prio: number;
+      handle: number;
+      where: Where;
+      matched: boolean;
+      /** Flower keys that did not match (in flower's print order), empty when matched. */
+      failed: string[];
+      /** Why the filter was passed over without matching (e.g. `skip_sw`). */
+      skipped?: string;
+    }
+  | {
+      kind: 'tc.action';
+      t: Micros;
+      pkt: number;
+      dev: string;
+      chain: number;
+      prio: number;
+      handle: number;
+      /** 1-based action order within the filter, as `tc filter show` numbers them. */
+      order: number;
+      action: string;
+      /** The action as `tc filter show` prints it (e.g. `ct commit zone 1 pipe`). */
+      text: string;
+      where: Where;
+      /** tc control result: pipe, ok, shot, stolen, continue, reclassify, goto chain N, consumed. */
+      verdict: string;
+      detail?: string;
+    }
+  | { kind: 'tc.verdict'; t: Micros; pkt: number; dev: string; where: Where; verdict: string; chain: number; why: string }
+  // ---- conntrack --------------------------------------------------------------------------
+  | {
+      kind: 'ct.lookup';
+      t: Micros;
+      pkt: number;
+      zone: number;
+      tuple: TupleView;
+      /** hit in original or reply direction, a new (unconfirmed) entry, or invalid. */
+      result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached';
+      ctId: number;
+      ctState: string;
+      stateBefore: string;
+      stateAfter: string;
+      reason?: string;
+    }
+  | { kind: 'ct.nat'; t: Micros; pkt: number; ctId: number; manip: 'src' | 'dst'; before: TupleView; after: TupleView }
+  | { kind: 'ct.new'; t: Micros; pkt: number; ctId: number; zone: number; orig: TupleView; reply: TupleView }
+  | { kind: 'ct.confirm'; t: Micros; pkt: number; ctId: number; zone: number; mark: number; label: string }
+  | { kind: 'ct.state'; t: Micros; pkt: number; ctId: number; from: string; to: string; status: string; timeout: number }
+  | { kind: 'ct.destroy'; t: Micros; pkt: number; ctId: number; zone: number; reason: 'expired' | 'killed' | 'unconfirmed' | 'flush' | 'replaced' }
+  // ---- nf_flowtable -----------------------------------------------------------------------
+  | { kind: 'ft.table'; t: Micros; pkt: number; zone: number; op: 'create' | 'destroy' }
+  | { kind: 'ft.lookup'; t: Micros; pkt: number; zone: number; hit: boolean; ctId: number; reason?: string }
+  | { kind: 'ft.add'; t: Micros; pkt: number; zone: number; ctId: number; bidirectional: boolean }
+  | { kind: 'ft.refresh'; t: Micros; pkt: number; zone: number; ctId: number; timeout: Micros }
+  | { kind: 'ft.teardown'; t: Micros; pkt: number; zone: number; ctId: number; reason: 'fin' | 'rst' | 'expired' | 'ct-dying' | 'outdated' | 'table-freed' | 'device' }
+  | { kind: 'ft.free'; t: Micros; pkt: number; zone: number; ctId: number }
+  // ---- commands and timers ----------------------------------------------------------------
+  | { kind: 'timer'; t: Micros; pkt: 0; name: string }
+  | { kind: 'command'; t: Micros; pkt: 0; line: number; text: string };
+
+export type SimEventKind = SimEvent['kind'];
+
+export type Listener = (e: SimEvent) => void;
+
+/** Fan-out of events to listeners. `active` is false when nobody listens: check it first. */
+export class EventBus {
+  private listeners: Listener[] = [];
+  active = false;
+  count = 0;
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.push(fn);
+    this.active = true;
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== fn);
+      this.active = this.listeners.length > 0;
+    };
+  }
+
+  emit(e: SimEvent): void {
+    this.count++;
+    for (const l of this.listeners) l(e);
+  }
+}
+
+/** Exhaustiveness helper for `switch (e.kind)`. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled variant: ${JSON.stringify(x)}`);
+}

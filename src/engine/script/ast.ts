@@ -1,0 +1,247 @@
+/**
+ * Typed commands: what the parser produces from one script line and what the simulator
+ * executes. Every command carries the span of its first token; values that a later runtime
+ * check may reject (a device name, a chain) carry their own span so errors point at them.
+ */
+import type { Prefix } from '../model/addr';
+
+export interface Span {
+  /** 1-based line and column of the first character; `end` is the column after the last. */
+  line: number;
+  col: number;
+  end: number;
+}
+
+export interface SimError {
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface Spanned<T> {
+  value: T;
+  span: Span;
+}
+
+/** A masked value: matches when (x & mask) === (value & mask). */
+export interface Masked {
+  value: number;
+  mask: number;
+}
+
+/** 128-bit ct label as four big-endian 32-bit words (byte 0 is the top byte of word 0). */
+export type Label = readonly [number, number, number, number];
+
+export interface MaskedLabel {
+  value: Label;
+  mask: Label;
+}
+
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * TCA_FLOWER_KEY_CT_FLAGS_* bits (include/uapi/linux/pkt_cls.h).
+ */
+export const CT_FLAG_NEW = 1 << 0;
+export const CT_FLAG_ESTABLISHED = 1 << 1;
+export const CT_FLAG_RELATED = 1 << 2;
+export const CT_FLAG_TRACKED = 1 << 3;
+export const CT_FLAG_INVALID = 1 << 4;
+export const CT_FLAG_REPLY = 1 << 5;
+
+/** Flower match keys; absent keys are wildcards. */
+export interface FlowerKeys {
+  indev?: string;
+  srcMac?: Masked;
+  dstMac?: Masked;
+  /** From `protocol` or `eth_type`; absent for `protocol all`. */
+  ethType?: number;
+  ipProto?: number;
+  srcIp?: Prefix;
+  dstIp?: Prefix;
+  srcPort?: PortRange;
+  dstPort?: PortRange;
+  tcpFlags?: Masked;
+  ipTtl?: Masked;
+  ipTos?: Masked;
+  ctState?: Masked;
+  ctZone?: Masked;
+  ctMark?: Masked;
+  ctLabel?: MaskedLabel;
+  encKeyId?: number;
+  encSrcIp?: Prefix;
+  encDstIp?: Prefix;
+  encDstPort?: number;
+  encTos?: Masked;
+  encTtl?: Masked;
+}
+
+/** tc control verdicts (include/uapi/linux/pkt_cls.h TC_ACT_*), as written after an action. */
+export type Control =
+  | { kind: 'pipe' }
+  | { kind: 'ok' } // "ok" and "pass" are both TC_ACT_OK
+  | { kind: 'drop' } // "drop" and "shot"
+  | { kind: 'continue' }
+  | { kind: 'reclassify' }
+  | { kind: 'stolen' }
+  | { kind: 'trap' }
+  | { kind: 'goto'; chain: number };
+
+export interface NatSpec {
+  /** `nat` alone restores an existing mapping; `src`/`dst` set one up on commit. */
+  type: 'restore' | 'src' | 'dst';
+  addrMin?: number;
+  addrMax?: number;
+  portMin?: number;
+  portMax?: number;
+}
+
+export interface CtActionSpec {
+  kind: 'ct';
+  zone: number;
+  commit: boolean;
+  force: boolean;
+  clear: boolean;
+  mark?: Masked;
+  label?: MaskedLabel;
+  nat?: NatSpec;
+  helper?: string;
+}
+
+export interface GactSpec {
+  kind: 'gact';
+}
+
+export interface MirredSpec {
+  kind: 'mirred';
+  mode: 'redirect' | 'mirror';
+  direction: 'egress' | 'ingress';
+  dev: Spanned<string>;
+}
+
+export interface TunnelKeySpec {
+  kind: 'tunnel_key';
+  op: 'set' | 'unset';
+  id?: number;
+  src?: number;
+  dst?: number;
+  dstPort?: number;
+  tos?: number;
+  ttl?: number;
+  noCsum?: boolean;
+}
+
+export type PeditField =
+  | { layer: 'ip'; field: 'src' | 'dst' | 'ttl' | 'tos' }
+  | { layer: 'tcp' | 'udp'; field: 'sport' | 'dport' };
+
+export interface PeditKey {
+  target: PeditField;
+  op: 'set' | 'add';
+  value: number;
+}
+
+export interface PeditSpec {
+  kind: 'pedit';
+  keys: PeditKey[];
+}
+
+export interface CsumSpec {
+  kind: 'csum';
+  /** Header checksums to fix: ip, tcp, udp, icmp … */
+  targets: string[];
+}
+
+export type ActionBody = CtActionSpec | GactSpec | MirredSpec | TunnelKeySpec | PeditSpec | CsumSpec;
+
+/** One `action …` clause: the action, its control verdict, optional index, and its span. */
+export interface ActionSpec {
+  body: ActionBody;
+  control: Control;
+  /** `index N`: shares (or creates) the standalone action with that index. */
+  index?: number;
+  /** `action ct index N` with no other options: binds to an existing action. */
+  bindOnly: boolean;
+  span: Span;
+}
+
+export type Hook = 'ingress' | 'egress';
+
+export interface FilterSpec {
+  dev: Spanned<string>;
+  hook: Hook;
+  chain: number;
+  prio?: number;
+  handle?: number;
+  /** ETH_P_* from `protocol`; 0 for `all`. */
+  protocol: number;
+  keys: FlowerKeys;
+  skipHw: boolean;
+  skipSw: boolean;
+  verbose: boolean;
+  actions: ActionSpec[];
+}
+
+export interface PacketSpec {
+  proto: 'tcp' | 'udp' | 'icmp';
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+  /** TCP flags bitmask; defaults to ACK when omitted. */
+  flags?: number;
+  seq?: number;
+  ack?: number;
+  win?: number;
+  len: number;
+  ttl: number;
+  tos: number;
+  srcMac?: number;
+  dstMac?: number;
+  icmp?: { type: number; code: number; id: number; seq: number };
+  /** The quoted packet of an ICMP error (`inner tcp A:p > B:q`). */
+  inner?: PacketSpec;
+  /** Outer VXLAN headers (`vxlan vni N src A dst B [dport P]`). */
+  vxlan?: { vni: number; src: number; dst: number; dstPort: number };
+}
+
+export type Command =
+  | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
+  | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
+  | { kind: 'tc.filter.del'; dev: Spanned<string>; hook: Hook; chain?: number; prio?: number; handle?: number; span: Span }
+  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; span: Span }
+  | { kind: 'tc.chain'; op: 'add' | 'del'; dev: Spanned<string>; hook: Hook; chain: number; span: Span }
+  | { kind: 'tc.actions.add'; op: 'add' | 'replace'; actions: ActionSpec[]; span: Span }
+  | { kind: 'tc.actions.del'; action: string; index: number; span: Span }
+  | { kind: 'tc.actions.flush'; action: string; span: Span }
+  | { kind: 'tc.actions.ls'; action: string; stats: boolean; span: Span }
+  | { kind: 'ip.link.add'; name: Spanned<string>; type: 'vxlan'; vni?: number; external: boolean; dstPort: number; local?: number; remote?: number; span: Span }
+  | { kind: 'ip.link.add'; name: Spanned<string>; type: 'veth'; peer: Spanned<string>; span: Span }
+  | { kind: 'ip.link.add'; name: Spanned<string>; type: 'dummy'; span: Span }
+  | { kind: 'ip.link.del'; name: Spanned<string>; span: Span }
+  | { kind: 'ethtool.feature'; dev: Spanned<string>; feature: 'hw-tc-offload'; on: boolean; span: Span }
+  | { kind: 'sysctl'; key: Spanned<string>; value: Spanned<string>; span: Span }
+  | { kind: 'send'; dev: Spanned<string>; packet: PacketSpec; count: number; interval: number; span: Span }
+  /**
+   * `connect dev D tcp|udp SRC:p > DST:q [data N] [len N] [close fin|rst|none]`: a whole exchange
+   * (TCP: handshake, N data segments each answered by an ACK, then the close). Each reply is
+   * injected where the previous packet was delivered (a packet delivered to vmN comes back on
+   * repN's ingress; one sent out of the uplink comes back on the uplink). The exchange stops
+   * early when a packet is dropped or ends in the host stack.
+   */
+  | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
+  | { kind: 'sleep'; seconds: number; span: Span }
+  | { kind: 'conntrack.list'; zone?: number; proto?: number; span: Span }
+  | { kind: 'conntrack.flush'; span: Span }
+  | { kind: 'conntrack.count'; span: Span }
+  | { kind: 'proc.conntrack'; span: Span }
+  | { kind: 'echo'; text: string; span: Span }
+  /** `sim KEY VALUE`: simulator settings (seed, kernel profile, NIC parameters). */
+  | { kind: 'sim.set'; key: Spanned<string>; value: Spanned<string>; span: Span };
+
+export type CommandKind = Command['kind'];
+
+export type ParseResult = { ok: true; commands: Command[] } | { ok: false; error: SimError; commands: Command[] };
