@@ -1,14 +1,30 @@
 /**
- * The facade: parses scripts, executes commands against the datapath, and streams events.
- * (Stub signatures; the datapath is wired in by the engine integration.)
+ * The facade: parses scripts, executes commands against the datapath in virtual time, and
+ * streams events. It never throws for bad input: the first bad line stops the run with a
+ * positioned error and leaves the state the earlier lines built.
  */
+import { Conntrack } from './conntrack/conntrack';
+import { Datapath, type Outcome } from './datapath';
+import { Endpoints, summarize } from './endpoints';
 import { Env } from './env';
 import type { Listener } from './events';
-import type { SimError } from './script/ast';
+import { Flowtables } from './flowtable/flowtables';
+import { Devices } from './model/devices';
+import type { Packet } from './model/packet';
+import { PROFILES, type ProfileName } from './profile';
+import { renderConntrackCount, renderConntrackList, renderProcConntrack } from './render/conntrack';
+import { Rng } from './rng';
+import type { Command, PacketSpec, SimError, Span } from './script/ast';
+import { parseScript } from './script/parse';
+import { ActCt } from './tc/act_ct_impl';
+import { Tc } from './tc/tc';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './model/packet';
 
 export interface RunResult {
   /** Output of each show command, in order; each ends with a newline. */
   outputs: string[];
+  /** Script line of each output's command. */
+  outputLines: number[];
   /** The first error; nothing after the bad line ran. */
   error?: SimError;
 }
@@ -17,19 +33,252 @@ export interface SimulatorOptions {
   seed?: number;
 }
 
+/** The result of one command: its output, or an error pointing at a span. */
+export type ExecResult = { output?: string } | { error: { span: Span; message: string } };
+
+const MAX_SLEEP_US = 10 * 365 * 86400 * 1_000_000;
+
 export class Simulator {
   readonly env: Env;
+  readonly devices = new Devices();
+  readonly conntrack: Conntrack;
+  readonly flowtables: Flowtables;
+  readonly tc: Tc;
+  readonly endpoints: Endpoints;
+  readonly datapath: Datapath;
+  private lastOutcome: Outcome | null = null;
 
   constructor(opts: SimulatorOptions = {}) {
     this.env = new Env(opts.seed ?? 1);
-  }
-
-  /** Parses and runs a whole script in virtual time. Never throws for bad input. */
-  run(_text: string): RunResult {
-    return { outputs: [], error: { line: 1, col: 1, message: 'not implemented' } };
+    this.conntrack = new Conntrack(this.env);
+    this.flowtables = new Flowtables(this.env, this.conntrack);
+    this.conntrack.onDestroy = (ct) => this.flowtables.forgetCt(ct, this.conntrack.zone(ct));
+    this.endpoints = new Endpoints(this.env);
+    const actCt = new ActCt(this.env, this.conntrack, this.flowtables);
+    this.tc = new Tc({
+      env: this.env,
+      devices: this.devices,
+      conntrack: this.conntrack,
+      actCt,
+      mirred: (pkt, dev, direction, mirror) => this.datapath.mirred(pkt, dev, direction, mirror),
+      offloadFilter: () => ({ inHwCount: 0 }),
+      onFilterRemoved: () => {},
+    });
+    this.datapath = new Datapath(this.env, this.devices, this.conntrack, this.endpoints, this.tc);
+    this.datapath.onOutcome = (_pkt, o) => {
+      this.lastOutcome = o;
+    };
   }
 
   subscribe(fn: Listener): () => void {
     return this.env.events.subscribe(fn);
+  }
+
+  /** Parses and runs a whole script in virtual time. Never throws for bad input. */
+  run(text: string): RunResult {
+    const parsed = parseScript(text);
+    const outputs: string[] = [];
+    const outputLines: number[] = [];
+    const lines = this.env.events.active ? text.split('\n') : [];
+    for (const cmd of parsed.commands) {
+      if (this.env.events.active) {
+        this.env.events.emit({ kind: 'command', t: this.env.now(), pkt: 0, line: cmd.span.line, text: (lines[cmd.span.line - 1] ?? '').trim() });
+      }
+      const r = this.execSafely(cmd);
+      if ('error' in r) return { outputs, outputLines, error: { line: r.error.span.line, col: r.error.span.col, message: r.error.message } };
+      if (r.output !== undefined) {
+        outputs.push(r.output);
+        outputLines.push(cmd.span.line);
+      }
+    }
+    if (!parsed.ok) return { outputs, outputLines, error: parsed.error };
+    return { outputs, outputLines };
+  }
+
+  /** Executes one command; an internal failure becomes an error at the command, never an exception. */
+  execSafely(cmd: Command): ExecResult {
+    try {
+      return this.exec(cmd);
+    } catch (e) {
+      return { error: { span: cmd.span, message: `internal error: ${e instanceof Error ? e.message : String(e)}` } };
+    }
+  }
+
+  exec(cmd: Command): ExecResult {
+    switch (cmd.kind) {
+      case 'tc.qdisc':
+      case 'tc.filter.add':
+      case 'tc.filter.del':
+      case 'tc.filter.show':
+      case 'tc.chain':
+      case 'tc.actions.add':
+      case 'tc.actions.del':
+      case 'tc.actions.flush':
+      case 'tc.actions.ls':
+        return this.tc.exec(cmd);
+      case 'ip.link.add':
+        return this.linkAdd(cmd);
+      case 'ip.link.del':
+        return this.linkDel(cmd);
+      case 'ethtool.feature': {
+        const dev = this.devices.get(cmd.dev.value);
+        if (!dev) return { error: { span: cmd.dev.span, message: `Cannot get device feature names: No such device "${cmd.dev.value}"` } };
+        dev.hwTcOffload = cmd.on;
+        return {};
+      }
+      case 'sysctl': {
+        const err = this.env.sysctl.set(cmd.key.value, cmd.value.value);
+        if (err) return { error: { span: cmd.key.span, message: `sysctl: ${err}` } };
+        return {};
+      }
+      case 'send':
+        return this.send(cmd.dev.value, cmd.dev.span, cmd.packet, cmd.count, cmd.interval, cmd.span.line);
+      case 'connect':
+        return this.connect(cmd);
+      case 'sleep':
+        this.advance(this.env.now() + Math.min(MAX_SLEEP_US, Math.round(cmd.seconds * 1_000_000)));
+        return {};
+      case 'conntrack.list':
+        this.advance(this.env.now());
+        return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto }) };
+      case 'conntrack.flush':
+        this.conntrack.flush();
+        return {};
+      case 'conntrack.count':
+        return { output: renderConntrackCount(this.conntrack) };
+      case 'proc.conntrack':
+        return { output: renderProcConntrack(this.conntrack) };
+      case 'echo':
+        return { output: `${cmd.text}\n` };
+      case 'sim.set':
+        return this.setSim(cmd.key.value, cmd.value.value, cmd.key.span, cmd.value.span);
+    }
+  }
+
+  /** Advances virtual time, firing due timers (each traced as a `timer` event). */
+  private advance(to: number): void {
+    this.env.clock.advanceTo(to, (name, at) => {
+      this.env.pkt = 0;
+      if (this.env.events.active) this.env.events.emit({ kind: 'timer', t: at, pkt: 0, name });
+    });
+  }
+
+  /** Injects `count` packets on `dev`'s ingress, `interval` seconds apart. */
+  private send(devName: string, devSpan: Span, spec: PacketSpec, count: number, interval: number, line: number): ExecResult {
+    if (!this.devices.has(devName)) return { error: { span: devSpan, message: `Cannot find device "${devName}"` } };
+    const start = this.env.now();
+    for (let i = 0; i < count; i++) {
+      this.advance(start + Math.round(i * interval * 1_000_000));
+      this.inject(this.endpoints.build(spec, devName), devName, line);
+    }
+    return {};
+  }
+
+  private inject(pkt: Packet, dev: string, line: number): Outcome | null {
+    this.env.pkt = pkt.id;
+    this.lastOutcome = null;
+    if (this.env.events.active) {
+      this.env.events.emit({ kind: 'packet.inject', t: this.env.now(), pkt: pkt.id, dev, summary: summarize(pkt), line });
+    }
+    this.datapath.receive(pkt, dev);
+    this.env.pkt = 0;
+    return this.lastOutcome;
+  }
+
+  /**
+   * `connect`: a whole exchange. Each reply comes from where the previous packet went: a packet
+   * delivered to vmN is answered on repN's ingress, one put on the wire comes back on the uplink.
+   */
+  private connect(cmd: Extract<Command, { kind: 'connect' }>): ExecResult {
+    if (!this.devices.has(cmd.dev.value)) return { error: { span: cmd.dev.span, message: `Cannot find device "${cmd.dev.value}"` } };
+    const tcp = cmd.proto === 'tcp';
+    type Step = { fromClient: boolean; flags: number; len: number };
+    const steps: Step[] = [];
+    if (tcp) {
+      steps.push({ fromClient: true, flags: TCP_SYN, len: 0 }, { fromClient: false, flags: TCP_SYN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
+      for (let i = 0; i < cmd.dataPackets; i++) {
+        steps.push({ fromClient: true, flags: TCP_PSH | TCP_ACK, len: cmd.len }, { fromClient: false, flags: TCP_ACK, len: 0 });
+      }
+      if (cmd.close === 'fin') {
+        steps.push({ fromClient: true, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: false, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
+      } else if (cmd.close === 'rst') {
+        steps.push({ fromClient: true, flags: TCP_RST | TCP_ACK, len: 0 });
+      }
+    } else {
+      steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
+      for (let i = 0; i < cmd.dataPackets; i++) steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
+    }
+    // Where each side's packets enter, and with which addresses (learnt from the first delivery).
+    let serverDev: string | null = null;
+    let server = { src: cmd.dst, sport: cmd.dport, dst: cmd.src, dport: cmd.sport };
+    for (const step of steps) {
+      const dev = step.fromClient ? cmd.dev.value : serverDev;
+      if (!dev) break;
+      const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : server;
+      const spec: PacketSpec = { proto: cmd.proto, ...addr, flags: tcp ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
+      const pkt = this.endpoints.build(spec, dev);
+      const out = this.inject(pkt, dev, cmd.span.line);
+      if (!out || out.kind !== 'deliver' || out.to === 'host') break;
+      if (step.fromClient && serverDev === null) {
+        // The server sees the packet as delivered (after any NAT) and answers it.
+        serverDev = this.replyDevice(out);
+        server = { src: pkt.dst, sport: pkt.dport, dst: pkt.src, dport: pkt.sport };
+      }
+    }
+    return {};
+  }
+
+  /** Where an answer to a delivered packet enters the host. */
+  private replyDevice(o: Outcome): string | null {
+    if (o.to === 'wire') return 'uplink';
+    if (o.to === 'vm') return this.devices.repOfVm(o.target)?.name ?? null;
+    return null;
+  }
+
+  private linkAdd(cmd: Extract<Command, { kind: 'ip.link.add' }>): ExecResult {
+    const name = cmd.name.value;
+    if (this.devices.has(name)) return { error: { span: cmd.name.span, message: 'RTNETLINK answers: File exists' } };
+    switch (cmd.type) {
+      case 'vxlan':
+        this.devices.add({ name, kind: 'vxlan', vni: cmd.vni, external: cmd.external, dstPort: cmd.dstPort, local: cmd.local, remote: cmd.remote, hwTcOffload: false, onNic: false });
+        return {};
+      case 'veth':
+        if (this.devices.has(cmd.peer.value)) return { error: { span: cmd.peer.span, message: 'RTNETLINK answers: File exists' } };
+        this.devices.add({ name, kind: 'veth', peer: cmd.peer.value, hwTcOffload: false, onNic: false });
+        this.devices.add({ name: cmd.peer.value, kind: 'veth', peer: name, hwTcOffload: false, onNic: false });
+        return {};
+      case 'dummy':
+        this.devices.add({ name, kind: 'dummy', hwTcOffload: false, onNic: false });
+        return {};
+    }
+  }
+
+  private linkDel(cmd: Extract<Command, { kind: 'ip.link.del' }>): ExecResult {
+    const dev = this.devices.get(cmd.name.value);
+    if (!dev) return { error: { span: cmd.name.span, message: `Cannot find device "${cmd.name.value}"` } };
+    if (dev.onNic) return { error: { span: cmd.name.span, message: 'RTNETLINK answers: Operation not supported' } };
+    const names = dev.kind === 'veth' && dev.peer ? [dev.name, dev.peer] : [dev.name];
+    for (const n of names) {
+      this.tc.removeDevice(n);
+      this.devices.remove(n);
+    }
+    return {};
+  }
+
+  private setSim(key: string, value: string, keySpan: Span, valueSpan: Span): ExecResult {
+    switch (key) {
+      case 'seed': {
+        if (!/^\d+$/.test(value)) return { error: { span: valueSpan, message: `invalid seed "${value}": expected a non-negative integer` } };
+        this.env.rng = new Rng(Number(value));
+        return {};
+      }
+      case 'profile': {
+        if (!(value in PROFILES)) return { error: { span: valueSpan, message: `unknown kernel profile "${value}" (known: ${Object.keys(PROFILES).join(', ')})` } };
+        this.env.profile = PROFILES[value as ProfileName];
+        return {};
+      }
+      default:
+        return { error: { span: keySpan, message: `unknown setting "${key}" (known: seed, profile)` } };
+    }
   }
 }

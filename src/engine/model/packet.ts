@@ -50,15 +50,15 @@ export interface TunnelInfo {
   ttl: number;
 }
 
-/** Outer headers of an encapsulated packet on the wire. */
-export interface Encap {
+/**
+ * VXLAN encapsulation. While a packet is encapsulated, its own header fields ARE the outer
+ * IPv4/UDP headers (so flower keys, conntrack and counters see what the kernel sees on the
+ * underlay device) and `inner` holds the encapsulated packet. Decap copies the inner headers
+ * back into the packet, which keeps its id.
+ */
+export interface Vxlan {
   vni: number;
-  src: number;
-  dst: number;
-  srcPort: number;
-  dstPort: number;
-  tos: number;
-  ttl: number;
+  inner: Packet;
 }
 
 /** What the kernel keeps beside the headers. */
@@ -113,8 +113,8 @@ export interface Packet {
   /** L4 payload length in bytes. */
   payloadLen: number;
   icmp: IcmpHeader | null;
-  /** Outer VXLAN headers while the packet is encapsulated, else null. */
-  encap: Encap | null;
+  /** Set while the packet is VXLAN-encapsulated (the header fields above are then the outer ones). */
+  vxlan: Vxlan | null;
   meta: SkbMeta;
 }
 
@@ -138,11 +138,12 @@ const IPV4_HLEN = 20;
 const TCP_HLEN = 20;
 const UDP_HLEN = 8;
 const ICMP_HLEN = 8;
-/** Outer IPv4 + UDP + VXLAN + inner Ethernet header that encapsulation adds in front of the inner IP packet. */
-const VXLAN_OVERHEAD = IPV4_HLEN + UDP_HLEN + 8 + ETH_HLEN;
+/** VXLAN header plus the inner Ethernet header carried in the outer UDP payload. */
+const VXLAN_PAYLOAD_OVERHEAD = 8 + ETH_HLEN;
 
-/** Bytes of the inner L3 packet. */
+/** Bytes of the (outermost) L3 packet. */
 export function ipLength(p: Packet): number {
+  if (p.vxlan) return IPV4_HLEN + UDP_HLEN + VXLAN_PAYLOAD_OVERHEAD + ipLength(p.vxlan.inner);
   const l4 = p.proto === IPPROTO_TCP ? TCP_HLEN : p.proto === IPPROTO_UDP ? UDP_HLEN : ICMP_HLEN;
   const quoted = p.icmp?.inner ? ipLength(p.icmp.inner) : 0;
   return IPV4_HLEN + l4 + p.payloadLen + quoted;
@@ -150,11 +151,11 @@ export function ipLength(p: Packet): number {
 
 /**
  * Bytes as software tc counts them on an ingress hook: skb->len after eth_type_trans pulled
- * the MAC header (sch_handle_ingress sets qdisc_skb_cb(skb)->pkt_len = skb->len), so the
- * outermost L3 packet, outer headers included while the packet is still encapsulated.
+ * the MAC header (sch_handle_ingress sets qdisc_skb_cb(skb)->pkt_len = skb->len), i.e. the
+ * outermost L3 packet.
  */
 export function tcIngressLength(p: Packet): number {
-  return ipLength(p) + (p.encap ? VXLAN_OVERHEAD : 0);
+  return ipLength(p);
 }
 
 /** The whole Ethernet frame, as hardware counters and the line-rate model count it. */

@@ -1,0 +1,119 @@
+/**
+ * `npm run --silent sim -- [--seed N] [--trace PATH] FILE`: runs a scenario headless.
+ * Standard output carries only the show commands' output, so it can be diffed or piped;
+ * diagnostics go to standard error. Exit status: 0 ok, 1 scenario error, 2 misuse — nothing
+ * else, and never a stack trace.
+ */
+import { readFile } from 'node:fs/promises';
+import type { RunResult } from '../engine/simulator';
+import { parseArgs, USAGE, USAGE_HINT, type CliOptions } from './args';
+import { openTrace, type TraceTarget } from './trace';
+
+const EXIT_OK = 0;
+const EXIT_SCENARIO_ERROR = 1;
+const EXIT_MISUSE = 2;
+
+const STDIN_NAME = '<stdin>';
+
+/** A failure the user caused by how they called us, not by what the scenario says. */
+class Misuse extends Error {}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  if (parsed.kind === 'misuse') return reportMisuse(parsed.message);
+
+  const { options } = parsed;
+  const fileName = options.file === '-' ? STDIN_NAME : options.file;
+  try {
+    return await runScenario(options, fileName);
+  } catch (err) {
+    if (err instanceof Misuse) return reportMisuse(err.message);
+    process.stderr.write(`${fileName}:1:1: internal error: ${errorMessage(err)}\n`);
+    return EXIT_SCENARIO_ERROR;
+  }
+}
+
+async function runScenario(options: CliOptions, fileName: string): Promise<number> {
+  const text = await readScenario(options.file);
+  const trace = options.trace === undefined ? undefined : openTraceOrMisuse(options.trace);
+  // Loaded only now so that help and misuse answer without the engine, and a broken engine
+  // build surfaces as an internal error rather than a module-loader stack trace.
+  const { Simulator } = await import('../engine/simulator');
+  const sim = new Simulator({ seed: options.seed });
+  let result: RunResult;
+  try {
+    if (trace) sim.subscribe((event) => trace.writer.write(event));
+    result = sim.run(text);
+  } finally {
+    trace?.close();
+  }
+
+  process.stdout.write(result.outputs.join(''));
+  if (!result.error) return EXIT_OK;
+  const { line, col, message } = result.error;
+  process.stderr.write(`${fileName}:${line}:${col}: ${message}\n`);
+  return EXIT_SCENARIO_ERROR;
+}
+
+async function readScenario(file: string): Promise<string> {
+  try {
+    return file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new Misuse(`cannot read '${file === '-' ? STDIN_NAME : file}': ${describeFsError(err)}`);
+  }
+}
+
+/** Reads the stream rather than fd 0 so that non-blocking stdin pipes cannot fail with EAGAIN. */
+async function readStdin(): Promise<string> {
+  process.stdin.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+function openTraceOrMisuse(path: string): TraceTarget {
+  try {
+    return openTrace(path);
+  } catch (err) {
+    throw new Misuse(`cannot write trace '${path}': ${describeFsError(err)}`);
+  }
+}
+
+function reportMisuse(message: string): number {
+  process.stderr.write(`sim: ${message}\n${USAGE_HINT}\n`);
+  return EXIT_MISUSE;
+}
+
+/** "ENOENT: no such file or directory, open 'x'" → "no such file or directory" (likewise EISDIR's ", read"). */
+function describeFsError(err: unknown): string {
+  return errorMessage(err)
+    .replace(/^E[A-Z]+: /, '')
+    .replace(/, \w+( '.*')?$/, '');
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A reader that goes away (`sim f | head -1`) is not an error worth a stack trace. */
+function exitQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    process.exit(err.code === 'EPIPE' ? (process.exitCode ?? EXIT_OK) : EXIT_SCENARIO_ERROR);
+  });
+}
+
+exitQuietlyOnBrokenPipe(process.stdout);
+exitQuietlyOnBrokenPipe(process.stderr);
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`sim: internal error: ${errorMessage(err)}\n`);
+    process.exitCode = EXIT_SCENARIO_ERROR;
+  },
+);

@@ -1,0 +1,160 @@
+/**
+ * The flowtable → driver path (net/netfilter/nf_flow_table_offload.c): drivers register block
+ * callbacks on a zone's flowtable; add/del/stats requests go through work queues
+ * (nf_ft_offload_add/_del/_stats). A request for a flow whose previous work is still pending is
+ * dropped (nf_flow_offload_work_alloc: test_and_set_bit(NF_FLOW_HW_PENDING)).
+ */
+import { IPS_HW_OFFLOAD } from '../conntrack/conntrack';
+import type { Conntrack } from '../conntrack/conntrack';
+import type { Env } from '../env';
+import {
+  NF_FLOW_HW_BIDIRECTIONAL,
+  NF_FLOW_HW_DEAD,
+  NF_FLOW_HW_DYING,
+  NF_FLOW_HW_PENDING,
+  NF_FLOW_TEARDOWN,
+} from './flags';
+import type { FlowTable } from './flowtable';
+
+export type FlowDir = 0 | 1;
+
+/** Hardware counter deltas for one direction (mlx5_fc_query_cached). */
+export interface FlowStats {
+  packets: number;
+  bytes: number;
+  /** Virtual time (µs) of the last packet the counter saw. */
+  lastUsed: number;
+}
+
+/** A driver's flow_block callback on a flowtable (TC_SETUP_CLSFLOWER on the flow block). */
+export interface FlowOffloadCallback {
+  readonly name: string;
+  /** FLOW_CLS_REPLACE for one direction. Returns true when the driver accepted it. */
+  replace(ft: FlowTable, flow: number, dir: FlowDir): boolean;
+  /** FLOW_CLS_DESTROY for one direction. */
+  destroy(ft: FlowTable, flow: number, dir: FlowDir): void;
+  /** FLOW_CLS_STATS for one direction: counter deltas since the last query, or null. */
+  stats(ft: FlowTable, flow: number, dir: FlowDir): FlowStats | null;
+}
+
+type Op = 'add' | 'del' | 'stats';
+
+/** Settings of the work queues: how long a work item waits, and how fast adds complete. */
+export interface OffloadQueueSettings {
+  /** Latency from queueing to execution (µs). */
+  latencyUs: number;
+  /** Hardware insertions per second a driver sustains; 0 = unlimited. */
+  insertRate: number;
+}
+
+export class OffloadQueue {
+  private items: { ft: FlowTable; flow: number; ctId: number; op: Op; at: number }[] = [];
+  private head = 0;
+  private armed = false;
+  private busyUntil = 0;
+  readonly settings: OffloadQueueSettings = { latencyUs: 0, insertRate: 0 };
+
+  constructor(
+    private readonly env: Env,
+    private readonly conntrack: Conntrack,
+  ) {}
+
+  get pending(): number {
+    return this.items.length - this.head;
+  }
+
+  /** nf_flow_offload_add: queue FLOW_CLS_REPLACE (dropped while earlier work is pending). */
+  add(ft: FlowTable, flow: number): void {
+    this.enqueue(ft, flow, 'add');
+  }
+
+  /** nf_flow_offload_del: queue FLOW_CLS_DESTROY and mark the flow HW_DYING. */
+  del(ft: FlowTable, flow: number): void {
+    if (this.enqueue(ft, flow, 'del')) ft.setFlags(flow, NF_FLOW_HW_DYING);
+  }
+
+  /** nf_flow_offload_stats: only when 10% of the flow timeout has elapsed since its last refresh. */
+  stats(ft: FlowTable, flow: number): void {
+    if (ft.timeout(flow) - this.env.now() >= (9 * ft.offloadTimeout(flow)) / 10) return;
+    this.enqueue(ft, flow, 'stats');
+  }
+
+  private enqueue(ft: FlowTable, flow: number, op: Op): boolean {
+    if (ft.flags(flow) & NF_FLOW_HW_PENDING) return false;
+    ft.setFlags(flow, NF_FLOW_HW_PENDING);
+    const now = this.env.now();
+    let at = now + this.settings.latencyUs;
+    if (op === 'add' && this.settings.insertRate > 0 && ft.callbacks.length > 0) {
+      at = Math.max(at, this.busyUntil) + 1_000_000 / this.settings.insertRate;
+      this.busyUntil = at;
+    }
+    this.items.push({ ft, flow, ctId: this.conntrack.ctId(ft.ct(flow)), op, at });
+    this.arm();
+    return true;
+  }
+
+  private arm(): void {
+    if (this.armed || this.head >= this.items.length) return;
+    this.armed = true;
+    this.env.clock.at(this.items[this.head].at, 'flowtable offload work', () => {
+      this.armed = false;
+      this.runDue();
+    });
+  }
+
+  private runDue(): void {
+    const now = this.env.now();
+    while (this.head < this.items.length && this.items[this.head].at <= now) {
+      const w = this.items[this.head++];
+      // The flow may have been freed (and its slot reused) while the work waited.
+      if (w.ft.ct(w.flow) >= 0 && this.conntrack.ctId(w.ft.ct(w.flow)) === w.ctId) this.run(w.ft, w.flow, w.op);
+    }
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    this.arm();
+  }
+
+  private run(ft: FlowTable, flow: number, op: Op): void {
+    ft.clearFlags(flow, NF_FLOW_HW_PENDING);
+    const bidir = (ft.flags(flow) & NF_FLOW_HW_BIDIRECTIONAL) !== 0;
+    const ct = ft.ct(flow);
+    switch (op) {
+      case 'add': {
+        // flow_offload_work_add: skip flows being torn down; IPS_HW_OFFLOAD once a driver took it.
+        if (ft.flags(flow) & NF_FLOW_TEARDOWN) return;
+        let ok = 0;
+        for (const cb of ft.callbacks) {
+          if (cb.replace(ft, flow, 0)) ok++;
+          if (bidir && cb.replace(ft, flow, 1)) ok++;
+        }
+        if (ok > 0) this.conntrack.setStatus(ct, IPS_HW_OFFLOAD);
+        return;
+      }
+      case 'del':
+        // flow_offload_work_del
+        this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
+        for (const cb of ft.callbacks) {
+          cb.destroy(ft, flow, 0);
+          if (bidir) cb.destroy(ft, flow, 1);
+        }
+        ft.setFlags(flow, NF_FLOW_HW_DEAD);
+        return;
+      case 'stats': {
+        // flow_offload_work_stats: timeout = max(timeout, lastused + flow timeout); accounting.
+        let lastUsed = 0;
+        for (const cb of ft.callbacks) {
+          for (const dir of bidir ? ([0, 1] as const) : ([0] as const)) {
+            const s = cb.stats(ft, flow, dir);
+            if (!s) continue;
+            lastUsed = Math.max(lastUsed, s.lastUsed);
+            if (s.packets > 0) this.conntrack.acct(ct, dir, s.packets, s.bytes);
+          }
+        }
+        ft.setTimeout(flow, Math.max(ft.timeout(flow), lastUsed + ft.offloadTimeout(flow)));
+        return;
+      }
+    }
+  }
+}
