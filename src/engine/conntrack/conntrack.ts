@@ -4,61 +4,108 @@
  * CONTRACT (used by act_ct, the flowtable, renderers and the simulator). Entries are
  * addressed by a slot number (`ct`, an index into struct-of-arrays storage, reused after the
  * entry is freed) and carry a `ctId` that is never reused (for events and the UI).
+ *
+ * Reference counting follows the kernel: the table holds an entry while it is hashed, and
+ * every packet holding it (skb->_nfct) holds a reference too. A killed or expired entry
+ * leaves the table at once but its slot is freed only when the last packet lets go of it
+ * (releaseSkb), so a packet never sees its entry replaced under it. Packets get entries
+ * through in() or attach(), and give them back through releaseSkb() or the next in().
  */
+import { US_PER_SEC, wholeSeconds } from '../clock';
 import type { Env } from '../env';
-import type { Packet } from '../model/packet';
+import { CtInfo, ETH_P_IP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipLength, type Packet } from '../model/packet';
 import type { Label, Masked, MaskedLabel, NatSpec } from '../script/ast';
+import { CT_BEHAVIOUR, type CtBehaviour } from './behaviour';
+import { genericPacket } from './generic';
+import { TupleHash } from './hash';
+import { icmpPacket } from './icmp';
+import { LabelTable, formatLabel } from './labels';
+import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
+import { NatEngine, type NatHost } from './nat';
+import { CtStore, F_ACCT } from './storage';
+import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
+import { udpPacket } from './udp';
+import { ExpiryWheel, NF_CT_DAY_US, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
+import { MutableTuple, NR_ICMP_TYPES, icmpIsError, invertTuple, tupleFromPacket, tupleView } from './tuple';
+import {
+  IPS_ASSURED,
+  IPS_CONFIRMED,
+  IPS_DYING,
+  IPS_FIXED_TIMEOUT,
+  IPS_OFFLOAD,
+  IPS_SEEN_REPLY,
+  STATUS_NAMES,
+  TCP_STATE_NAMES,
+  TcpState,
+  type CtTuple,
+  type DestroyReason,
+  type Dir,
+  type NfVerdict,
+} from './types';
 
-/** enum ip_conntrack_status bits (include/uapi/linux/netfilter/nf_conntrack_common.h). */
-export const IPS_EXPECTED = 1 << 0;
-export const IPS_SEEN_REPLY = 1 << 1;
-export const IPS_ASSURED = 1 << 2;
-export const IPS_CONFIRMED = 1 << 3;
-export const IPS_SRC_NAT = 1 << 4;
-export const IPS_DST_NAT = 1 << 5;
-export const IPS_NAT_MASK = IPS_SRC_NAT | IPS_DST_NAT;
-export const IPS_SEQ_ADJUST = 1 << 6;
-export const IPS_SRC_NAT_DONE = 1 << 7;
-export const IPS_DST_NAT_DONE = 1 << 8;
-export const IPS_DYING = 1 << 9;
-export const IPS_FIXED_TIMEOUT = 1 << 10;
-export const IPS_NAT_CLASH = 1 << 12;
-export const IPS_OFFLOAD = 1 << 14;
-export const IPS_HW_OFFLOAD = 1 << 15;
+export {
+  DIR_ORIGINAL,
+  DIR_REPLY,
+  IPS_ASSURED,
+  IPS_CONFIRMED,
+  IPS_DST_NAT,
+  IPS_DST_NAT_DONE,
+  IPS_DYING,
+  IPS_EXPECTED,
+  IPS_FIXED_TIMEOUT,
+  IPS_HW_OFFLOAD,
+  IPS_NAT_CLASH,
+  IPS_NAT_MASK,
+  IPS_OFFLOAD,
+  IPS_SEEN_REPLY,
+  IPS_SEQ_ADJUST,
+  IPS_SRC_NAT,
+  IPS_SRC_NAT_DONE,
+  TcpState,
+} from './types';
+export type { CtTuple, DestroyReason, Dir, NfVerdict } from './types';
 
-export const DIR_ORIGINAL = 0;
-export const DIR_REPLY = 1;
-export type Dir = 0 | 1;
+const HALF_DAY_US = NF_CT_DAY_US / 2;
+const EARLY_DROP_BUCKETS = 8; // NF_CT_EVICTION_RANGE
 
-/** enum tcp_conntrack, in kernel order. */
-export const enum TcpState {
-  NONE = 0,
-  SYN_SENT,
-  SYN_RECV,
-  ESTABLISHED,
-  FIN_WAIT,
-  CLOSE_WAIT,
-  LAST_ACK,
-  TIME_WAIT,
-  CLOSE,
-  SYN_SENT2,
-}
+/** fl_ct_info_to_flower_map, as tc prints ct_state. */
+const CT_STATE_TEXT: Record<number, string> = {
+  [CtInfo.NEW]: '+trk+new',
+  [CtInfo.ESTABLISHED]: '+trk+est',
+  [CtInfo.ESTABLISHED_REPLY]: '+trk+est+rpl',
+  [CtInfo.RELATED]: '+trk+rel',
+  [CtInfo.RELATED_REPLY]: '+trk+rel+rpl',
+};
 
-export interface CtTuple {
-  proto: number;
-  src: number;
-  dst: number;
-  /** TCP/UDP ports; for ICMP sport is the echo id and dport is (type << 8) | code. */
-  sport: number;
-  dport: number;
-}
+export class Conntrack implements L4Host, NatHost {
+  readonly store = new CtStore();
+  private readonly hash: TupleHash;
+  private readonly wheel: ExpiryWheel;
+  private readonly labels: LabelTable;
+  private readonly natEngine: NatEngine;
+  /** Why the current packet was invalid, ignored or dropped (for events). */
+  reason = '';
+  private nextId = 1;
+  private confirmedCount = 0;
+  // scratch tuples: no allocation per packet
+  private readonly tuple0 = new MutableTuple();
+  private readonly tuple1 = new MutableTuple();
+  private readonly victims = new Int32Array(64);
 
-export type NfVerdict = 'accept' | 'drop';
+  constructor(readonly env: Env) {
+    this.hash = new TupleHash(this.store);
+    this.wheel = new ExpiryWheel(this.store, env.clock, (slot) => this.onDue(slot));
+    this.labels = new LabelTable(this.store);
+    this.natEngine = new NatEngine(this);
+    this.store.onGrow = (capacity) => {
+      this.hash.rebuild(capacity, (slot) => this.isHashed(slot));
+      this.natEngine.onGrow(capacity);
+    };
+  }
 
-export type DestroyReason = 'expired' | 'killed' | 'unconfirmed' | 'flush';
-
-export class Conntrack {
-  constructor(readonly env: Env) {}
+  get behaviour(): CtBehaviour {
+    return CT_BEHAVIOUR[this.env.profile.name];
+  }
 
   /**
    * nf_conntrack_in() for one packet in `zone` (resolve_normal_ct + the L4 tracker).
@@ -67,108 +114,575 @@ export class Conntrack {
    * Sets pkt.meta.ct / pkt.meta.ctinfo; an invalid packet leaves pkt.meta.ct = -1.
    * Emits ct.lookup (and ct.new / ct.state). Returns 'drop' only where the kernel returns NF_DROP.
    */
-  in(_pkt: Packet, _zone: number): NfVerdict {
-    throw new Error('not implemented');
+  in(pkt: Packet, zone: number): NfVerdict {
+    this.releaseSkb(pkt);
+    this.reason = '';
+    if (pkt.ethType !== ETH_P_IP || pkt.family !== 4) return this.invalid(pkt, zone, 'not an IPv4 packet');
+    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) {
+      if (pkt.icmp.type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type');
+      if (icmpIsError(pkt.icmp.type)) return this.related(pkt, zone);
+    }
+    const t = this.tuple0;
+    if (!tupleFromPacket(pkt, t)) return this.invalid(pkt, zone, 'no L4 header');
+    for (;;) {
+      const node = this.lookup(zone, t);
+      let slot: number;
+      let dir: Dir = 0;
+      let ctinfo: CtInfo;
+      if (node >= 0) {
+        slot = node >> 1;
+        dir = (node & 1) as Dir;
+        ctinfo = dir ? CtInfo.ESTABLISHED_REPLY : this.store.status[slot] & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
+      } else {
+        if (!invertTuple(t, this.tuple1)) return this.invalid(pkt, zone, "can't invert tuple");
+        slot = this.create(zone, t, this.tuple1);
+        if (slot < 0) return this.tableFull(pkt, zone);
+        ctinfo = CtInfo.NEW;
+      }
+      const isNew = node < 0;
+      const stateBefore = this.env.events.active ? (isNew ? 'NONE' : this.stateName(slot)) : '';
+      const visibleBefore = this.visibleState(slot);
+      this.attach(pkt, slot, ctinfo);
+      const verdict: L4Verdict = this.l4Packet(slot, dir, pkt, !isNew);
+      if (verdict === L4_REPEAT) {
+        this.put(pkt, false); // the old connection was killed: look the packet up again
+        continue;
+      }
+      if (verdict === L4_INVALID) {
+        this.put(pkt, false);
+        return this.invalid(pkt, zone, this.reason, stateBefore);
+      }
+      if (ctinfo === CtInfo.ESTABLISHED_REPLY) this.store.status[slot] |= IPS_SEEN_REPLY;
+      if (this.env.events.active) this.emitIn(pkt, zone, slot, isNew, dir, stateBefore, visibleBefore);
+      return 'accept';
+    }
   }
 
   /** nf_ct_nat() as act_ct calls it for the packet's attached entry (kernel-facts §f); mangles the packet. */
-  nat(_pkt: Packet, _spec: NatSpec, _commit: boolean): NfVerdict {
-    throw new Error('not implemented');
+  nat(pkt: Packet, spec: NatSpec, commit: boolean): NfVerdict {
+    const slot = pkt.meta.ct;
+    if (slot < 0 || !this.store.isUsed(slot)) return 'accept';
+    return this.natEngine.nat(pkt, slot, spec, commit);
   }
 
   /** act_ct commit: set mark/labels (tcf_ct_act_set_mark/labels), then nf_conntrack_confirm(). */
-  commit(_pkt: Packet, _mark: Masked | undefined, _label: MaskedLabel | undefined): NfVerdict {
-    throw new Error('not implemented');
+  commit(pkt: Packet, mark: Masked | undefined, label: MaskedLabel | undefined): NfVerdict {
+    const slot = pkt.meta.ct;
+    if (slot < 0 || !this.store.isUsed(slot)) return 'accept';
+    const s = this.store;
+    if (mark && mark.mask !== 0) s.mark[slot] = (mark.value | (s.mark[slot] & ~mark.mask)) >>> 0;
+    if (label) this.labels.replace(slot, label.value, label.mask);
+    if (s.status[slot] & IPS_CONFIRMED) return 'accept';
+    return this.confirm(slot);
   }
 
   /** The skb is gone (delivered or dropped): an unconfirmed entry attached to it is destroyed. */
-  releaseSkb(_pkt: Packet): void {
-    throw new Error('not implemented');
+  releaseSkb(pkt: Packet): void {
+    this.put(pkt, true);
+  }
+
+  /**
+   * nf_ct_set() with a reference: attaches an entry to a packet, as the flowtable fast path
+   * and the hardware-miss restore do. The packet gives it back through releaseSkb().
+   */
+  attach(pkt: Packet, ct: number, ctinfo: CtInfo): void {
+    if (pkt.meta.ct === ct && ct >= 0) {
+      pkt.meta.ctinfo = ctinfo;
+      return;
+    }
+    if (pkt.meta.ct >= 0) this.put(pkt, true);
+    pkt.meta.ct = ct;
+    pkt.meta.ctinfo = ctinfo;
+    if (this.store.skbRefs[ct] < 0xffff) this.store.skbRefs[ct]++;
   }
 
   /** nf_ct_kill(): removes a confirmed entry now. */
-  kill(_ct: number, _reason: DestroyReason): void {
-    throw new Error('not implemented');
+  kill(ct: number, reason: DestroyReason): void {
+    if (this.isAlive(ct)) this.destroy(ct, reason);
   }
 
   // ---- accessors (cheap, no allocation) --------------------------------------------------
-  ctId(_ct: number): number {
-    throw new Error('not implemented');
+  ctId(ct: number): number {
+    return this.store.ctId[ct];
   }
-  zone(_ct: number): number {
-    throw new Error('not implemented');
+  zone(ct: number): number {
+    return this.store.zone[ct];
   }
-  proto(_ct: number): number {
-    throw new Error('not implemented');
+  proto(ct: number): number {
+    return this.store.proto[ct];
   }
-  status(_ct: number): number {
-    throw new Error('not implemented');
+  status(ct: number): number {
+    return this.store.status[ct];
   }
-  setStatus(_ct: number, _bits: number): void {
-    throw new Error('not implemented');
+  /** Sets status bits; IPS_OFFLOAD also applies nf_ct_offload_timeout() (flow_offload_add does). */
+  setStatus(ct: number, bits: number): void {
+    const s = this.store;
+    const was = s.status[ct];
+    s.status[ct] = was | bits;
+    if (bits & IPS_OFFLOAD && !(was & IPS_OFFLOAD)) {
+      this.offloadTimeout(ct);
+      this.reschedule(ct);
+    }
   }
-  clearStatus(_ct: number, _bits: number): void {
-    throw new Error('not implemented');
+  clearStatus(ct: number, bits: number): void {
+    this.store.status[ct] &= ~bits;
   }
-  tcpState(_ct: number): TcpState {
-    throw new Error('not implemented');
+  tcpState(ct: number): TcpState {
+    return this.store.tcpState[ct] as TcpState;
   }
-  mark(_ct: number): number {
-    throw new Error('not implemented');
+  mark(ct: number): number {
+    return this.store.mark[ct];
   }
-  label(_ct: number): Label {
-    throw new Error('not implemented');
+  label(ct: number): Label {
+    return this.labels.get(ct);
   }
-  isConfirmed(_ct: number): boolean {
-    throw new Error('not implemented');
+  isConfirmed(ct: number): boolean {
+    return (this.store.status[ct] & IPS_CONFIRMED) !== 0;
   }
   /** Whether the slot holds a live entry (not freed, not dying). */
-  isAlive(_ct: number): boolean {
-    throw new Error('not implemented');
+  isAlive(ct: number): boolean {
+    return this.store.isUsed(ct) && !(this.store.status[ct] & IPS_DYING);
   }
   /** Tuple of one direction (allocates: for renderers, events and hardware rules, not per packet). */
-  tuple(_ct: number, _dir: Dir): CtTuple {
-    throw new Error('not implemented');
+  tuple(ct: number, dir: Dir): CtTuple {
+    const s = this.store;
+    const n = 2 * ct + dir;
+    return { proto: s.proto[ct], src: s.src[n], dst: s.dst[n], sport: s.sport[n], dport: s.dport[n] };
   }
   /** Absolute expiry time (µs). */
-  timeoutAt(_ct: number): number {
-    throw new Error('not implemented');
+  timeoutAt(ct: number): number {
+    return this.store.timeoutAt[ct];
   }
-  setTimeoutAt(_ct: number, _at: number): void {
-    throw new Error('not implemented');
+  setTimeoutAt(ct: number, at: number): void {
+    this.store.timeoutAt[ct] = at;
+    this.reschedule(ct);
   }
   /** Per-direction BE_LIBERAL (act_ct sets it on both directions when it adds a TCP flow). */
-  setTcpBeLiberal(_ct: number): void {
-    throw new Error('not implemented');
+  setTcpBeLiberal(ct: number): void {
+    tcpSetBeLiberal(this.store, ct);
   }
   /**
    * flow_offload_fixup_ct(): the flowtable hands the entry back to conntrack (kernel-facts
    * §c.5 and the talk-era variant). 'pickup' (5.7): TCP state forced to ESTABLISHED, window
    * maxwin cleared, timeout lowered to 120 s (TCP) / 30 s (UDP) if larger.
    * 'state-minus-offload' (current): timeout lowered to timeouts[state] - offloadTimeoutSec
-   * (UDP: stream timeout - offloadTimeoutSec), clamped at 0, only if that is lower.
+   * (UDP: the stream timeout once a reply was seen, else the unreplied one, minus
+   * offloadTimeoutSec), clamped at 0, only if that is lower; TCP MAXACK_SET cleared.
    */
-  offloadFixup(_ct: number, _mode: 'pickup' | 'state-minus-offload', _offloadTimeoutSec: number): void {
-    throw new Error('not implemented');
+  offloadFixup(ct: number, mode: 'pickup' | 'state-minus-offload', offloadTimeoutSec: number): void {
+    const s = this.store;
+    const proto = s.proto[ct];
+    if (proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) return;
+    const sysctl = this.env.sysctl;
+    let timeoutSec: number;
+    if (proto === IPPROTO_TCP) {
+      tcpOffloadFixup(s, ct, mode === 'pickup');
+      if (mode === 'pickup') {
+        timeoutSec = 120; // NF_FLOWTABLE_TCP_PICKUP_TIMEOUT
+      } else {
+        const key = tcpStateTimeoutKey(s.tcpState[ct] as TcpState);
+        timeoutSec = (key ? sysctl.get(key) : 120) - offloadTimeoutSec;
+      }
+    } else if (mode === 'pickup') {
+      timeoutSec = 30; // NF_FLOWTABLE_UDP_PICKUP_TIMEOUT
+    } else {
+      timeoutSec = sysctl.get(s.status[ct] & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT) - offloadTimeoutSec;
+    }
+    const timeoutUs = Math.max(0, timeoutSec) * US_PER_SEC;
+    const now = this.env.now();
+    if (s.timeoutAt[ct] - now > timeoutUs) this.setTimeoutAt(ct, now + timeoutUs);
   }
   /** nf_ct_acct_add: add packets/bytes to one direction's counters. */
-  acct(_ct: number, _dir: Dir, _packets: number, _bytes: number): void {
-    throw new Error('not implemented');
+  acct(ct: number, dir: Dir, packets: number, bytes: number): void {
+    const s = this.store;
+    if (!(s.flags[ct] & F_ACCT)) return;
+    s.acctPackets![2 * ct + dir] += packets;
+    s.acctBytes![2 * ct + dir] += bytes;
+  }
+  /** Whether the entry has counters (nf_conntrack_acct was 1 when it was created). */
+  hasAcct(ct: number): boolean {
+    return (this.store.flags[ct] & F_ACCT) !== 0;
+  }
+  packets(ct: number, dir: Dir): number {
+    return this.hasAcct(ct) ? this.store.acctPackets![2 * ct + dir] : 0;
+  }
+  bytes(ct: number, dir: Dir): number {
+    return this.hasAcct(ct) ? this.store.acctBytes![2 * ct + dir] : 0;
+  }
+  /** The reference count ctnetlink reports: the table's, plus the flowtable's while offloaded. */
+  use(ct: number): number {
+    return 1 + (this.store.status[ct] & IPS_OFFLOAD ? 1 : 0);
+  }
+  /** nf_ct_expires(): µs left before expiry (0 when past). */
+  expiresIn(ct: number): number {
+    return Math.max(0, this.store.timeoutAt[ct] - this.env.now());
   }
 
   // ---- table-wide ---------------------------------------------------------------------
   /** Confirmed, unexpired entries. */
   count(): number {
-    throw new Error('not implemented');
+    let expired = 0;
+    this.wheel.forEachFiledUpTo(Math.ceil(this.env.now() / US_PER_SEC), (slot) => {
+      if (this.isExpired(slot)) expired++;
+    });
+    return this.confirmedCount - expired;
   }
   /** Calls fn for each confirmed, unexpired entry, oldest first (expired ones are reaped first). */
-  forEach(_fn: (ct: number) => void): void {
-    throw new Error('not implemented');
+  forEach(fn: (ct: number) => void): void {
+    for (const slot of this.confirmedSlots(true)) if (this.isAlive(slot)) fn(slot);
   }
   /** conntrack -F: removes every confirmed entry (offloaded ones included, as the kernel does). */
   flush(): void {
-    throw new Error('not implemented');
+    for (const slot of this.confirmedSlots(false)) this.kill(slot, 'flush');
   }
   /** Called just before an entry is freed (the flowtable listens to tear its flow down). */
   onDestroy: (ct: number) => void = () => {};
+
+  /** Second for which the GC timer is armed, or -1 when no timer is armed. */
+  gcTimerSecond(): number {
+    return this.wheel.armedSecond();
+  }
+  /** Bytes of typed-array storage the table holds (entries and indexes). */
+  memoryBytes(): number {
+    return this.store.byteLength() + this.hash.heads.byteLength;
+  }
+
+  // ---- L4Host / NatHost ----------------------------------------------------------------
+  refreshAcct(slot: number, dir: Dir, pkt: Packet, timeoutSec: number): void {
+    if (!(this.store.status[slot] & IPS_FIXED_TIMEOUT)) this.setTimeoutAt(slot, this.env.now() + timeoutSec * US_PER_SEC);
+    this.account(slot, dir, pkt);
+  }
+  account(slot: number, dir: Dir, pkt: Packet): void {
+    if (this.store.flags[slot] & F_ACCT) this.acct(slot, dir, 1, ipLength(pkt));
+  }
+  tupleTaken(t: MutableTuple, ignored: number): boolean {
+    const s = this.store;
+    const n = this.lookup(s.zone[ignored], t);
+    if (n < 0) return false;
+    const other = n >> 1;
+    if (other === ignored) return false;
+    // Identical original tuples are the same flow; confirm sorts that out (nf_ct_resolve_clash).
+    const a = 2 * ignored;
+    const b = 2 * other;
+    return !(s.src[a] === s.src[b] && s.dst[a] === s.dst[b] && s.sport[a] === s.sport[b] && s.dport[a] === s.dport[b]);
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private l4Packet(slot: number, dir: Dir, pkt: Packet, confirmed: boolean): L4Verdict {
+    switch (this.store.proto[slot]) {
+      case IPPROTO_TCP:
+        return tcpPacket(this, slot, dir, pkt, confirmed);
+      case IPPROTO_UDP:
+        return udpPacket(this, slot, dir, pkt, confirmed);
+      case IPPROTO_ICMP:
+        return icmpPacket(this, slot, dir, pkt);
+      default:
+        return genericPacket(this, slot, dir, pkt);
+    }
+  }
+
+  /**
+   * ____nf_conntrack_find(): the node holding the tuple in `zone`; expired entries met on
+   * the way are reaped (nf_ct_gc_expired).
+   */
+  private lookup(zone: number, t: MutableTuple): number {
+    for (;;) {
+      const n = this.hash.find(zone, t.proto, t.src, t.dst, t.sport, t.dport);
+      if (n < 0 || !this.isExpired(n >> 1)) return n;
+      this.destroy(n >> 1, 'expired');
+    }
+  }
+
+  /** nf_ct_is_expired(); offloaded entries are kept alive by nf_ct_offload_timeout(). */
+  private isExpired(slot: number): boolean {
+    const s = this.store;
+    return !(s.status[slot] & IPS_OFFLOAD) && s.timeoutAt[slot] <= this.env.now();
+  }
+
+  /** init_conntrack(): a new unconfirmed entry, or -1 when the table is full. */
+  private create(zone: number, orig: MutableTuple, reply: MutableTuple): number {
+    const s = this.store;
+    const max = this.env.sysctl.get('net.netfilter.nf_conntrack_max');
+    if (max > 0 && s.used >= max && !this.earlyDrop(zone, orig)) return -1;
+    const slot = s.alloc();
+    s.ctId[slot] = this.nextId++;
+    s.zone[slot] = zone;
+    s.proto[slot] = orig.proto;
+    const o = 2 * slot;
+    s.src[o] = orig.src;
+    s.dst[o] = orig.dst;
+    s.sport[o] = orig.sport;
+    s.dport[o] = orig.dport;
+    s.src[o + 1] = reply.src;
+    s.dst[o + 1] = reply.dst;
+    s.sport[o + 1] = reply.sport;
+    s.dport[o + 1] = reply.dport;
+    if (this.env.sysctl.get('net.netfilter.nf_conntrack_acct')) {
+      s.ensureAcct();
+      s.flags[slot] |= F_ACCT;
+    }
+    return slot;
+  }
+
+  /**
+   * early_drop(): with the table full, evict unassured entries from the new tuple's bucket
+   * and the next ones (NF_CT_EVICTION_RANGE); offloaded and assured entries are spared.
+   */
+  private earlyDrop(zone: number, t: MutableTuple): boolean {
+    const s = this.store;
+    let bucket = this.hash.bucketOf(zone, t.proto, t.src, t.dst, t.sport, t.dport);
+    for (let i = 0; i < EARLY_DROP_BUCKETS; i++, bucket = (bucket + 1) & this.hash.mask) {
+      let found = 0;
+      for (let n = this.hash.heads[bucket]; n >= 0 && found < this.victims.length; n = s.hashNext[n]) {
+        const slot = n >> 1;
+        if (s.status[slot] & IPS_OFFLOAD) continue;
+        if (this.isExpired(slot) || !(s.status[slot] & IPS_ASSURED)) this.victims[found++] = slot;
+      }
+      let drops = 0;
+      for (let k = 0; k < found; k++) {
+        const slot = this.victims[k];
+        if (!this.isAlive(slot)) continue;
+        if (this.isExpired(slot)) {
+          this.destroy(slot, 'expired');
+        } else {
+          this.destroy(slot, 'killed');
+          drops++;
+        }
+      }
+      if (drops > 0) return true;
+    }
+    return false;
+  }
+
+  /** __nf_conntrack_confirm(): hash both directions unless a tuple is already taken. */
+  private confirm(slot: number): NfVerdict {
+    const s = this.store;
+    if (s.status[slot] & IPS_DYING) return 'drop';
+    for (let n = 2 * slot; n < 2 * slot + 2; n++) {
+      const t = this.tuple1;
+      t.proto = s.proto[slot];
+      t.src = s.src[n];
+      t.dst = s.dst[n];
+      t.sport = s.sport[n];
+      t.dport = s.dport[n];
+      if (this.lookup(s.zone[slot], t) >= 0) {
+        // The kernel resolves same-flow UDP races (nf_ct_resolve_clash); a tuple taken by
+        // another connection (e.g. a DNAT collision) drops the packet.
+        this.reason = 'insert failed: tuple already in the table';
+        return 'drop';
+      }
+    }
+    s.status[slot] |= IPS_CONFIRMED;
+    this.hash.insert(2 * slot);
+    this.hash.insert(2 * slot + 1);
+    this.confirmedCount++;
+    this.reschedule(slot);
+    if (this.env.events.active) {
+      this.env.events.emit({
+        kind: 'ct.confirm',
+        t: this.env.now(),
+        pkt: this.env.pkt,
+        ctId: s.ctId[slot],
+        zone: s.zone[slot],
+        mark: s.mark[slot],
+        label: formatLabel(this.labels.get(slot)),
+      });
+    }
+    return 'accept';
+  }
+
+  /** Removes the entry from the table; frees its slot once no packet holds it. */
+  private destroy(slot: number, reason: DestroyReason): void {
+    const s = this.store;
+    const confirmed = (s.status[slot] & IPS_CONFIRMED) !== 0;
+    if (confirmed) this.onDestroy(slot);
+    if (this.env.events.active) {
+      this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.ctId[slot], zone: s.zone[slot], reason });
+    }
+    s.status[slot] |= IPS_DYING;
+    if (confirmed) {
+      this.hash.remove(2 * slot);
+      this.hash.remove(2 * slot + 1);
+      this.confirmedCount--;
+    }
+    this.wheel.unlink(slot);
+    this.natEngine.forget(slot);
+    if (s.skbRefs[slot] === 0) this.free(slot);
+  }
+
+  private free(slot: number): void {
+    this.labels.delete(slot);
+    this.store.free(slot);
+  }
+
+  /** nf_conntrack_put() for the packet's entry; an unconfirmed entry dies with it. */
+  private put(pkt: Packet, announce: boolean): void {
+    const slot = pkt.meta.ct;
+    pkt.meta.ct = -1;
+    pkt.meta.ctinfo = CtInfo.UNTRACKED;
+    const s = this.store;
+    if (slot < 0 || !s.isUsed(slot)) return;
+    if (s.skbRefs[slot] > 0) s.skbRefs[slot]--;
+    if (s.status[slot] & IPS_DYING) {
+      if (s.skbRefs[slot] === 0) this.free(slot);
+    } else if (!(s.status[slot] & IPS_CONFIRMED) && s.skbRefs[slot] === 0) {
+      if (announce) this.destroy(slot, 'unconfirmed');
+      else this.free(slot);
+    }
+  }
+
+  /** The wheel reached the entry's slot: reap it, keep an offloaded one alive, or re-file it. */
+  private onDue(slot: number): void {
+    if (!this.isAlive(slot)) return;
+    if (this.store.status[slot] & IPS_OFFLOAD) this.offloadTimeout(slot);
+    else if (this.isExpired(slot)) return this.destroy(slot, 'expired');
+    this.reschedule(slot);
+  }
+
+  /** nf_ct_offload_timeout(): an offloaded entry never gets closer than half a day to expiry. */
+  private offloadTimeout(slot: number): void {
+    const now = this.env.now();
+    if (this.store.timeoutAt[slot] - now < HALF_DAY_US) this.store.timeoutAt[slot] = now + NF_CT_DAY_US;
+  }
+
+  /** Files a confirmed entry in the wheel by the time it needs attention. */
+  private reschedule(slot: number): void {
+    const s = this.store;
+    if ((s.status[slot] & (IPS_CONFIRMED | IPS_DYING)) !== IPS_CONFIRMED) return;
+    // An offloaded entry needs attention when less than half a day is left (plus 1 µs so
+    // that, when it comes due, strictly less is left and it is refreshed).
+    const due = s.status[slot] & IPS_OFFLOAD ? s.timeoutAt[slot] - HALF_DAY_US + 1 : s.timeoutAt[slot];
+    this.wheel.schedule(slot, due);
+  }
+
+  private isHashed(slot: number): boolean {
+    return (this.store.status[slot] & (IPS_CONFIRMED | IPS_DYING)) === IPS_CONFIRMED && this.store.isUsed(slot);
+  }
+
+  /** Confirmed entries by age (ctId); `reap` destroys the expired ones first. */
+  private confirmedSlots(reap: boolean): Int32Array {
+    const s = this.store;
+    const out = new Int32Array(this.confirmedCount);
+    let k = 0;
+    for (let slot = 0; slot < s.top; slot++) {
+      if (!this.isHashed(slot)) continue;
+      if (reap && this.isExpired(slot)) this.destroy(slot, 'expired');
+      else out[k++] = slot;
+    }
+    return out.subarray(0, k).sort((a, b) => s.ctId[a] - s.ctId[b]);
+  }
+
+  /**
+   * icmp_error_message(): an ICMP error quoting a packet of a known connection is RELATED
+   * (RELATED_REPLY when the quoted packet went in the original direction). The quoted
+   * packet's tuple is inverted because the error travels back towards its sender.
+   */
+  private related(pkt: Packet, zone: number): NfVerdict {
+    const inner = pkt.icmp!.inner;
+    const quoted = this.tuple1;
+    const t = this.tuple0;
+    if (!inner || !tupleFromPacket(inner, quoted) || !invertTuple(quoted, t)) {
+      return this.invalid(pkt, zone, 'icmp error without a quoted packet');
+    }
+    const n = this.lookup(zone, t);
+    if (n < 0) return this.invalid(pkt, zone, 'icmp error for no known connection');
+    const slot = n >> 1;
+    if (this.store.dst[n] !== pkt.dst) return this.invalid(pkt, zone, 'outer daddr != inner saddr');
+    const ctinfo = n & 1 ? CtInfo.RELATED_REPLY : CtInfo.RELATED;
+    this.attach(pkt, slot, ctinfo);
+    if (this.env.events.active) {
+      const state = this.stateName(slot);
+      this.emitLookup(pkt, zone, 'related', slot, CT_STATE_TEXT[ctinfo], state, state);
+    }
+    return 'accept';
+  }
+
+  private invalid(pkt: Packet, zone: number, reason: string, stateBefore = ''): NfVerdict {
+    pkt.meta.ct = -1;
+    pkt.meta.ctinfo = CtInfo.UNTRACKED;
+    if (this.env.events.active) this.emitLookup(pkt, zone, 'invalid', -1, '+trk+inv', stateBefore, stateBefore, reason);
+    return 'accept';
+  }
+
+  private tableFull(pkt: Packet, zone: number): NfVerdict {
+    pkt.meta.ct = -1;
+    pkt.meta.ctinfo = CtInfo.UNTRACKED;
+    if (this.env.events.active) this.emitLookup(pkt, zone, 'invalid', -1, '+trk+inv', '', '', 'nf_conntrack: table full, dropping packet');
+    return 'drop';
+  }
+
+  /** What users see change: the protocol state plus [UNREPLIED] / [ASSURED]. */
+  private visibleState(slot: number): number {
+    const s = this.store;
+    return (s.tcpState[slot] << 16) | (s.status[slot] & (IPS_SEEN_REPLY | IPS_ASSURED));
+  }
+
+  /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
+  private stateName(slot: number): string {
+    const s = this.store;
+    if (s.proto[slot] === IPPROTO_TCP) return TCP_STATE_NAMES[s.tcpState[slot]];
+    return s.status[slot] & IPS_ASSURED ? 'ASSURED' : s.status[slot] & IPS_SEEN_REPLY ? 'REPLIED' : 'UNREPLIED';
+  }
+
+  private emitIn(pkt: Packet, zone: number, slot: number, isNew: boolean, dir: Dir, stateBefore: string, visibleBefore: number): void {
+    const s = this.store;
+    const env = this.env;
+    const alive = this.isAlive(slot);
+    if (isNew) {
+      const o = 2 * slot;
+      env.events.emit({
+        kind: 'ct.new',
+        t: env.now(),
+        pkt: pkt.id,
+        ctId: s.ctId[slot],
+        zone,
+        orig: tupleView(s.proto[slot], s.src[o], s.dst[o], s.sport[o], s.dport[o]),
+        reply: tupleView(s.proto[slot], s.src[o + 1], s.dst[o + 1], s.sport[o + 1], s.dport[o + 1]),
+      });
+    }
+    const stateAfter = this.stateName(slot);
+    this.emitLookup(pkt, zone, isNew ? 'new' : dir ? 'reply' : 'orig', slot, CT_STATE_TEXT[pkt.meta.ctinfo], stateBefore, stateAfter, this.reason || undefined);
+    if (alive && (isNew || this.visibleState(slot) !== visibleBefore)) {
+      let status = '';
+      for (const [bit, name] of STATUS_NAMES) if (s.status[slot] & bit) status += status ? `|${name}` : name;
+      env.events.emit({
+        kind: 'ct.state',
+        t: env.now(),
+        pkt: pkt.id,
+        ctId: s.ctId[slot],
+        from: stateBefore,
+        to: stateAfter,
+        status,
+        timeout: wholeSeconds(this.expiresIn(slot)),
+      });
+    }
+  }
+
+  private emitLookup(
+    pkt: Packet,
+    zone: number,
+    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related',
+    slot: number,
+    ctState: string,
+    stateBefore: string,
+    stateAfter: string,
+    reason?: string,
+  ): void {
+    const t = this.tuple0;
+    tupleFromPacket(pkt, t);
+    this.env.events.emit({
+      kind: 'ct.lookup',
+      t: this.env.now(),
+      pkt: pkt.id,
+      zone,
+      tuple: tupleView(pkt.proto, pkt.src, pkt.dst, t.sport, t.dport),
+      result,
+      ctId: slot >= 0 ? this.store.ctId[slot] : 0,
+      ctState,
+      stateBefore,
+      stateAfter,
+      ...(reason ? { reason } : {}),
+    });
+  }
 }

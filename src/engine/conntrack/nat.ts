@@ -1,0 +1,470 @@
+/**
+ * NAT as act_ct drives it: nf_ct_nat() (net/netfilter/nf_nat_ovs.c) on top of nf_nat_core.c
+ * (nf_nat_setup_info, get_unique_tuple, find_best_ips_proto, nf_nat_l4proto_unique_tuple,
+ * nf_nat_packet, nf_nat_icmp_reply_translation).
+ *
+ * A mapping is set up once, on the unconfirmed entry of a connection's first packet: the
+ * reply tuple is altered (nf_conntrack_alter_reply) so replies hash to the entry, and every
+ * later packet is mangled from the two tuples: a packet in direction `dir` is rewritten
+ * towards invert(tuple[!dir]).
+ */
+import type { Env } from '../env';
+import type { TupleView } from '../events';
+import { CtInfo, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../model/packet';
+import { hashTuple } from '../model/hash';
+import type { NatSpec } from '../script/ast';
+import type { CtBehaviour } from './behaviour';
+import { F_BYSRC, type CtStore } from './storage';
+import { ICMP_REDIRECT, MutableTuple, hasPorts, invertTuple, tupleView } from './tuple';
+import {
+  DIR_ORIGINAL,
+  DIR_REPLY,
+  IPS_CONFIRMED,
+  IPS_DST_NAT,
+  IPS_DST_NAT_DONE,
+  IPS_NAT_MASK,
+  IPS_SRC_NAT,
+  IPS_SRC_NAT_DONE,
+  type Dir,
+  type NfVerdict,
+} from './types';
+
+const MANIP_SRC = 0;
+const MANIP_DST = 1;
+type Manip = typeof MANIP_SRC | typeof MANIP_DST;
+
+export interface NatHost {
+  readonly store: CtStore;
+  readonly env: Env;
+  readonly behaviour: CtBehaviour;
+  /** nf_conntrack_tuple_taken(): does another confirmed entry hold tuple `t` (in the zone of `ignored`)? */
+  tupleTaken(t: MutableTuple, ignored: number): boolean;
+}
+
+/** struct nf_nat_range2, IPv4 only. */
+class NatRange {
+  mapIps = false; // NF_NAT_RANGE_MAP_IPS
+  minIp = 0;
+  maxIp = 0;
+  protoSpecified = false; // NF_NAT_RANGE_PROTO_SPECIFIED
+  minPort = 0;
+  maxPort = 0;
+
+  fromSpec(spec: NatSpec): this {
+    this.mapIps = spec.addrMin !== undefined;
+    this.minIp = spec.addrMin ?? 0;
+    this.maxIp = spec.addrMax ?? this.minIp;
+    this.protoSpecified = spec.portMin !== undefined;
+    this.minPort = spec.portMin ?? 0;
+    this.maxPort = spec.portMax ?? this.minPort;
+    return this;
+  }
+
+  /** The range __nf_nat_alloc_null_binding() uses: this one address, ports left to the protocol. */
+  nullBinding(ip: number): this {
+    this.mapIps = true;
+    this.minIp = this.maxIp = ip;
+    this.protoSpecified = false;
+    this.minPort = this.maxPort = 0;
+    return this;
+  }
+}
+
+const rol32 = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
+
+/** jhash2() (include/linux/jhash.h) of one nf_inet_addr: four 32-bit words, IPv4 in the first. */
+export function jhashAddr(word0: number, initval: number): number {
+  let a = (0xdeadbeef + (4 << 2) + initval) | 0;
+  let b = a;
+  let c = a;
+  a = (a + word0) | 0; // words 1 and 2 are zero
+  // __jhash_mix
+  a = (a - c) | 0; a ^= rol32(c, 4); c = (c + b) | 0;
+  b = (b - a) | 0; b ^= rol32(a, 6); a = (a + c) | 0;
+  c = (c - b) | 0; c ^= rol32(b, 8); b = (b + a) | 0;
+  a = (a - c) | 0; a ^= rol32(c, 16); c = (c + b) | 0;
+  b = (b - a) | 0; b ^= rol32(a, 19); a = (a + c) | 0;
+  c = (c - b) | 0; c ^= rol32(b, 4); b = (b + a) | 0;
+  // word 3 (zero) then __jhash_final
+  c ^= b; c = (c - rol32(b, 14)) | 0;
+  a ^= c; a = (a - rol32(c, 11)) | 0;
+  b ^= a; b = (b - rol32(a, 25)) | 0;
+  c ^= b; c = (c - rol32(b, 16)) | 0;
+  a ^= c; a = (a - rol32(c, 4)) | 0;
+  b ^= a; b = (b - rol32(a, 14)) | 0;
+  c ^= b; c = (c - rol32(b, 24)) | 0;
+  return c >>> 0;
+}
+
+/** The in-memory (network byte order) IPv4 word as a little-endian CPU reads it. */
+const bswap32 = (x: number): number =>
+  (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+
+/** reciprocal_scale(val, ep_ro) = (u64)val * ep_ro >> 32, computed exactly in doubles. */
+export function reciprocalScale(val: number, range: number): number {
+  const hi = Math.floor(val / 65536) * range;
+  const lo = (val % 65536) * range;
+  return Math.floor((hi + Math.floor(lo / 65536)) / 65536);
+}
+
+export class NatEngine {
+  // nf_nat_bysource: entries with a SRC mapping, by original source (zone, proto, addr, port).
+  private bysrcNext: Int32Array | null = null;
+  private bysrcHeads: Int32Array | null = null;
+  private readonly range = new NatRange();
+  private readonly curr = new MutableTuple();
+  private readonly cand = new MutableTuple();
+  private readonly scratch = new MutableTuple();
+
+  constructor(private readonly host: NatHost) {}
+
+  /**
+   * nf_ct_nat(): restores an existing mapping, or sets one up on a new connection, then
+   * mangles the packet; sets post_ct_snat / post_ct_dnat for each manip type executed.
+   */
+  nat(pkt: Packet, slot: number, spec: NatSpec, commit: boolean): NfVerdict {
+    const s = this.host.store;
+    const ctinfo = pkt.meta.ctinfo;
+    const dir: Dir = ctinfo >= CtInfo.ESTABLISHED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
+    const status = s.status[slot];
+    let manip: Manip;
+    if (ctinfo !== CtInfo.NEW && status & IPS_NAT_MASK && (ctinfo !== CtInfo.RELATED || commit)) {
+      // NAT an established or related connection like before; the reply direction gets the reverse.
+      const srcNat = (status & IPS_SRC_NAT) !== 0;
+      manip = dir === DIR_REPLY ? (srcNat ? MANIP_DST : MANIP_SRC) : srcNat ? MANIP_SRC : MANIP_DST;
+    } else if (spec.type === 'src') {
+      manip = MANIP_SRC;
+    } else if (spec.type === 'dst') {
+      manip = MANIP_DST;
+    } else {
+      return 'accept';
+    }
+    const range = this.range.fromSpec(spec);
+    let verdict = this.execute(pkt, slot, ctinfo, range, manip);
+    if (verdict === 'accept' && s.status[slot] & IPS_DST_NAT) {
+      if (s.status[slot] & IPS_SRC_NAT) {
+        verdict = this.execute(pkt, slot, ctinfo, range, manip === MANIP_SRC ? MANIP_DST : MANIP_SRC);
+      } else if (dir === DIR_ORIGINAL && this.host.behaviour.dnatSrcNullBinding) {
+        // A DNAT'ed tuple may collide with an existing connection: a SRC null binding
+        // moves the source port if it does.
+        verdict = this.execute(pkt, slot, ctinfo, null, MANIP_SRC);
+      }
+    }
+    return verdict;
+  }
+
+  /** nf_nat_cleanup_conntrack(): the entry leaves the by-source index. */
+  forget(slot: number): void {
+    const s = this.host.store;
+    if (!(s.flags[slot] & F_BYSRC)) return;
+    const next = this.bysrcNext!;
+    const b = this.bysrcBucket(slot);
+    let n = this.bysrcHeads![b];
+    if (n === slot) {
+      this.bysrcHeads![b] = next[slot];
+    } else {
+      while (n >= 0 && next[n] !== slot) n = next[n];
+      if (n >= 0) next[n] = next[slot];
+    }
+    s.flags[slot] &= ~F_BYSRC;
+  }
+
+  /** The store grew: the by-source index follows its capacity. */
+  onGrow(capacity: number): void {
+    if (!this.bysrcHeads) return;
+    this.allocBysrc(capacity);
+    const s = this.host.store;
+    for (let slot = 0; slot < s.top; slot++) if (s.flags[slot] & F_BYSRC) this.linkBysrc(slot);
+  }
+
+  // ---- nf_ct_nat_execute -----------------------------------------------------------------
+
+  private execute(pkt: Packet, slot: number, ctinfo: CtInfo, range: NatRange | null, manip: Manip): NfVerdict {
+    const related = ctinfo === CtInfo.RELATED || ctinfo === CtInfo.RELATED_REPLY;
+    if (related && pkt.proto === IPPROTO_ICMP) {
+      return this.icmpReplyTranslation(pkt, slot, ctinfo, manip) ? 'accept' : 'drop';
+    }
+    if (related || ctinfo === CtInfo.NEW) {
+      // First packet (or a non-ICMP related one): set the mapping up once per manip type.
+      if (!this.initialized(slot, manip)) {
+        if (range?.mapIps) this.setupInfo(slot, range, manip);
+        else this.allocNullBinding(slot, manip);
+      }
+    } else if (ctinfo !== CtInfo.ESTABLISHED && ctinfo !== CtInfo.ESTABLISHED_REPLY) {
+      return 'drop';
+    }
+    this.natPacket(pkt, slot, ctinfo, manip);
+    if (manip === MANIP_SRC) pkt.meta.postCtSnat = true;
+    else pkt.meta.postCtDnat = true;
+    return 'accept';
+  }
+
+  private initialized(slot: number, manip: Manip): boolean {
+    return (this.host.store.status[slot] & (manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
+  }
+
+  private allocNullBinding(slot: number, manip: Manip): void {
+    const s = this.host.store;
+    const reply = 2 * slot + 1;
+    this.setupInfo(slot, this.range.nullBinding(manip === MANIP_SRC ? s.dst[reply] : s.src[reply]), manip);
+  }
+
+  /** nf_nat_setup_info(): choose the mapping and alter the reply tuple (unconfirmed entries only). */
+  private setupInfo(slot: number, range: NatRange, manip: Manip): void {
+    const s = this.host.store;
+    if (s.status[slot] & IPS_CONFIRMED) return; // can't set up NAT on a confirmed entry
+    const curr = this.curr;
+    this.readTuple(2 * slot + 1, this.scratch);
+    invertTuple(this.scratch, curr);
+    const chosen = this.cand;
+    this.getUniqueTuple(chosen, curr, range, slot, manip);
+    if (!chosen.equals(curr)) {
+      invertTuple(chosen, this.scratch);
+      this.writeTuple(2 * slot + 1, this.scratch); // nf_conntrack_alter_reply
+      s.status[slot] |= manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    }
+    if (manip === MANIP_SRC) this.linkBysrc(slot);
+    s.status[slot] |= manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE;
+  }
+
+  /** get_unique_tuple(). */
+  private getUniqueTuple(out: MutableTuple, orig: MutableTuple, range: NatRange, slot: number, manip: Manip): void {
+    // 1) SRC: keep the original source if it is in range and free, or reuse the mapping
+    // already given to this source.
+    if (manip === MANIP_SRC) {
+      if (this.inRange(orig, range)) {
+        if (!this.usedTuple(orig, slot)) {
+          out.copyFrom(orig);
+          return;
+        }
+      } else if (this.findAppropriateSrc(slot, orig, out, range) && !this.usedTuple(out, slot)) {
+        return;
+      }
+    }
+    // 2) Pick the address in range.
+    out.copyFrom(orig);
+    this.findBestIps(out, range, slot, manip);
+    // 3) Keep the port when it is in range and the tuple is free (or the range is one port).
+    if (range.protoSpecified) {
+      if (this.l4InRange(out, manip, range) && (range.minPort === range.maxPort || !this.usedTuple(out, slot))) return;
+    } else if (!this.usedTuple(out, slot)) {
+      return;
+    }
+    this.l4UniqueTuple(out, range, manip, slot);
+  }
+
+  /** in(): would this tuple, as a SRC mapping, satisfy the range? */
+  private inRange(t: MutableTuple, range: NatRange): boolean {
+    if (range.mapIps && (t.src < range.minIp || t.src > range.maxIp)) return false;
+    if (!range.protoSpecified) return true;
+    return this.l4InRange(t, MANIP_SRC, range);
+  }
+
+  /** l4proto_in_range(). */
+  private l4InRange(t: MutableTuple, manip: Manip, range: NatRange): boolean {
+    let port: number;
+    if (t.proto === IPPROTO_ICMP) port = t.sport;
+    else if (hasPorts(t.proto)) port = manip === MANIP_SRC ? t.sport : t.dport;
+    else return true;
+    return port >= range.minPort && port <= range.maxPort;
+  }
+
+  /** nf_nat_used_tuple(): is the reply of this tuple already in the table? */
+  private usedTuple(t: MutableTuple, slot: number): boolean {
+    if (!invertTuple(t, this.scratch)) return false;
+    return this.host.tupleTaken(this.scratch, slot);
+  }
+
+  /** find_appropriate_src(): reuse the mapping of another connection from the same source. */
+  private findAppropriateSrc(slot: number, t: MutableTuple, result: MutableTuple, range: NatRange): boolean {
+    if (!this.bysrcHeads) return false;
+    const s = this.host.store;
+    const zone = s.zone[slot];
+    for (let e = this.bysrcHeads[this.bucket(zone, t.proto, t.src, t.sport)]; e >= 0; e = this.bysrcNext![e]) {
+      const o = 2 * e;
+      if (s.proto[e] !== t.proto || s.src[o] !== t.src || s.sport[o] !== t.sport || s.zone[e] !== zone) continue;
+      this.readTuple(o + 1, this.scratch);
+      invertTuple(this.scratch, result);
+      result.dst = t.dst;
+      result.dport = t.dport;
+      if (this.inRange(result, range)) return true;
+    }
+    return false;
+  }
+
+  /** find_best_ips_proto(): a deterministic address in range (jhash of src, seeded by dst ^ zone). */
+  private findBestIps(t: MutableTuple, range: NatRange, slot: number, manip: Manip): void {
+    if (!range.mapIps) return;
+    let ip = range.minIp;
+    if (range.minIp !== range.maxIp) {
+      const j = jhashAddr(bswap32(t.src), (bswap32(t.dst) ^ this.host.store.zone[slot]) >>> 0);
+      ip = (range.minIp + reciprocalScale(j, range.maxIp - range.minIp + 1)) >>> 0;
+    }
+    if (manip === MANIP_SRC) t.src = ip;
+    else t.dst = ip;
+  }
+
+  /**
+   * nf_nat_l4proto_unique_tuple(): search the port (ICMP: id) range from a random offset
+   * for a free tuple, at most 128 tries, then ever smaller windows from new offsets.
+   */
+  private l4UniqueTuple(t: MutableTuple, range: NatRange, manip: Manip, slot: number): void {
+    let min: number;
+    let size: number;
+    const isIcmp = t.proto === IPPROTO_ICMP;
+    if (isIcmp) {
+      min = range.protoSpecified ? range.minPort : 0;
+      size = range.protoSpecified ? range.maxPort - range.minPort + 1 : 65536;
+    } else if (t.proto === IPPROTO_TCP || t.proto === IPPROTO_UDP) {
+      if (range.protoSpecified) {
+        const lo = Math.min(range.minPort, range.maxPort);
+        min = lo;
+        size = Math.max(range.minPort, range.maxPort) - lo + 1;
+      } else {
+        if (manip === MANIP_DST) return; // a DNAT without ports never changes the port
+        const port = t.sport;
+        if (port < 1024) {
+          // Loose convention: ports below 512 stay below 512 (credential passing).
+          min = port < 512 ? 1 : 600;
+          size = port < 512 ? 511 : 1023 - 600 + 1;
+        } else {
+          min = 1024;
+          size = 65535 - 1024 + 1;
+        }
+      }
+    } else {
+      return;
+    }
+    const keyIsSport = isIcmp || manip === MANIP_SRC;
+    const rng = this.host.env.rng;
+    let off = rng.u32() & 0xffff;
+    let attempts = Math.min(size, 128);
+    for (;;) {
+      for (let i = 0; i < attempts; i++, off = (off + 1) & 0xffff) {
+        if (keyIsSport) t.sport = min + (off % size);
+        else t.dport = min + (off % size);
+        if (!this.usedTuple(t, slot)) return;
+      }
+      if (attempts >= size || attempts < 16) return; // give up: the clash fails at confirm
+      attempts >>= 1;
+      off = rng.u32() & 0xffff;
+    }
+  }
+
+  // ---- packet mangling -------------------------------------------------------------------
+
+  /** nf_nat_packet(): mangle if this manip type applies in the packet's direction. */
+  private natPacket(pkt: Packet, slot: number, ctinfo: CtInfo, manip: Manip): void {
+    const dir: Dir = ctinfo >= CtInfo.ESTABLISHED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
+    let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    if (dir === DIR_REPLY) bit ^= IPS_NAT_MASK;
+    if (this.host.store.status[slot] & bit) this.manipPkt(pkt, slot, manip, dir);
+  }
+
+  /** nf_nat_manip_pkt(): rewrite towards invert(tuple[!dir]). */
+  private manipPkt(pkt: Packet, slot: number, manip: Manip, dir: Dir): void {
+    const s = this.host.store;
+    const other = 2 * slot + (dir ^ 1);
+    const events = this.host.env.events;
+    const before = events.active ? this.packetView(pkt) : null;
+    if (manip === MANIP_SRC) {
+      pkt.src = s.dst[other];
+      if (hasPorts(pkt.proto)) pkt.sport = s.dport[other];
+    } else {
+      pkt.dst = s.src[other];
+      if (hasPorts(pkt.proto)) pkt.dport = s.sport[other];
+    }
+    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) pkt.icmp.id = s.sport[other]; // icmp_manip_pkt: the id
+    if (before) this.emitNat(pkt, slot, manip, before);
+  }
+
+  /**
+   * nf_nat_icmp_reply_translation(): an ICMP error about a NATed connection. The quoted
+   * packet travelled the other way, so it gets the opposite manip from tuple[!dir]; the outer
+   * header gets this manip. Redirects about NATed connections are dropped.
+   */
+  private icmpReplyTranslation(pkt: Packet, slot: number, ctinfo: CtInfo, manip: Manip): boolean {
+    const s = this.host.store;
+    const inner = pkt.icmp?.inner;
+    if (!pkt.icmp || !inner) return true;
+    if (pkt.icmp.type === ICMP_REDIRECT && s.status[slot] & IPS_NAT_MASK) return false;
+    const dir: Dir = ctinfo === CtInfo.RELATED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
+    let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    if (dir === DIR_REPLY) bit ^= IPS_NAT_MASK;
+    if (!(s.status[slot] & bit)) return true;
+    const other = 2 * slot + (dir ^ 1);
+    const before = this.host.env.events.active ? this.packetView(pkt) : null;
+    if (manip === MANIP_DST) {
+      // the quoted packet gets the SRC manip, straight from tuple[!dir]; the outer header DST
+      inner.src = s.src[other];
+      if (hasPorts(inner.proto)) inner.sport = s.sport[other];
+      pkt.dst = s.src[other];
+    } else {
+      inner.dst = s.dst[other];
+      if (hasPorts(inner.proto)) inner.dport = s.dport[other];
+      pkt.src = s.dst[other];
+    }
+    if (inner.proto === IPPROTO_ICMP && inner.icmp) inner.icmp.id = s.sport[other];
+    if (before) this.emitNat(pkt, slot, manip, before);
+    return true;
+  }
+
+  private packetView(p: Packet): TupleView {
+    return tupleView(p.proto, p.src, p.dst, p.icmp ? p.icmp.id : p.sport, p.icmp ? (p.icmp.type << 8) | p.icmp.code : p.dport);
+  }
+
+  private emitNat(pkt: Packet, slot: number, manip: Manip, before: TupleView): void {
+    const env = this.host.env;
+    env.events.emit({
+      kind: 'ct.nat',
+      t: env.now(),
+      pkt: env.pkt,
+      ctId: this.host.store.ctId[slot],
+      manip: manip === MANIP_SRC ? 'src' : 'dst',
+      before,
+      after: this.packetView(pkt),
+    });
+  }
+
+  // ---- tuples and the by-source index ------------------------------------------------------
+
+  private readTuple(node: number, out: MutableTuple): void {
+    const s = this.host.store;
+    out.proto = s.proto[node >> 1];
+    out.src = s.src[node];
+    out.dst = s.dst[node];
+    out.sport = s.sport[node];
+    out.dport = s.dport[node];
+  }
+
+  private writeTuple(node: number, t: MutableTuple): void {
+    const s = this.host.store;
+    s.src[node] = t.src;
+    s.dst[node] = t.dst;
+    s.sport[node] = t.sport;
+    s.dport[node] = t.dport;
+  }
+
+  private bucket(zone: number, proto: number, src: number, sport: number): number {
+    return hashTuple(zone, proto, src, 0, sport, 0) & (this.bysrcHeads!.length - 1);
+  }
+
+  private bysrcBucket(slot: number): number {
+    const s = this.host.store;
+    return this.bucket(s.zone[slot], s.proto[slot], s.src[2 * slot], s.sport[2 * slot]);
+  }
+
+  private allocBysrc(capacity: number): void {
+    this.bysrcNext = new Int32Array(capacity).fill(-1);
+    this.bysrcHeads = new Int32Array(capacity).fill(-1);
+  }
+
+  private linkBysrc(slot: number): void {
+    const s = this.host.store;
+    if (!this.bysrcHeads) this.allocBysrc(s.capacity);
+    const b = this.bysrcBucket(slot);
+    this.bysrcNext![slot] = this.bysrcHeads![b];
+    this.bysrcHeads![b] = slot;
+    s.flags[slot] |= F_BYSRC;
+  }
+}

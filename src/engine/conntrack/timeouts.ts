@@ -1,0 +1,188 @@
+/**
+ * Timeouts and garbage collection.
+ *
+ * The kernel keeps one absolute `ct->timeout` per entry and a gc_worker that walks the table
+ * and reaps entries for which nf_ct_is_expired() holds. Here an expiry wheel of 1-second slots
+ * plays gc_worker: each confirmed entry is filed in the slot of the second at or after its
+ * expiry, in an intrusive doubly linked list (store.wheelPrev/Next). Refreshes that push the
+ * expiry later (every packet) leave the entry where it is; when its slot comes due it is
+ * re-filed (lazy re-insertion), so the per-packet cost is one comparison. One clock timer is
+ * armed, only for the earliest non-empty slot: an idle table with nothing due arms nothing,
+ * and sleeping five days over it fires one timer per second that actually holds entries.
+ */
+import { US_PER_SEC, type Clock, type TimerHandle } from '../clock';
+import type { SysctlKey } from '../sysctl';
+import type { TcpState } from './types';
+import { F_WHEEL, type CtStore } from './storage';
+
+/** tcp_timeouts[] sysctls by state (SYN_SENT2 has no sysctl: 2 minutes). */
+export const TCP_STATE_TIMEOUT: readonly (SysctlKey | null)[] = [
+  null, // NONE
+  'net.netfilter.nf_conntrack_tcp_timeout_syn_sent',
+  'net.netfilter.nf_conntrack_tcp_timeout_syn_recv',
+  'net.netfilter.nf_conntrack_tcp_timeout_established',
+  'net.netfilter.nf_conntrack_tcp_timeout_fin_wait',
+  'net.netfilter.nf_conntrack_tcp_timeout_close_wait',
+  'net.netfilter.nf_conntrack_tcp_timeout_last_ack',
+  'net.netfilter.nf_conntrack_tcp_timeout_time_wait',
+  'net.netfilter.nf_conntrack_tcp_timeout_close',
+  null, // SYN_SENT2
+];
+export const TCP_SYN_SENT2_TIMEOUT_SEC = 120;
+export const TCP_TIMEOUT_UNACK: SysctlKey = 'net.netfilter.nf_conntrack_tcp_timeout_unacknowledged';
+export const TCP_TIMEOUT_RETRANS: SysctlKey = 'net.netfilter.nf_conntrack_tcp_timeout_max_retrans';
+export const UDP_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_udp_timeout';
+export const UDP_TIMEOUT_STREAM: SysctlKey = 'net.netfilter.nf_conntrack_udp_timeout_stream';
+export const ICMP_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_icmp_timeout';
+export const GENERIC_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_generic_timeout';
+
+/** NF_CT_DAY: nf_ct_offload_timeout() keeps offloaded entries at least half a day from expiry. */
+export const NF_CT_DAY_US = 86400 * US_PER_SEC;
+
+export function tcpStateTimeoutKey(state: TcpState): SysctlKey | null {
+  return TCP_STATE_TIMEOUT[state] ?? null;
+}
+
+const ceilSec = (us: number): number => Math.max(0, Math.ceil(us / US_PER_SEC));
+
+export class ExpiryWheel {
+  /** Second → first entry of its list; -1 marks a second still in the heap whose list emptied. */
+  private readonly heads = new Map<number, number>();
+  /** Min-heap of the seconds that are keys of `heads` (each exactly once). */
+  private heap = new Float64Array(64);
+  private heapLen = 0;
+  private armedSec = -1;
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly store: CtStore,
+    private readonly clock: Clock,
+    /** Called for each entry whose slot came due (already unfiled): reap or re-file it. */
+    private readonly onDue: (slot: number) => void,
+  ) {}
+
+  /** Second the clock timer is armed for, or -1 when none is armed. */
+  armedSecond(): number {
+    return this.armedSec;
+  }
+
+  /**
+   * Makes sure the entry is filed no later than the second of `dueUs`: files it when it is
+   * not filed, moves it when its slot is later; an earlier slot is left alone (lazy).
+   */
+  schedule(slot: number, dueUs: number): void {
+    const sec = ceilSec(dueUs);
+    const s = this.store;
+    if (s.flags[slot] & F_WHEEL) {
+      if (s.wheelSec[slot] <= sec) return;
+      this.unlink(slot);
+    }
+    this.link(slot, sec);
+    if (this.armedSec < 0 || sec < this.armedSec) this.rearm();
+  }
+
+  unlink(slot: number): void {
+    const s = this.store;
+    if (!(s.flags[slot] & F_WHEEL)) return;
+    const prev = s.wheelPrev[slot];
+    const next = s.wheelNext[slot];
+    const sec = s.wheelSec[slot];
+    if (prev < 0) this.heads.set(sec, next);
+    else s.wheelNext[prev] = next;
+    if (next >= 0) s.wheelPrev[next] = prev;
+    s.wheelPrev[slot] = -1;
+    s.wheelNext[slot] = -1;
+    s.flags[slot] &= ~F_WHEEL;
+    if (sec === this.armedSec && next < 0 && prev < 0) this.rearm();
+  }
+
+  /** Calls fn for each entry filed in a slot at or before `sec` (the entries that may be due). */
+  forEachFiledUpTo(sec: number, fn: (slot: number) => void): void {
+    for (let i = 0; i < this.heapLen; i++) {
+      const t = this.heap[i];
+      if (t > sec) continue;
+      for (let slot = this.heads.get(t)!; slot >= 0; slot = this.store.wheelNext[slot]) fn(slot);
+    }
+  }
+
+  private link(slot: number, sec: number): void {
+    const s = this.store;
+    const head = this.heads.get(sec);
+    s.wheelPrev[slot] = -1;
+    s.wheelSec[slot] = sec;
+    s.flags[slot] |= F_WHEEL;
+    if (head === undefined) this.push(sec);
+    if (head === undefined || head < 0) {
+      s.wheelNext[slot] = -1;
+    } else {
+      s.wheelNext[slot] = head;
+      s.wheelPrev[head] = slot;
+    }
+    this.heads.set(sec, slot);
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    const sec = this.armedSec;
+    // Unlinking one by one keeps the lists consistent whatever onDue does to other entries;
+    // onDue always files a live entry in a later second.
+    for (let slot = this.heads.get(sec) ?? -1; slot >= 0; slot = this.heads.get(sec) ?? -1) {
+      this.unlink(slot);
+      this.onDue(slot);
+    }
+    this.rearm();
+  };
+
+  /** Arms the single timer for the earliest second that still holds entries. */
+  private rearm(): void {
+    while (this.heapLen > 0 && this.heads.get(this.heap[0]) === -1) {
+      this.heads.delete(this.heap[0]);
+      this.pop();
+    }
+    const sec = this.heapLen > 0 ? this.heap[0] : -1;
+    if (sec === this.armedSec && (sec < 0 || this.timer)) return;
+    this.clock.cancel(this.timer);
+    this.timer = undefined;
+    this.armedSec = sec;
+    if (sec >= 0) this.timer = this.clock.at(sec * US_PER_SEC, 'conntrack gc', this.fire);
+  }
+
+  private push(sec: number): void {
+    if (this.heapLen === this.heap.length) {
+      const bigger = new Float64Array(this.heap.length * 2);
+      bigger.set(this.heap);
+      this.heap = bigger;
+    }
+    const h = this.heap;
+    let i = this.heapLen++;
+    h[i] = sec;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p] <= h[i]) break;
+      const t = h[p];
+      h[p] = h[i];
+      h[i] = t;
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h[--this.heapLen];
+    if (this.heapLen === 0) return;
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.heapLen && h[l] < h[m]) m = l;
+      if (r < this.heapLen && h[r] < h[m]) m = r;
+      if (m === i) break;
+      const t = h[m];
+      h[m] = h[i];
+      h[i] = t;
+      i = m;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Checksum fixing (net/sched/act_csum.c). Checksums are not modelled, so the action only counts
+ * the packets it would fix.
+ */
+import type { CsumSpec } from '../../script/ast';
+import { controlName } from '../control';
+import { TcAction, type ActionRun } from './action';
+
+/** TCA_CSUM_UPDATE_FLAG_* in print order, with the words iproute2 accepts for each. */
+const CSUM_FLAGS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['iph', ['ip', 'iph', 'ip4h', 'ipv4h']],
+  ['icmp', ['icmp']],
+  ['igmp', ['igmp']],
+  ['tcp', ['tcp']],
+  ['udp', ['udp']],
+  ['udplite', ['udplite']],
+  ['sctp', ['sctp']],
+];
+
+export class CsumAction extends TcAction {
+  readonly kind = 'csum';
+
+  constructor(
+    index: number,
+    control: number,
+    bindcnt: number,
+    installed: number,
+    public spec: CsumSpec,
+  ) {
+    super(index, control, bindcnt, installed);
+  }
+
+  exec(run: ActionRun): number {
+    this.use(run);
+    return this.control;
+  }
+
+  protected takeParams(from: TcAction): void {
+    this.spec = (from as CsumAction).spec;
+  }
+
+  /** print_csum: `csum (iph, tcp) action pipe`. */
+  head(): string {
+    const names = CSUM_FLAGS.filter(([, words]) => this.spec.targets.some((t) => words.includes(t))).map(([name]) => name);
+    return `csum (${names.length ? names.join(', ') : '?empty'}) action ${controlName(this.control)}`;
+  }
+
+  get indexLead(): string {
+    return '\tindex ';
+  }
+}
