@@ -618,6 +618,17 @@ export class Conntrack implements L4Host, NatHost {
     return (s.tcpState[slot] << 16) | (s.status[slot] & (IPS_SEEN_REPLY | IPS_ASSURED));
   }
 
+  /**
+   * Traces act_ct reusing the entry a packet already carries (tcf_ct_skb_nfct_cached): no
+   * lookup happens, but the UI still shows which entry and state the packet continues with.
+   */
+  traceCached(pkt: Packet): void {
+    const slot = pkt.meta.ct;
+    if (!this.env.events.active || slot < 0) return;
+    const state = this.stateName(slot);
+    this.emitLookup(pkt, this.store.zone[slot], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
+  }
+
   /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
   private stateName(slot: number): string {
     const s = this.store;
@@ -662,7 +673,7 @@ export class Conntrack implements L4Host, NatHost {
   private emitLookup(
     pkt: Packet,
     zone: number,
-    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related',
+    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached',
     slot: number,
     ctState: string,
     stateBefore: string,

@@ -96,21 +96,7 @@ export class ActCt implements ActCtApi {
       this.dropSkbCt(pkt);
       return false;
     }
-    if (this.env.events.active) {
-      this.env.events.emit({
-        kind: 'ct.lookup',
-        t: this.env.now(),
-        pkt: pkt.id,
-        zone: spec.zone,
-        tuple: { proto: '', src: '', dst: '' },
-        result: 'cached',
-        ctId: this.conntrack.ctId(ct),
-        ctState: '',
-        stateBefore: '',
-        stateAfter: '',
-        reason: 'the packet already carries a conntrack entry of this zone (tcf_ct_skb_nfct_cached)',
-      });
-    }
+    this.conntrack.traceCached(pkt);
     return true;
   }
 
@@ -161,8 +147,7 @@ export class ActCt implements ActCtApi {
       this.emitFtLookup(ft, pkt, false, ct, 'connection not assured yet: processed by conntrack so it can be promoted');
       return false;
     }
-    pkt.meta.ct = ct;
-    pkt.meta.ctinfo = ctinfo;
+    this.conntrack.attach(pkt, ct, ctinfo);
     if (this.env.sysctl.get('net.netfilter.nf_conntrack_acct')) this.conntrack.acct(ct, dir, 1, ipLength(pkt));
     this.emitFtLookup(ft, pkt, true, ct);
     return true;

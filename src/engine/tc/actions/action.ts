@@ -95,6 +95,7 @@ export abstract class TcAction {
       this.hwBytes += run.bytes;
     }
     if (run.now > this.lastUse) this.lastUse = run.now;
-    if (this.firstUse < 0) this.firstUse = run.now;
+    // Hardware counters only move lastuse (tcf_action_update_stats); firstuse is software's.
+    if (this.firstUse < 0 && run.where === 'sw') this.firstUse = run.now;
   }
 }
