@@ -77,6 +77,14 @@ const CT_STATE_TEXT: Record<number, string> = {
   [CtInfo.RELATED_REPLY]: '+trk+rel+rpl',
 };
 
+/**
+ * flow_offload_fixup_ct variants. 5.7 split it: teardown forced the TCP state back to
+ * ESTABLISHED (flow_offload_fixup_ct_state, 'pickup-state'), the GC's delete lowered the
+ * timeout to the pickup timeout (flow_offload_fixup_ct_timeout, 'pickup-timeout'), and an
+ * expired flow got both ('pickup'). Current kernels: 'state-minus-offload'.
+ */
+export type OffloadFixupMode = 'pickup' | 'pickup-state' | 'pickup-timeout' | 'state-minus-offload';
+
 export class Conntrack implements L4Host, NatHost {
   readonly store = new CtStore();
   private readonly hash: TupleHash;
@@ -269,21 +277,23 @@ export class Conntrack implements L4Host, NatHost {
    * (UDP: the stream timeout once a reply was seen, else the unreplied one, minus
    * offloadTimeoutSec), clamped at 0, only if that is lower; TCP MAXACK_SET cleared.
    */
-  offloadFixup(ct: number, mode: 'pickup' | 'state-minus-offload', offloadTimeoutSec: number): void {
+  offloadFixup(ct: number, mode: OffloadFixupMode, offloadTimeoutSec: number): void {
     const s = this.store;
     const proto = s.proto[ct];
     if (proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) return;
     const sysctl = this.env.sysctl;
     let timeoutSec: number;
+    const pickup = mode !== 'state-minus-offload';
+    if (proto === IPPROTO_TCP && mode !== 'pickup-timeout') tcpOffloadFixup(s, ct, pickup);
+    if (mode === 'pickup-state') return;
     if (proto === IPPROTO_TCP) {
-      tcpOffloadFixup(s, ct, mode === 'pickup');
-      if (mode === 'pickup') {
+      if (pickup) {
         timeoutSec = 120; // NF_FLOWTABLE_TCP_PICKUP_TIMEOUT
       } else {
         const key = tcpStateTimeoutKey(s.tcpState[ct] as TcpState);
         timeoutSec = (key ? sysctl.get(key) : 120) - offloadTimeoutSec;
       }
-    } else if (mode === 'pickup') {
+    } else if (pickup) {
       timeoutSec = 30; // NF_FLOWTABLE_UDP_PICKUP_TIMEOUT
     } else {
       timeoutSec = sysctl.get(s.status[ct] & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT) - offloadTimeoutSec;

@@ -187,9 +187,9 @@ export class FlowTable {
     if (profile.teardownFixup === 'state-minus-offload') {
       this.conntrack.clearStatus(ct, IPS_OFFLOAD);
       this.conntrack.offloadFixup(ct, 'state-minus-offload', this.offloadTimeout(flow) / 1_000_000);
-    } else if (reason !== 'expired') {
+    } else {
       // 5.7 flow_offload_teardown → flow_offload_fixup_ct_state; the timeout part follows at del.
-      this.conntrack.offloadFixup(ct, 'pickup', this.offloadTimeout(flow) / 1_000_000);
+      this.conntrack.offloadFixup(ct, 'pickup-state', this.offloadTimeout(flow) / 1_000_000);
     }
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.teardown', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct), reason });
@@ -199,11 +199,15 @@ export class FlowTable {
   /** flow_offload_del: unhash, give the connection back to conntrack, free the slot. */
   del(flow: number): void {
     const ct = this.ctOf[flow];
+    // Current kernels cleared IPS_OFFLOAD at teardown already; 5.7 clears it here (and a profile
+    // switch between the two must not leave it set).
+    this.conntrack.clearStatus(ct, IPS_OFFLOAD);
     if (this.env.profile.teardownFixup === 'pickup') {
-      // 5.7 flow_offload_del: an expired flow gets the whole fix-up now (teardown by FIN/RST
-      // already did it when the flow was torn down).
-      this.conntrack.clearStatus(ct, IPS_OFFLOAD);
-      if (this.timeoutAt[flow] - this.env.now() <= 0) this.conntrack.offloadFixup(ct, 'pickup', this.offloadTimeout(flow) / 1_000_000);
+      // 5.7 flow_offload_del: an expired flow gets the whole fix-up, a torn-down one the
+      // timeout part (flow_offload_fixup_ct_timeout) — conntrack's GC may have pushed the
+      // timeout back to a day while IPS_OFFLOAD was still set.
+      const expired = this.timeoutAt[flow] - this.env.now() <= 0;
+      this.conntrack.offloadFixup(ct, expired ? 'pickup' : 'pickup-timeout', this.offloadTimeout(flow) / 1_000_000);
     }
     this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
     for (const dir of [0, 1] as const) this.unhash(flow * 2 + dir, flow);
