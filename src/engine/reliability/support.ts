@@ -2,8 +2,8 @@
  * Shared by the reliability suites: run counts (short in CI, long on request), a setup script
  * that builds every kind of state, and the real command lines of tc-examples.txt made runnable.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// A copy of the project's reference file (shared/reference/tc-examples.txt), so CI has it.
+import EXAMPLES_TEXT from './tc-examples.txt?raw';
 
 /**
  * fast-check runs for a property: `ciRuns` by default, or FUZZ_RUNS from the environment
@@ -82,16 +82,13 @@ const OTHER_VARIABLES: Record<string, string> = {
   $IP2: '10.0.0.2',
 };
 
-/** A copy of the project's reference file (shared/reference/tc-examples.txt), so CI has it. */
-const EXAMPLES_PATH = fileURLToPath(new URL('./tc-examples.txt', import.meta.url));
-
 /** Every command line of tc-examples.txt, variables and interface names replaced by real ones. */
 export function exampleCommands(): string[] {
   const names = { ...DEVICE_NAMES, ...OTHER_VARIABLES };
   // Longest first, so that $DEV2 is not read as $DEV followed by "2".
   const keys = Object.keys(names).sort((a, b) => b.length - a.length);
   const pattern = new RegExp(keys.map((k) => k.replace(/\$/g, '\\$')).join('|'), 'g');
-  return readFileSync(EXAMPLES_PATH, 'utf8')
+  return EXAMPLES_TEXT
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
     .map((l) => l.replace(pattern, (k) => names[k]).replace(/ {2,}/g, ' '));
