@@ -22,7 +22,7 @@ import { icmpPacket } from './icmp';
 import { LabelTable, formatLabel } from './labels';
 import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
 import { NatEngine, type NatHost } from './nat';
-import { CtStore, F_ACCT } from './storage';
+import { CtStore, F_ACCT, F_FLOW } from './storage';
 import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
 import { udpPacket } from './udp';
 import { ExpiryWheel, NF_CT_DAY_US, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
@@ -319,9 +319,18 @@ export class Conntrack implements L4Host, NatHost {
   bytes(ct: number, dir: Dir): number {
     return this.hasAcct(ct) ? this.store.acctBytes![2 * ct + dir] : 0;
   }
-  /** The reference count ctnetlink reports: the table's, plus the flowtable's while offloaded. */
+  /**
+   * The reference count ctnetlink reports: the table's, plus the flowtable's. The flow holds
+   * its reference from flow_offload_alloc until the GC frees it (flow_offload_free), which
+   * current kernels do a while after teardown cleared IPS_OFFLOAD.
+   */
   use(ct: number): number {
-    return 1 + (this.store.status[ct] & IPS_OFFLOAD ? 1 : 0);
+    return 1 + (this.store.flags[ct] & F_FLOW ? 1 : 0);
+  }
+  /** A flowtable flow takes (flow_offload_alloc) or drops (flow_offload_free) its reference. */
+  holdFlowRef(ct: number, held: boolean): void {
+    if (held) this.store.flags[ct] |= F_FLOW;
+    else this.store.flags[ct] &= ~F_FLOW;
   }
   /** nf_ct_expires(): µs left before expiry (0 when past). */
   expiresIn(ct: number): number {
@@ -556,14 +565,17 @@ export class Conntrack implements L4Host, NatHost {
     if (this.store.timeoutAt[slot] - now < HALF_DAY_US) this.store.timeoutAt[slot] = now + NF_CT_DAY_US;
   }
 
-  /** Files a confirmed entry in the wheel by the time it needs attention. */
+  /**
+   * Files a confirmed entry in the wheel by its expiry. An offloaded entry that comes due is
+   * pushed a day out instead of reaped (gc_worker's nf_ct_offload_timeout). gc_worker visits
+   * an entry at no fixed moment; visiting it when it would expire keeps a short timeout that a
+   * packet set while its flow was being torn down (5.7 clears IPS_OFFLOAD only when the GC
+   * frees the flow) instead of racing to undo it.
+   */
   private reschedule(slot: number): void {
     const s = this.store;
     if ((s.status[slot] & (IPS_CONFIRMED | IPS_DYING)) !== IPS_CONFIRMED) return;
-    // An offloaded entry needs attention when less than half a day is left (plus 1 µs so
-    // that, when it comes due, strictly less is left and it is refreshed).
-    const due = s.status[slot] & IPS_OFFLOAD ? s.timeoutAt[slot] - HALF_DAY_US + 1 : s.timeoutAt[slot];
-    this.wheel.schedule(slot, due);
+    this.wheel.schedule(slot, s.timeoutAt[slot]);
   }
 
   private isHashed(slot: number): boolean {

@@ -1,11 +1,13 @@
 /**
  * One nf_flowtable (net/netfilter/nf_flow_table_core.c): the table of offloaded flows of one
- * ct zone. Storage is struct-of-arrays indexed by flow slot; each flow is hashed twice (one
- * node per direction, node = slot * 2 + dir) by its direction's 5-tuple. The zone is not part
- * of the key: the table itself belongs to one zone (tcf_ct_flow_table_get).
+ * ct zone. Each flow is one 48-byte record (struct flow_offload: the conntrack, flags, timeout
+ * and both tuplehash nodes) in a typed array, hashed twice (one node per direction, node =
+ * slot * 2 + dir) by its direction's 5-tuple. One record rather than a column per field: a
+ * fast-path lookup among a million flows then costs a cache miss or two, not one per field.
+ * The zone is not part of the key: the table itself belongs to one zone (tcf_ct_flow_table_get).
  */
 import type { Conntrack } from '../conntrack/conntrack';
-import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT } from '../conntrack/conntrack';
+import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT, type Dir } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import { hashTuple } from '../model/hash';
 import { IPPROTO_TCP } from '../model/packet';
@@ -27,6 +29,28 @@ const INITIAL_CAPACITY = 64;
 /** NF_CT_DAY: nf_ct_offload_timeout keeps an offloaded conntrack alive for a day at a time. */
 const CT_DAY_US = 86400 * 1_000_000;
 
+/** A flow's record: REC 32-bit words. */
+const REC = 12;
+/** Conntrack slot (signed), -1 while the flow slot is free. */
+const R_CT = 0;
+/** enum nf_flow_flags bits in the low 16 bits, the L4 protocol above them. */
+const R_FLAGS = 1;
+const PROTO_SHIFT = 16;
+const FLAGS_MASK = 0xffff;
+/** Words 2–3: the absolute timeout in µs, a float64 (index flow * REC / 2 + 1 of the float view). */
+const R_TIMEOUT_F64 = 1;
+/** The tuplehash node of direction d: 4 words at R_NODE + 4 * d. */
+const R_NODE = 4;
+const N_SRC = 0;
+const N_DST = 1;
+/** sport << 16 | dport */
+const N_PORTS = 2;
+/** Next node in the bucket's chain, -1 at the end (signed). */
+const N_NEXT = 3;
+
+const nodeAt = (node: number): number => (node >> 1) * REC + R_NODE + 4 * (node & 1);
+const portsWord = (sport: number, dport: number): number => (((sport & 0xffff) << 16) | (dport & 0xffff)) >>> 0;
+
 export class FlowTable {
   /** act_ct references (tcf_ct_flow_table_get/put) plus driver callbacks (flowtable_ct.get). */
   refs = 1;
@@ -35,15 +59,10 @@ export class FlowTable {
 
   private cap = 0;
   private used = 0;
-  private ctOf = new Int32Array(0); // -1 = free slot
-  private timeoutAt = new Float64Array(0);
-  private flagsOf = new Uint16Array(0);
-  private protoOf = new Uint8Array(0);
-  // Per direction (index slot * 2 + dir).
-  private srcOf = new Uint32Array(0);
-  private dstOf = new Uint32Array(0);
-  private portsOf = new Uint32Array(0);
-  private nextNode = new Int32Array(0);
+  /** The records, seen as unsigned words, signed words (ct, next) and float64 (timeout). */
+  private u32 = new Uint32Array(0);
+  private i32 = new Int32Array(0);
+  private f64 = new Float64Array(0);
   private heads = new Int32Array(0);
   private freeList: number[] = [];
   private highWater = 0;
@@ -65,32 +84,36 @@ export class FlowTable {
   }
 
   ct(flow: number): number {
-    return this.ctOf[flow];
+    return this.i32[flow * REC + R_CT];
   }
 
   flags(flow: number): number {
-    return this.flagsOf[flow];
+    return this.u32[flow * REC + R_FLAGS] & FLAGS_MASK;
   }
 
   setFlags(flow: number, bits: number): void {
-    this.flagsOf[flow] |= bits;
+    this.u32[flow * REC + R_FLAGS] |= bits & FLAGS_MASK;
   }
 
   clearFlags(flow: number, bits: number): void {
-    this.flagsOf[flow] &= ~bits;
+    this.u32[flow * REC + R_FLAGS] &= ~(bits & FLAGS_MASK);
+  }
+
+  private proto(flow: number): number {
+    return this.u32[flow * REC + R_FLAGS] >>> PROTO_SHIFT;
   }
 
   timeout(flow: number): number {
-    return this.timeoutAt[flow];
+    return this.f64[(flow * REC) / 2 + R_TIMEOUT_F64];
   }
 
   setTimeout(flow: number, at: number): void {
-    this.timeoutAt[flow] = at;
+    this.f64[(flow * REC) / 2 + R_TIMEOUT_F64] = at;
   }
 
   /** Per-protocol flow timeout (flow_offload_get_timeout), in µs. */
   offloadTimeout(flow: number): number {
-    const key = this.protoOf[flow] === IPPROTO_TCP ? 'net.netfilter.nf_flowtable_tcp_timeout' : 'net.netfilter.nf_flowtable_udp_timeout';
+    const key = this.proto(flow) === IPPROTO_TCP ? 'net.netfilter.nf_flowtable_tcp_timeout' : 'net.netfilter.nf_flowtable_udp_timeout';
     return this.env.sysctl.get(key) * 1_000_000;
   }
 
@@ -100,16 +123,18 @@ export class FlowTable {
    * conntracks are not returned.
    */
   lookup(proto: number, src: number, dst: number, sport: number, dport: number): number {
-    const ports = (((sport & 0xffff) << 16) | (dport & 0xffff)) >>> 0;
+    const ports = portsWord(sport, dport);
+    const u32 = this.u32;
     let node = this.heads[hashTuple(0, proto, src, dst, sport, dport) & (this.heads.length - 1)];
     while (node >= 0) {
-      const flow = node >> 1;
-      if (this.srcOf[node] === src && this.dstOf[node] === dst && this.portsOf[node] === ports && this.protoOf[flow] === proto) {
-        if (this.flagsOf[flow] & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(this.ctOf[flow])) return -1;
+      const at = nodeAt(node);
+      if (u32[at + N_SRC] === src && u32[at + N_DST] === dst && u32[at + N_PORTS] === ports && this.proto(node >> 1) === proto) {
+        const flow = node >> 1;
+        if (this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(this.ct(flow))) return -1;
         this.lastDir = (node & 1) as 0 | 1;
         return flow;
       }
-      node = this.nextNode[node];
+      node = this.i32[at + N_NEXT];
     }
     return -1;
   }
@@ -117,11 +142,12 @@ export class FlowTable {
   /** Finds the flow that holds conntrack entry `ct` (by its original tuple), torn down or not. */
   flowOfCt(ct: number): number {
     const t = this.conntrack.tuple(ct, 0);
-    const ports = (((t.sport & 0xffff) << 16) | (t.dport & 0xffff)) >>> 0;
+    const ports = portsWord(t.sport, t.dport);
     let node = this.heads[hashTuple(0, t.proto, t.src, t.dst, t.sport, t.dport) & (this.heads.length - 1)];
     while (node >= 0) {
-      if ((node & 1) === 0 && this.ctOf[node >> 1] === ct && this.portsOf[node] === ports) return node >> 1;
-      node = this.nextNode[node];
+      const at = nodeAt(node);
+      if ((node & 1) === 0 && this.ct(node >> 1) === ct && this.u32[at + N_PORTS] === ports) return node >> 1;
+      node = this.i32[at + N_NEXT];
     }
     return -1;
   }
@@ -135,26 +161,26 @@ export class FlowTable {
     if (this.used === this.cap) this.grow(this.cap * 2);
     const flow = this.freeList.length ? this.freeList.pop()! : this.highWater++;
     const status = this.conntrack.status(ct);
-    this.ctOf[flow] = ct;
-    this.flagsOf[flow] =
+    this.conntrack.holdFlowRef(ct, true);
+    const flags =
       NF_FLOW_HW |
       (bidirectional ? NF_FLOW_HW_BIDIRECTIONAL : 0) |
       (status & IPS_SRC_NAT ? NF_FLOW_SNAT : 0) |
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
-    for (const dir of [0, 1] as const) {
-      const t = this.conntrack.tuple(ct, dir);
+    this.i32[flow * REC + R_CT] = ct;
+    this.u32[flow * REC + R_FLAGS] = flags | (this.conntrack.proto(ct) << PROTO_SHIFT);
+    for (let dir = 0; dir < 2; dir++) {
+      const t = this.conntrack.tuple(ct, dir as Dir);
       const node = flow * 2 + dir;
-      this.protoOf[flow] = t.proto;
-      this.srcOf[node] = t.src;
-      this.dstOf[node] = t.dst;
-      this.portsOf[node] = (((t.sport & 0xffff) << 16) | (t.dport & 0xffff)) >>> 0;
-      const b = hashTuple(0, t.proto, t.src, t.dst, t.sport, t.dport) & (this.heads.length - 1);
-      this.nextNode[node] = this.heads[b];
-      this.heads[b] = node;
+      const at = nodeAt(node);
+      this.u32[at + N_SRC] = t.src;
+      this.u32[at + N_DST] = t.dst;
+      this.u32[at + N_PORTS] = portsWord(t.sport, t.dport);
+      this.hashNode(node, this.heads);
     }
     this.used++;
     const now = this.env.now();
-    this.timeoutAt[flow] = now + this.offloadTimeout(flow);
+    this.setTimeout(flow, now + this.offloadTimeout(flow));
     // nf_ct_offload_timeout: the flowtable now ages the connection, conntrack must not.
     if (this.conntrack.timeoutAt(ct) - now < CT_DAY_US / 2) this.conntrack.setTimeoutAt(ct, now + CT_DAY_US);
     this.queue.add(this, flow);
@@ -168,8 +194,8 @@ export class FlowTable {
    */
   refresh(flow: number, force: boolean): boolean {
     const at = this.env.now() + this.offloadTimeout(flow);
-    if (!force && at - this.timeoutAt[flow] <= 1_000_000) return false;
-    this.timeoutAt[flow] = at;
+    if (!force && at - this.timeout(flow) <= 1_000_000) return false;
+    this.setTimeout(flow, at);
     this.queue.add(this, flow);
     return true;
   }
@@ -180,9 +206,9 @@ export class FlowTable {
    * the GC deleted the flow (flow_offload_del).
    */
   teardown(flow: number, reason: TeardownReason): void {
-    if (this.flagsOf[flow] & NF_FLOW_TEARDOWN) return;
-    this.flagsOf[flow] |= NF_FLOW_TEARDOWN;
-    const ct = this.ctOf[flow];
+    if (this.flags(flow) & NF_FLOW_TEARDOWN) return;
+    this.setFlags(flow, NF_FLOW_TEARDOWN);
+    const ct = this.ct(flow);
     const profile = this.env.profile;
     if (profile.teardownFixup === 'state-minus-offload') {
       this.conntrack.clearStatus(ct, IPS_OFFLOAD);
@@ -198,7 +224,7 @@ export class FlowTable {
 
   /** flow_offload_del: unhash, give the connection back to conntrack, free the slot. */
   del(flow: number): void {
-    const ct = this.ctOf[flow];
+    const ct = this.ct(flow);
     // Current kernels cleared IPS_OFFLOAD at teardown already; 5.7 clears it here (and a profile
     // switch between the two must not leave it set).
     this.conntrack.clearStatus(ct, IPS_OFFLOAD);
@@ -206,16 +232,18 @@ export class FlowTable {
       // 5.7 flow_offload_del: an expired flow gets the whole fix-up, a torn-down one the
       // timeout part (flow_offload_fixup_ct_timeout) — conntrack's GC may have pushed the
       // timeout back to a day while IPS_OFFLOAD was still set.
-      const expired = this.timeoutAt[flow] - this.env.now() <= 0;
+      const expired = this.timeout(flow) - this.env.now() <= 0;
       this.conntrack.offloadFixup(ct, expired ? 'pickup' : 'pickup-timeout', this.offloadTimeout(flow) / 1_000_000);
     }
     this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
-    for (const dir of [0, 1] as const) this.unhash(flow * 2 + dir, flow);
+    this.conntrack.holdFlowRef(ct, false);
+    this.unhash(flow * 2);
+    this.unhash(flow * 2 + 1);
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.free', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct) });
     }
-    this.ctOf[flow] = -1;
-    this.flagsOf[flow] = 0;
+    this.i32[flow * REC + R_CT] = -1;
+    this.u32[flow * REC + R_FLAGS] = 0;
     this.used--;
     this.freeList.push(flow);
   }
@@ -229,14 +257,14 @@ export class FlowTable {
   gc(): void {
     const now = this.env.now();
     for (let flow = 0; flow < this.highWater; flow++) {
-      const ct = this.ctOf[flow];
+      const ct = this.ct(flow);
       if (ct < 0) continue;
-      if (!(this.flagsOf[flow] & NF_FLOW_TEARDOWN)) {
-        if (this.timeoutAt[flow] - now <= 0) this.teardown(flow, 'expired');
+      if (!(this.flags(flow) & NF_FLOW_TEARDOWN)) {
+        if (this.timeout(flow) - now <= 0) this.teardown(flow, 'expired');
         else if (!this.conntrack.isAlive(ct)) this.teardown(flow, 'ct-dying');
         else if (this.isOutdated(flow)) this.teardown(flow, 'outdated');
       }
-      const f = this.flagsOf[flow];
+      const f = this.flags(flow);
       if (f & NF_FLOW_TEARDOWN) {
         if (!(f & NF_FLOW_HW)) this.del(flow);
         else if (!(f & NF_FLOW_HW_DYING)) this.queue.del(this, flow);
@@ -253,48 +281,49 @@ export class FlowTable {
    * it is re-added bidirectionally.
    */
   private isOutdated(flow: number): boolean {
-    const f = this.flagsOf[flow];
+    const f = this.flags(flow);
     if (f & NF_FLOW_HW_BIDIRECTIONAL) return false;
-    const status = this.conntrack.status(this.ctOf[flow]);
+    const status = this.conntrack.status(this.ct(flow));
     return (status & IPS_HW_OFFLOAD) !== 0 && (status & IPS_SEEN_REPLY) !== 0 && !(f & NF_FLOW_HW_PENDING);
   }
 
   /** Every live flow slot, in slot order. */
   forEach(fn: (flow: number) => void): void {
-    for (let flow = 0; flow < this.highWater; flow++) if (this.ctOf[flow] >= 0) fn(flow);
+    for (let flow = 0; flow < this.highWater; flow++) if (this.ct(flow) >= 0) fn(flow);
   }
 
-  private unhash(node: number, flow: number): void {
-    const b =
-      hashTuple(0, this.protoOf[flow], this.srcOf[node], this.dstOf[node], this.portsOf[node] >>> 16, this.portsOf[node] & 0xffff) &
-      (this.heads.length - 1);
+  /** Links a node at the head of its bucket's chain in `heads`. */
+  private hashNode(node: number, heads: Int32Array): void {
+    const at = nodeAt(node);
+    const ports = this.u32[at + N_PORTS];
+    const b = hashTuple(0, this.proto(node >> 1), this.u32[at + N_SRC], this.u32[at + N_DST], ports >>> 16, ports & 0xffff) & (heads.length - 1);
+    this.i32[at + N_NEXT] = heads[b];
+    heads[b] = node;
+  }
+
+  private unhash(node: number): void {
+    const at = nodeAt(node);
+    const ports = this.u32[at + N_PORTS];
+    const b = hashTuple(0, this.proto(node >> 1), this.u32[at + N_SRC], this.u32[at + N_DST], ports >>> 16, ports & 0xffff) & (this.heads.length - 1);
     let prev = -1;
     let cur = this.heads[b];
     while (cur >= 0 && cur !== node) {
       prev = cur;
-      cur = this.nextNode[cur];
+      cur = this.i32[nodeAt(cur) + N_NEXT];
     }
     if (cur < 0) return;
-    if (prev < 0) this.heads[b] = this.nextNode[node];
-    else this.nextNode[prev] = this.nextNode[node];
+    if (prev < 0) this.heads[b] = this.i32[at + N_NEXT];
+    else this.i32[nodeAt(prev) + N_NEXT] = this.i32[at + N_NEXT];
   }
 
+  /** Doubles the records (free slots get ct -1) and rebuilds the buckets for the new size. */
   private grow(cap: number): void {
-    const copy = <T extends Int32Array | Float64Array | Uint16Array | Uint8Array | Uint32Array>(old: T, n: number, fill?: number): T => {
-      const C = old.constructor as new (n: number) => T;
-      const next = new C(n);
-      next.set(old);
-      if (fill !== undefined) next.fill(fill, old.length);
-      return next;
-    };
-    this.ctOf = copy(this.ctOf, cap, -1);
-    this.timeoutAt = copy(this.timeoutAt, cap);
-    this.flagsOf = copy(this.flagsOf, cap);
-    this.protoOf = copy(this.protoOf, cap);
-    this.srcOf = copy(this.srcOf, cap * 2);
-    this.dstOf = copy(this.dstOf, cap * 2);
-    this.portsOf = copy(this.portsOf, cap * 2);
-    this.nextNode = copy(this.nextNode, cap * 2, -1);
+    const buf = new ArrayBuffer(cap * REC * 4);
+    new Uint32Array(buf).set(this.u32);
+    this.u32 = new Uint32Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.f64 = new Float64Array(buf);
+    for (let flow = this.cap; flow < cap; flow++) this.i32[flow * REC + R_CT] = -1;
     this.cap = cap;
     this.rehash(cap * 2);
   }
@@ -303,15 +332,12 @@ export class FlowTable {
   private rehash(nodes: number): void {
     let n = 1;
     while (n < nodes) n <<= 1;
-    this.heads = new Int32Array(n).fill(-1);
+    const heads = new Int32Array(n).fill(-1);
     for (let flow = 0; flow < this.highWater; flow++) {
-      if (this.ctOf[flow] < 0) continue;
-      for (const dir of [0, 1] as const) {
-        const node = flow * 2 + dir;
-        const b = hashTuple(0, this.protoOf[flow], this.srcOf[node], this.dstOf[node], this.portsOf[node] >>> 16, this.portsOf[node] & 0xffff) & (n - 1);
-        this.nextNode[node] = this.heads[b];
-        this.heads[b] = node;
-      }
+      if (this.ct(flow) < 0) continue;
+      this.hashNode(flow * 2, heads);
+      this.hashNode(flow * 2 + 1, heads);
     }
+    this.heads = heads;
   }
 }

@@ -10,9 +10,32 @@ import { NF_FLOW_HW_BIDIRECTIONAL, NF_FLOW_HW_ESTABLISHED } from '../flowtable/f
 import type { FlowTable } from '../flowtable/flowtable';
 import type { Flowtables } from '../flowtable/flowtables';
 import { CtInfo, ETH_P_IP, IPPROTO_TCP, IPPROTO_UDP, TCP_FIN, TCP_RST, ipLength, type Packet } from '../model/packet';
+import type { ProfileName } from '../profile';
 import type { CtActionSpec } from '../script/ast';
 import type { ActCtApi, CtActionState } from './act_ct';
 import { TC_ACT_SHOT } from './verdict';
+
+/** How act_ct's flowtable use changed since the talk's kernel; each field names the change. */
+interface ActCtBehaviour {
+  /**
+   * "net/sched: act_ct: Offload only ASSURED connections" (v5.17): before it, any connection
+   * seen with established ctinfo (TCP: in state ESTABLISHED) entered the flowtable — a UDP
+   * flow on its first reply, before conntrack calls it ASSURED.
+   */
+  offloadOnlyAssured: boolean;
+  /**
+   * "net/sched: act_ct: offload UDP NEW connections" (v6.3): one-way flows
+   * (NF_FLOW_HW_BIDIRECTIONAL / NF_FLOW_HW_ESTABLISHED), ctinfo NEW on the fast path until a
+   * reply was seen, and fast-path hits of a not yet ASSURED connection sent on to conntrack
+   * so it can be promoted. Before, a hit was always established and always final.
+   */
+  oneWayFlows: boolean;
+}
+
+const ACT_CT_BEHAVIOUR: Record<ProfileName, ActCtBehaviour> = {
+  '5.7': { offloadOnlyAssured: false, oneWayFlows: false },
+  '6.12': { offloadOnlyAssured: true, oneWayFlows: true },
+};
 
 interface CtState extends CtActionState {
   /** The zone's flowtable this action holds a reference on. */
@@ -122,8 +145,8 @@ export class ActCt implements ActCtApi {
     const dir = ft.lastDir;
     const ct = ft.ct(flow);
     const status = this.conntrack.status(ct);
-    const newest = this.env.profile.name !== '5.7';
-    if (newest && dir === 1 && !(ft.flags(flow) & NF_FLOW_HW_BIDIRECTIONAL)) {
+    const oneWayFlows = ACT_CT_BEHAVIOUR[this.env.profile.name].oneWayFlows;
+    if (oneWayFlows && dir === 1 && !(ft.flags(flow) & NF_FLOW_HW_BIDIRECTIONAL)) {
       if (status & IPS_ASSURED) {
         ft.setFlags(flow, NF_FLOW_HW_BIDIRECTIONAL);
         ft.refresh(flow, true);
@@ -138,12 +161,12 @@ export class ActCt implements ActCtApi {
       return false;
     }
     const ctinfo =
-      dir === 1 ? CtInfo.ESTABLISHED_REPLY : !newest || status & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
+      dir === 1 ? CtInfo.ESTABLISHED_REPLY : !oneWayFlows || status & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
     const refreshed = ft.refresh(flow, false);
     if (refreshed && this.env.events.active) {
       this.env.events.emit({ kind: 'ft.refresh', t: this.env.now(), pkt: pkt.id, zone: ft.zone, ctId: this.conntrack.ctId(ct), timeout: ft.timeout(flow) });
     }
-    if (!(status & IPS_ASSURED)) {
+    if (oneWayFlows && !(status & IPS_ASSURED)) {
       this.emitFtLookup(ft, pkt, false, ct, 'connection not assured yet: processed by conntrack so it can be promoted');
       return false;
     }
@@ -168,24 +191,25 @@ export class ActCt implements ActCtApi {
 
   /**
    * tcf_ct_flow_table_process_conn: which connections enter the flowtable. TCP: established
-   * ctinfo, ASSURED and state ESTABLISHED. UDP: 5.7 needs established ctinfo and ASSURED;
-   * current kernels take any confirmed UDP connection, one-way until it is ASSURED.
-   * Connections with a helper or sequence adjustment never enter.
+   * ctinfo and state ESTABLISHED (plus ASSURED since v5.17). UDP: 5.7 takes it on established
+   * ctinfo, i.e. from the first reply on; current kernels take any confirmed UDP connection,
+   * one-way until it is ASSURED. Connections with a helper or sequence adjustment never enter.
    */
   private processConn(ft: FlowTable, ct: number, ctinfo: CtInfo): void {
     const status = this.conntrack.status(ct);
     if (status & IPS_SEQ_ADJUST) return;
     const established = ctinfo === CtInfo.ESTABLISHED || ctinfo === CtInfo.ESTABLISHED_REPLY;
+    const assuredOk = (status & IPS_ASSURED) !== 0 || !ACT_CT_BEHAVIOUR[this.env.profile.name].offloadOnlyAssured;
     let bidirectional = true;
     switch (this.conntrack.proto(ct)) {
       case IPPROTO_TCP:
-        if (!established || !(status & IPS_ASSURED) || this.conntrack.tcpState(ct) !== TcpState.ESTABLISHED) return;
+        if (!established || !assuredOk || this.conntrack.tcpState(ct) !== TcpState.ESTABLISHED) return;
         break;
       case IPPROTO_UDP:
         if (this.env.profile.udpOffloadBeforeReply) {
           if (!this.conntrack.isConfirmed(ct)) return;
           bidirectional = (status & IPS_ASSURED) !== 0;
-        } else if (!established || !(status & IPS_ASSURED)) {
+        } else if (!established || !assuredOk) {
           return;
         }
         break;
