@@ -14,13 +14,33 @@ import { formatIpv4 } from './model/addr';
 import type { Device, Devices } from './model/devices';
 import { IPPROTO_UDP, type Packet } from './model/packet';
 import type { Hook } from './script/ast';
-import { TC_ACT_CONSUMED, TC_ACT_REDIRECT, TC_ACT_SHOT, TC_ACT_STOLEN, TC_ACT_TRAP } from './tc/verdict';
+import type { Filter } from './tc/objects';
+import { TC_ACT_CONSUMED, TC_ACT_REDIRECT, TC_ACT_SHOT, TC_ACT_STOLEN, TC_ACT_TRAP, TC_ACT_UNSPEC } from './tc/verdict';
 
 /** What the datapath needs from tc. */
 export interface Classifier {
   hasHook(dev: string, hook: Hook): boolean;
-  /** Runs the hook's filters; returns the TC_ACT_* verdict. */
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where): number;
+  /**
+   * Runs the hook's filters; returns the TC_ACT_* verdict. `resume` resumes at that filter's
+   * action `resumeAction` (a hardware miss to action) instead of matching from a chain.
+   */
+  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain?: number, resume?: Filter | null, resumeAction?: number): number;
+  /** tcf_classify's last_executed_chain of the last call (what a skb extension would carry). */
+  readonly result: { readonly lastChain: number };
+}
+
+/** The NIC's datapath, run before software for packets entering on its ports. */
+export interface HardwarePath {
+  /** True when hardware finished the packet; otherwise `resume` says where software goes on. */
+  receive(pkt: Packet, dev: Device): boolean;
+  readonly resume: { readonly dev: string; readonly filter: Filter | null; readonly action: number };
+}
+
+/** Open vSwitch's kernel datapath, where packets tc left unclassified continue (when OVS is on). */
+export interface OvsPath {
+  readonly enabled: boolean;
+  /** The packet continues at recirc_id = the tc chain the skb extension carries. */
+  receive(pkt: Packet, dev: string, recircId: number): void;
 }
 
 /** How a packet's journey ended (exactly one per packet). */
@@ -39,6 +59,9 @@ export class Datapath {
   private nest = 0;
   /** Called whenever a packet's journey ends (exactly once per packet). */
   onOutcome: (pkt: Packet, o: Outcome) => void = () => {};
+  /** The NIC (set by the simulator); null runs everything in software. */
+  hw: HardwarePath | null = null;
+  ovs: OvsPath | null = null;
 
   constructor(
     private readonly env: Env,
@@ -48,19 +71,46 @@ export class Datapath {
     private readonly tc: Classifier,
   ) {}
 
-  /** A packet arrives on `dev`'s ingress (from the wire, a VM, a veth peer or a redirect). */
+  /**
+   * A packet arrives on `dev`'s ingress from outside the host (the wire, a VM) or a veth peer.
+   * On a NIC port the hardware datapath runs first; what it leaves to software resumes where
+   * the driver says (device, chain or action), with the state it restored on the packet.
+   */
   receive(pkt: Packet, devName: string): void {
     const dev = this.devices.get(devName);
     if (!dev) return this.drop(pkt, devName, `device ${devName} does not exist`);
     pkt.meta.indev = dev.name;
     // sch_handle_ingress: the tc cb state of a previous hook does not carry over.
     pkt.meta.postCt = false;
+    if (dev.onNic && this.hw) {
+      if (this.hw.receive(pkt, dev)) return;
+      const r = this.hw.resume;
+      const at = r.dev === dev.name ? dev : this.devices.get(r.dev)!;
+      return this.software(pkt, at, r.filter, r.action);
+    }
+    this.software(pkt, dev, null, 0);
+  }
+
+  /** A redirect to a device's ingress: software only (hardware never sees it). */
+  private receiveRedirected(pkt: Packet, devName: string): void {
+    const dev = this.devices.get(devName);
+    if (!dev) return this.drop(pkt, devName, `device ${devName} does not exist`);
+    pkt.meta.postCt = false;
+    this.software(pkt, dev, null, 0);
+  }
+
+  private software(pkt: Packet, dev: Device, resume: Filter | null, resumeAction: number): void {
+    pkt.meta.indev = dev.name;
     this.emitArrive(pkt, dev.name, 'ingress');
     if (this.tc.hasHook(dev.name, 'ingress')) {
-      const v = this.tc.classify(pkt, dev.name, 'ingress', 'sw');
+      const v = this.tc.classify(pkt, dev.name, 'ingress', 'sw', -1, resume, resumeAction);
       if (v === TC_ACT_SHOT) return this.drop(pkt, dev.name, `tc ingress on ${dev.name} returned drop`);
       if (v === TC_ACT_STOLEN || v === TC_ACT_REDIRECT || v === TC_ACT_CONSUMED) return;
       if (v === TC_ACT_TRAP) return this.deliver(pkt, dev.name, 'host', 'host stack', 'sw');
+      // With OVS, tc's last executed chain travels in a skb extension to OVS's recirc_id.
+      if (this.ovs?.enabled && dev.onNic) return this.ovs.receive(pkt, dev.name, v === TC_ACT_UNSPEC ? this.tc.result.lastChain : 0);
+    } else if (this.ovs?.enabled && dev.onNic) {
+      return this.ovs.receive(pkt, dev.name, pkt.meta.extChain > 0 ? pkt.meta.extChain : 0);
     }
     this.toStack(pkt, dev);
   }
@@ -100,7 +150,7 @@ export class Datapath {
     this.nest++;
     try {
       if (direction === 'egress') this.transmit(p, devName);
-      else this.receive(p, devName);
+      else this.receiveRedirected(p, devName);
     } finally {
       this.nest--;
     }
@@ -153,7 +203,6 @@ export class Datapath {
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'packet.deliver', t: this.env.now(), pkt: pkt.id, dev, to, target, where, summary: summarize(pkt) });
     }
-    this.endpoints.learnDelivered(pkt);
     this.finish(pkt, { kind: 'deliver', to, target });
   }
 

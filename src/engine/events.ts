@@ -97,6 +97,43 @@ export type SimEvent =
   | { kind: 'ft.refresh'; t: Micros; pkt: number; zone: number; ctId: number; timeout: Micros }
   | { kind: 'ft.teardown'; t: Micros; pkt: number; zone: number; ctId: number; reason: 'fin' | 'rst' | 'expired' | 'ct-dying' | 'outdated' | 'table-freed' | 'device' }
   | { kind: 'ft.free'; t: Micros; pkt: number; zone: number; ctId: number }
+  // ---- hardware offload (the switchdev NIC, src/engine/hw) --------------------------------
+  /** A tc filter offered to the driver (fl_hw_replace_filter → the driver's block callback). */
+  | { kind: 'hw.filter'; t: Micros; pkt: 0; dev: string; chain: number; prio: number; handle: number; op: 'add' | 'del'; accepted: boolean; reason?: string }
+  /** ethtool -K DEV hw-tc-offload: accepted, or refused by the driver (its dmesg line). */
+  | { kind: 'hw.feature'; t: Micros; pkt: 0; dev: string; on: boolean; accepted: boolean; message?: string }
+  /** The driver registers / unregisters its flow_block callback on a zone's flowtable. */
+  | { kind: 'hw.ft_cb'; t: Micros; pkt: number; zone: number; op: 'register' | 'unregister' }
+  /** A flowtable offload work item: queued, dropped (pending bit, queue limit) or deferred by a policy. */
+  | { kind: 'hw.queue'; t: Micros; pkt: number; zone: number; ctId: number; op: 'add' | 'del' | 'stats'; result: 'queued' | 'dropped' | 'deferred'; reason?: string }
+  /** The driver's answer to FLOW_CLS_REPLACE / FLOW_CLS_DESTROY for one direction of a connection. */
+  | { kind: 'hw.ct_entry'; t: Micros; pkt: number; zone: number; ctId: number; dir: 0 | 1; table: 'ct' | 'ct_nat'; op: 'add' | 'update' | 'del' | 'refused' | 'evicted'; reason?: string }
+  /** FLOW_CLS_STATS: counter deltas reported to the flowtable (which refreshes the flow timeout). */
+  | { kind: 'hw.stats'; t: Micros; pkt: 0; zone: number; ctId: number; packets: number; bytes: number; lastUsed: Micros }
+  /** A hardware table lookup: a chain table (`chain 2`), or the CT / CT-NAT table. */
+  | { kind: 'hw.table'; t: Micros; pkt: number; dev: string; table: string; hit: boolean; chain: number; prio?: number; handle?: number; ctId?: number; ctState?: string }
+  /**
+   * Hardware missed: the packet goes up to software with what the driver restores — the chain
+   * (tc skb extension) or the action (act_miss), the ct state (restore cookie) and tunnel info.
+   */
+  | {
+      kind: 'hw.miss';
+      t: Micros;
+      pkt: number;
+      dev: string;
+      table: string;
+      reason: string;
+      /** Device software resumes on (the tunnel device after decap). */
+      resumeDev: string;
+      resumeChain: number;
+      /** `chain C pref P handle 0xH action N` when resuming at an action (v6.4 act_miss), else ''. */
+      resumeAction: string;
+      /** ct_state restored on the skb ('' when none). */
+      ctState: string;
+      tunnel: boolean;
+    }
+  /** Open vSwitch: a packet tc left unclassified continues in the OVS datapath. */
+  | { kind: 'ovs.recirc'; t: Micros; pkt: number; dev: string; recircId: number; hit: boolean; upcall: boolean }
   // ---- commands and timers ----------------------------------------------------------------
   | { kind: 'timer'; t: Micros; pkt: 0; name: string }
   | { kind: 'command'; t: Micros; pkt: 0; line: number; text: string };

@@ -9,6 +9,7 @@ import { Endpoints, summarize } from './endpoints';
 import { Env } from './env';
 import type { Listener } from './events';
 import { Flowtables } from './flowtable/flowtables';
+import { HW_SETTINGS, HwModel } from './hw/model';
 import { Devices } from './model/devices';
 import type { Packet } from './model/packet';
 import { PROFILES, type ProfileName } from './profile';
@@ -46,14 +47,30 @@ export class Simulator {
   readonly tc: Tc;
   readonly endpoints: Endpoints;
   readonly datapath: Datapath;
+  /** The switchdev NIC, the OVS datapath and the throughput model. */
+  readonly hw: HwModel;
   private lastOutcome: Outcome | null = null;
 
   constructor(opts: SimulatorOptions = {}) {
     this.env = new Env(opts.seed ?? 1);
     this.conntrack = new Conntrack(this.env);
     this.flowtables = new Flowtables(this.env, this.conntrack);
-    this.conntrack.onDestroy = (ct) => this.flowtables.forgetCt(ct, this.conntrack.zone(ct));
+    this.conntrack.onDestroy = (ct) => {
+      this.hw.nic.forgetCt(ct);
+      this.flowtables.forgetCt(ct, this.conntrack.zone(ct));
+    };
     this.endpoints = new Endpoints(this.env);
+    this.hw = new HwModel({
+      env: this.env,
+      devices: this.devices,
+      conntrack: this.conntrack,
+      flowtables: this.flowtables,
+      endpoints: this.endpoints,
+      sink: {
+        deliver: (pkt, dev, to, target, where) => this.datapath.deliver(pkt, dev, to, target, where),
+        drop: (pkt, dev, reason, where) => this.datapath.drop(pkt, dev, reason, where),
+      },
+    });
     const actCt = new ActCt(this.env, this.conntrack, this.flowtables);
     this.tc = new Tc({
       env: this.env,
@@ -61,10 +78,12 @@ export class Simulator {
       conntrack: this.conntrack,
       actCt,
       mirred: (pkt, dev, direction, mirror) => this.datapath.mirred(pkt, dev, direction, mirror),
-      offloadFilter: () => ({ inHwCount: 0 }),
-      onFilterRemoved: () => {},
+      offloadFilter: (dev, filter) => this.hw.nic.offloadFilter(dev, filter),
+      onFilterRemoved: (dev, filter) => this.hw.nic.onFilterRemoved(dev, filter),
     });
     this.datapath = new Datapath(this.env, this.devices, this.conntrack, this.endpoints, this.tc);
+    this.datapath.hw = this.hw.nic.pipeline;
+    this.datapath.ovs = this.hw.ovs;
     this.datapath.onOutcome = (_pkt, o) => {
       this.lastOutcome = o;
     };
@@ -123,8 +142,8 @@ export class Simulator {
       case 'ethtool.feature': {
         const dev = this.devices.get(cmd.dev.value);
         if (!dev) return { error: { span: cmd.dev.span, message: `Cannot get device feature names: No such device "${cmd.dev.value}"` } };
-        dev.hwTcOffload = cmd.on;
-        return {};
+        const refused = this.hw.nic.setHwTcOffload(dev.name, cmd.on);
+        return refused ? { output: `${refused}\n` } : {};
       }
       case 'sysctl': {
         const err = this.env.sysctl.set(cmd.key.value, cmd.value.value);
@@ -152,6 +171,9 @@ export class Simulator {
         return { output: `${cmd.text}\n` };
       case 'sim.set':
         return this.setSim(cmd.key.value, cmd.value.value, cmd.key.span, cmd.value.span);
+      case 'sim.show':
+        this.advance(this.env.now());
+        return { output: this.hw.show(cmd.what) };
     }
   }
 
@@ -182,7 +204,12 @@ export class Simulator {
     }
     this.datapath.receive(pkt, dev);
     this.env.pkt = 0;
-    return this.lastOutcome;
+    // The receiving endpoint remembers how far the sender got, for the seq/ack of the script's
+    // next packets. Only script packets teach it: generated traffic keeps its own sequence state.
+    // (Re-read through a cast: TypeScript narrowed the field to null before receive() set it.)
+    const outcome = this.lastOutcome as Outcome | null;
+    if (outcome?.kind === 'deliver') this.endpoints.learnDelivered(pkt);
+    return outcome;
   }
 
   /**
@@ -277,8 +304,11 @@ export class Simulator {
         this.env.profile = PROFILES[value as ProfileName];
         return {};
       }
-      default:
-        return { error: { span: keySpan, message: `unknown setting "${key}" (known: seed, profile)` } };
+      default: {
+        const err = this.hw.set(key, value);
+        if (err === undefined) return { error: { span: keySpan, message: `unknown setting "${key}" (known: seed, profile, ${HW_SETTINGS.join(', ')})` } };
+        return err === null ? {} : { error: { span: valueSpan, message: err } };
+      }
     }
   }
 }

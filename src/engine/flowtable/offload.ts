@@ -45,14 +45,22 @@ export interface OffloadQueueSettings {
   latencyUs: number;
   /** Hardware insertions per second a driver sustains; 0 = unlimited. */
   insertRate: number;
+  /** Proposal (not in the kernel): at most this many pending add requests; 0 = unlimited. */
+  maxPendingAdds: number;
 }
+
+/** Proposal hook (not in the kernel): may defer an add request; returns why, or null to queue it. */
+export type OffloadAdmission = (ft: FlowTable, flow: number) => string | null;
 
 export class OffloadQueue {
   private items: { ft: FlowTable; flow: number; ctId: number; op: Op; at: number }[] = [];
   private head = 0;
   private armed = false;
   private busyUntil = 0;
-  readonly settings: OffloadQueueSettings = { latencyUs: 0, insertRate: 0 };
+  readonly settings: OffloadQueueSettings = { latencyUs: 0, insertRate: 0, maxPendingAdds: 0 };
+  /** Installed by a host offload policy (proposal); null = the kernel's behaviour. */
+  admit: OffloadAdmission | null = null;
+  private pendingAdds = 0;
 
   constructor(
     private readonly env: Env,
@@ -80,8 +88,25 @@ export class OffloadQueue {
   }
 
   private enqueue(ft: FlowTable, flow: number, op: Op): boolean {
-    if (ft.flags(flow) & NF_FLOW_HW_PENDING) return false;
+    if (ft.flags(flow) & NF_FLOW_HW_PENDING) {
+      this.emitQueue(ft, flow, op, 'dropped', 'work for this flow is still pending (NF_FLOW_HW_PENDING)');
+      return false;
+    }
+    if (op === 'add') {
+      const deferred = this.admit?.(ft, flow) ?? null;
+      if (deferred !== null) {
+        this.emitQueue(ft, flow, op, 'deferred', deferred);
+        return false;
+      }
+      const limit = this.settings.maxPendingAdds;
+      if (limit > 0 && this.pendingAdds >= limit) {
+        this.emitQueue(ft, flow, op, 'dropped', `offload queue limit ${limit} reached`);
+        return false;
+      }
+      this.pendingAdds++;
+    }
     ft.setFlags(flow, NF_FLOW_HW_PENDING);
+    this.emitQueue(ft, flow, op, 'queued');
     const now = this.env.now();
     let at = now + this.settings.latencyUs;
     if (op === 'add' && this.settings.insertRate > 0 && ft.callbacks.length > 0) {
@@ -106,6 +131,7 @@ export class OffloadQueue {
     const now = this.env.now();
     while (this.head < this.items.length && this.items[this.head].at <= now) {
       const w = this.items[this.head++];
+      if (w.op === 'add') this.pendingAdds--;
       // The flow may have been freed (and its slot reused) while the work waited.
       if (w.ft.ct(w.flow) >= 0 && this.conntrack.ctId(w.ft.ct(w.flow)) === w.ctId) this.run(w.ft, w.flow, w.op);
     }
@@ -114,6 +140,12 @@ export class OffloadQueue {
       this.head = 0;
     }
     this.arm();
+  }
+
+  private emitQueue(ft: FlowTable, flow: number, op: Op, result: 'queued' | 'dropped' | 'deferred', reason?: string): void {
+    if (!this.env.events.active) return;
+    const ctId = this.conntrack.ctId(ft.ct(flow));
+    this.env.events.emit({ kind: 'hw.queue', t: this.env.now(), pkt: this.env.pkt, zone: ft.zone, ctId, op, result, ...(reason ? { reason } : {}) });
   }
 
   private run(ft: FlowTable, flow: number, op: Op): void {

@@ -280,10 +280,17 @@ export function parseSleep(c: Cursor, cmd: Token): Command {
 }
 
 /** `sim KEY VALUE`; the seed and the kernel profile are checked here, other keys by the simulator. */
+const SIM_SHOW = ['nic', 'throughput', 'ovs'] as const;
+
 export function parseSim(c: Cursor, cmd: Token): Command {
   const key = c.value(cmd);
   const value = c.value(key);
   c.end();
+  if (key.text === 'show') {
+    const what = SIM_SHOW.find((w) => w === value.text);
+    if (!what) failAt(value, `unknown "sim show ${value.text}": use ${SIM_SHOW.join(', ')}`);
+    return { kind: 'sim.show', what, span: spanOf(cmd) };
+  }
   if (key.text === 'seed') uint(value, 'seed', U32, 'dec-or-0x');
   if (key.text === 'profile' && value.text !== '5.7' && value.text !== '6.12') failAt(value, `unknown kernel profile "${value.text}": use 5.7 or 6.12`);
   return { kind: 'sim.set', key: spanned(key), value: spanned(value), span: spanOf(cmd) };

@@ -83,12 +83,16 @@ export class Classifier {
     return this.qdiscs.get(dev)?.classifyBlock(hook)?.hasFilters ?? false;
   }
 
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain: number): number {
+  /**
+   * `resume` (v6.4 hardware miss to action, tcf_exts_miss_cookie_lookup): instead of matching,
+   * run that filter's actions from 0-based `resumeAction`, then go on as its verdict says.
+   */
+  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain: number, resume: Filter | null = null, resumeAction = 0): number {
     const block = this.qdiscs.get(dev)?.classifyBlock(hook);
     if (!block || !block.hasFilters) return this.finish(null, TC_ACT_UNSPEC, 0);
     const f = this.enter(pkt, dev, where, hook);
     try {
-      return this.run(f, block, hook, startChain);
+      return this.run(f, block, hook, resume ? resume.chain : startChain, resume, resumeAction);
     } finally {
       this.depth--;
     }
@@ -115,7 +119,7 @@ export class Classifier {
     return f;
   }
 
-  private run(f: Frame, block: Block, hook: Hook, startChain: number): number {
+  private run(f: Frame, block: Block, hook: Hook, startChain: number, resume: Filter | null, resumeAction: number): number {
     const behaviour = tcBehaviour(this.env.profile);
     const chain0 = block.chain(0)!;
     let chain = chain0;
@@ -136,8 +140,9 @@ export class Classifier {
       this.env.events.emit({ kind: 'tc.classify', t: f.now, pkt: f.pkt.id, dev: f.dev, hook, chain: chain.index, where: f.where, resumed: ext >= 0, ctState });
     }
     let last = chain.index;
+    if (resume && this.env.events.active) this.emitFilter(f, resume, true, []);
     for (let jumps = 0; ; jumps++) {
-      const v = this.walk(f, chain, behaviour.ctStateReplyInvalid);
+      const v = resume && jumps === 0 ? this.execActions(f, resume, resumeAction) : this.walk(f, chain, behaviour.ctStateReplyInvalid);
       if (v === TC_ACT_RECLASSIFY || isGotoChain(v)) f.filter = null;
       if (v === TC_ACT_RECLASSIFY) {
         chain = chain0;
@@ -209,7 +214,7 @@ export class Classifier {
   }
 
   /** tcf_exts_exec → tcf_action_exec: actions run while they return `pipe`; the last verdict counts. */
-  private execActions(f: Frame, flt: Filter): number {
+  private execActions(f: Frame, flt: Filter, from = 0): number {
     if (f.where === 'sw') {
       flt.swPackets++;
       flt.swBytes += f.bytes;
@@ -221,7 +226,7 @@ export class Classifier {
     f.filter = flt;
     let v = TC_ACT_OK;
     const actions = flt.actions;
-    for (let i = 0; i < actions.length; i++) {
+    for (let i = from; i < actions.length; i++) {
       const a = actions[i];
       v = a.exec(f);
       if (this.env.events.active) {

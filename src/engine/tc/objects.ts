@@ -151,7 +151,9 @@ export class Block {
   ) {}
 
   chain(index: number): Chain | undefined {
-    return this.chains.find((c) => c.index === index);
+    // A plain loop: this runs several times per packet, and a find() callback is a closure.
+    for (const c of this.chains) if (c.index === index) return c;
+    return undefined;
   }
 
   /** tcf_chain_get(create=true). */

@@ -16,7 +16,7 @@ import { FLUSH_ERROR, kernelError, noDevice, talkError, type TcError } from './e
 import { tcBehaviour, type TcBehaviour } from './features';
 import { FilterOps, findBlock, missingDevice } from './filter_ops';
 import type { TcHost } from './host';
-import { Qdisc, type Chain } from './objects';
+import { Qdisc, type Chain, type Filter } from './objects';
 import { TC_ACT_EXT_VAL_MASK } from './verdict';
 
 export type TcCommand = Extract<Command, { kind: `tc.${string}` }>;
@@ -57,8 +57,8 @@ export class Tc {
    * holds the details. `startChain` starts elsewhere than chain 0 (hardware restoring a chain);
    * otherwise an ingress packet's skb extension chain is used and consumed.
    */
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain = -1): number {
-    return this.classifier.classify(pkt, dev, hook, where, startChain);
+  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain = -1, resume: Filter | null = null, resumeAction = 0): number {
+    return this.classifier.classify(pkt, dev, hook, where, startChain, resume, resumeAction);
   }
 
   /** Details of the last `classify` (one object, overwritten by the next call). */

@@ -95,9 +95,14 @@ export class PeditAction extends TcAction {
 
   exec(run: ActionRun): number {
     this.use(run);
-    const keys = this.spec.keys;
-    for (let i = 0; i < keys.length; i++) apply(run.pkt, keys[i], this.words[i].modulo);
+    this.edit(run.pkt);
     return this.control;
+  }
+
+  /** The rewrite alone, without counting (hardware runs it as a modify-header action). */
+  edit(pkt: Packet): void {
+    const keys = this.spec.keys;
+    for (let i = 0; i < keys.length; i++) apply(pkt, keys[i], this.words[i].modulo);
   }
 
   protected takeParams(from: TcAction): void {
