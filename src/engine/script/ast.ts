@@ -182,6 +182,8 @@ export interface FilterSpec {
   skipHw: boolean;
   skipSw: boolean;
   verbose: boolean;
+  /** The `ct_state` value, when given: the kernel's fl_validate_ct_state (5.12+) may refuse it. */
+  ctStateSpan?: Span;
   actions: ActionSpec[];
 }
 
@@ -240,7 +242,9 @@ export type Command =
   | { kind: 'proc.conntrack'; span: Span }
   | { kind: 'echo'; text: string; span: Span }
   /** `sim KEY VALUE`: simulator settings (seed, kernel profile, NIC parameters). */
-  | { kind: 'sim.set'; key: Spanned<string>; value: Spanned<string>; span: Span };
+  | { kind: 'sim.set'; key: Spanned<string>; value: Spanned<string>; span: Span }
+  /** `sim show nic|throughput|ovs`: the hardware model's state and figures. */
+  | { kind: 'sim.show'; what: 'nic' | 'throughput' | 'ovs'; span: Span };
 
 export type CommandKind = Command['kind'];
 

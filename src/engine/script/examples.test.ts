@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionSpec, Command } from './ast';
 import { CT_FLAG_ESTABLISHED, CT_FLAG_NEW, CT_FLAG_REPLY, CT_FLAG_TRACKED } from './ast';
 import { parseIpv4 } from '../model/addr';
-import { errorAt, parseError, parseOne, withoutSpans } from './test-support';
+import { colOf, errorAt, parseError, parseOne, withoutSpans } from './test-support';
 
 const ip = (a: string) => parseIpv4(a)!;
 const IPV4 = 0x0800;
@@ -32,14 +32,22 @@ function filter(fields: object) {
 
 const parsed = (text: string): Command => withoutSpans(parseOne(text));
 
+/** Where a one-line filter's ct_state value is: the parser keeps it for tc's refusal. */
+function ctStateSpan(text: string) {
+  const col = colOf(text, ' ct_state ') + ' ct_state '.length;
+  return { line: 1, col, end: text.indexOf(' ', col - 1) + 1 };
+}
+
 describe('tc-examples.txt commands that are in scope', () => {
   it('[01] ingress qdisc', () => {
     expect(parsed('tc qdisc add dev eth0 ingress')).toEqual({ kind: 'tc.qdisc', op: 'add', dev: dev('eth0'), qdisc: 'ingress' });
   });
 
   it('[02] chain 0: -trk → ct zone 2 → goto chain 2', () => {
-    expect(parsed('tc filter add dev eth0 ingress prio 1 chain 0 proto ip flower ip_proto tcp ct_state -trk action ct zone 2 pipe action goto chain 2')).toEqual(
+    const line = 'tc filter add dev eth0 ingress prio 1 chain 0 proto ip flower ip_proto tcp ct_state -trk action ct zone 2 pipe action goto chain 2';
+    expect(parsed(line)).toEqual(
       filter({
+        ctStateSpan: ctStateSpan(line),
         dev: dev('eth0'), hook: 'ingress', prio: 1, protocol: IPV4,
         keys: { ethType: IPV4, ipProto: TCP, ctState: trk },
         actions: [act(ct({ zone: 2 })), goto(2)],
@@ -48,8 +56,10 @@ describe('tc-examples.txt commands that are in scope', () => {
   });
 
   it('[03] chain 2: +trk+new → commit with mark and SNAT → redirect', () => {
-    expect(parsed('tc filter add dev eth0 ingress prio 1 chain 2 proto ip flower ct_state +trk+new action ct zone 2 commit mark 0xbb nat src addr 5.5.5.7 pipe action mirred egress redirect dev eth1')).toEqual(
+    const line = 'tc filter add dev eth0 ingress prio 1 chain 2 proto ip flower ct_state +trk+new action ct zone 2 commit mark 0xbb nat src addr 5.5.5.7 pipe action mirred egress redirect dev eth1';
+    expect(parsed(line)).toEqual(
       filter({
+        ctStateSpan: ctStateSpan(line),
         dev: dev('eth0'), hook: 'ingress', chain: 2, prio: 1, protocol: IPV4,
         keys: { ethType: IPV4, ctState: plusTrk(CT_FLAG_NEW) },
         actions: [
@@ -61,8 +71,10 @@ describe('tc-examples.txt commands that are in scope', () => {
   });
 
   it('[04] ct_zone, ct_mark and +trk+est → ct nat (zone 0) → redirect', () => {
-    expect(parsed('tc filter add dev eth0 ingress prio 1 chain 2 proto ip flower ct_zone 2 ct_mark 0xbb ct_state +trk+est action ct nat pipe action mirred egress redirect dev eth1')).toEqual(
+    const line = 'tc filter add dev eth0 ingress prio 1 chain 2 proto ip flower ct_zone 2 ct_mark 0xbb ct_state +trk+est action ct nat pipe action mirred egress redirect dev eth1';
+    expect(parsed(line)).toEqual(
       filter({
+        ctStateSpan: ctStateSpan(line),
         dev: dev('eth0'), hook: 'ingress', chain: 2, prio: 1, protocol: IPV4,
         keys: { ethType: IPV4, ctZone: { value: 2, mask: 0xffff }, ctMark: { value: 0xbb, mask: ALL32 }, ctState: plusTrk(CT_FLAG_ESTABLISHED) },
         actions: [act(ct({ nat: { type: 'restore' } })), redirect('eth1')],
@@ -76,8 +88,9 @@ describe('tc-examples.txt commands that are in scope', () => {
   });
 
   it('[07] protocol before prio, ct commit with the default pipe', () => {
-    expect(parsed('tc filter add dev rep0 ingress protocol ip prio 1 flower ct_state -trk action ct commit action goto chain 1')).toEqual(
-      filter({ dev: dev('rep0'), hook: 'ingress', prio: 1, protocol: IPV4, keys: { ethType: IPV4, ctState: trk }, actions: [act(ct({ commit: true })), goto(1)] }),
+    const line = 'tc filter add dev rep0 ingress protocol ip prio 1 flower ct_state -trk action ct commit action goto chain 1';
+    expect(parsed(line)).toEqual(
+      filter({ ctStateSpan: ctStateSpan(line), dev: dev('rep0'), hook: 'ingress', prio: 1, protocol: IPV4, keys: { ethType: IPV4, ctState: trk }, actions: [act(ct({ commit: true })), goto(1)] }),
     );
   });
 
@@ -95,8 +108,10 @@ describe('tc-examples.txt commands that are in scope', () => {
   });
 
   it('[13] pedit, csum, ct and goto before conntrack', () => {
-    expect(parsed('tc filter add dev enp8s0f0_0 ingress chain 0 proto ip flower ct_state -trk ip_proto tcp dst_port 8888 action pedit ex munge tcp dport set 5001 pipe action csum ip tcp pipe action ct pipe action goto chain 1')).toEqual(
+    const line = 'tc filter add dev enp8s0f0_0 ingress chain 0 proto ip flower ct_state -trk ip_proto tcp dst_port 8888 action pedit ex munge tcp dport set 5001 pipe action csum ip tcp pipe action ct pipe action goto chain 1';
+    expect(parsed(line)).toEqual(
       filter({
+        ctStateSpan: ctStateSpan(line),
         dev: dev('enp8s0f0_0'), hook: 'ingress', protocol: IPV4,
         keys: { ethType: IPV4, ctState: trk, ipProto: TCP, dstPort: { min: 8888, max: 8888 } },
         actions: [
@@ -166,8 +181,9 @@ describe('tc-examples.txt commands that are in scope', () => {
 
   it('[27] and [28] the regression test rules with verbose and dst_mac', () => {
     const mac2 = { value: 2, mask: 2 ** 48 - 1 };
-    expect(parsed('tc filter add dev rep0 ingress protocol ip prio 2 flower verbose dst_mac 00:00:00:00:00:02 ct_state -trk action ct nat action goto chain 1')).toEqual(
-      filter({ dev: dev('rep0'), hook: 'ingress', prio: 2, protocol: IPV4, verbose: true, keys: { ethType: IPV4, dstMac: mac2, ctState: trk }, actions: [act(ct({ nat: { type: 'restore' } })), goto(1)] }),
+    const line = 'tc filter add dev rep0 ingress protocol ip prio 2 flower verbose dst_mac 00:00:00:00:00:02 ct_state -trk action ct nat action goto chain 1';
+    expect(parsed(line)).toEqual(
+      filter({ ctStateSpan: ctStateSpan(line), dev: dev('rep0'), hook: 'ingress', prio: 2, protocol: IPV4, verbose: true, keys: { ethType: IPV4, dstMac: mac2, ctState: trk }, actions: [act(ct({ nat: { type: 'restore' } })), goto(1)] }),
     );
     expect(parsed('tc filter add dev rep0 ingress protocol ip chain 1 prio 2 flower skip_hw verbose dst_mac 00:00:00:00:00:02 ct_state +trk+new action ct commit nat dst addr 7.7.7.2 action mirred egress redirect dev rep1')).toMatchObject(
       filter({ chain: 1, skipHw: true, verbose: true, actions: [act(ct({ commit: true, nat: { type: 'dst', addrMin: ip('7.7.7.2'), addrMax: ip('7.7.7.2') } })), redirect('rep1')] }),
@@ -175,8 +191,10 @@ describe('tc-examples.txt commands that are in scope', () => {
   });
 
   it('[31] tunnel metadata keys', () => {
-    expect(parsed('tc filter add dev gre_sys ingress prio 2 chain 0 proto ip flower enc_dst_ip 172.168.152.75 enc_src_ip 172.168.152.208 enc_key_id 1000 enc_tos 0x0/ff dst_ip 1.1.1.7 ct_state -trk action ct zone 1 nat pipe action goto chain 1')).toEqual(
+    const line = 'tc filter add dev gre_sys ingress prio 2 chain 0 proto ip flower enc_dst_ip 172.168.152.75 enc_src_ip 172.168.152.208 enc_key_id 1000 enc_tos 0x0/ff dst_ip 1.1.1.7 ct_state -trk action ct zone 1 nat pipe action goto chain 1';
+    expect(parsed(line)).toEqual(
       filter({
+        ctStateSpan: ctStateSpan(line),
         dev: dev('gre_sys'), hook: 'ingress', prio: 2, protocol: IPV4,
         keys: {
           ethType: IPV4,

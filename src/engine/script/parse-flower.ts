@@ -13,10 +13,11 @@ import {
   type FlowerKeys,
   type Masked,
   type PortRange,
+  type Span,
 } from './ast';
 import type { Prefix } from '../model/addr';
 import { ETH_P_IP, ETH_P_IPV6, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../model/packet';
-import { Cursor, exact, keywordOf, matches, Once, positionIn, prefix } from './cursor';
+import { Cursor, exact, keywordOf, matches, Once, positionIn, prefix, spanOf } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
 import { ETH_P_ALL, IPPROTO_ICMPV6, IPPROTO_SCTP } from './protocols';
@@ -27,6 +28,8 @@ export interface FlowerOptions {
   skipHw: boolean;
   skipSw: boolean;
   verbose: boolean;
+  /** The ct_state value, set only when there is one: the kernel may refuse it (see FilterSpec). */
+  ctStateSpan?: Span;
 }
 
 /** flower_parse_opt's if-chain, in order, so abbreviations resolve as in iproute2. */
@@ -60,7 +63,11 @@ export const CT_STATE_FLAGS: readonly (readonly [string, number])[] = [
   ['rpl', CT_FLAG_REPLY],
 ];
 
-/** `+trk+est-rpl`: `+` sets the bit in key and mask, `-` only in the mask (flower_parse_ct_state). */
+/**
+ * `+trk+est-rpl`: `+` sets the bit in key and mask, `-` only in the mask (flower_parse_ct_state).
+ * Only the syntax is checked here, as iproute2 does: whether the flags make sense is the kernel's
+ * fl_validate_ct_state, which depends on the kernel version, so tc applies it per profile.
+ */
 function parseCtState(t: Token): Masked {
   const s = t.text;
   let value = 0;
@@ -79,20 +86,7 @@ function parseCtState(t: Token): Masked {
     mask |= flag[1];
     i += 1 + flag[0].length;
   }
-  validateCtState(t, value & mask);
   return { value, mask };
-}
-
-/**
- * The kernel's fl_validate_ct_state (net/sched/cls_flower.c), applied to key & mask as the
- * current kernel does: only flags that must be set are constrained.
- */
-function validateCtState(t: Token, state: number): void {
-  const reject = (why: string) => failAt(t, `ct_state: ${why}`);
-  if (state && !(state & CT_FLAG_TRACKED)) reject('no trk, so no other flag can be set');
-  if (state & CT_FLAG_NEW && state & CT_FLAG_ESTABLISHED) reject('new and est are mutually exclusive');
-  if (state & CT_FLAG_INVALID && state & ~(CT_FLAG_TRACKED | CT_FLAG_INVALID)) reject('when inv is set, only trk may be set');
-  if (state & CT_FLAG_NEW && state & CT_FLAG_REPLY) reject('new and rpl are mutually exclusive');
 }
 
 const isIp = (protocol: number) => protocol === ETH_P_IP || protocol === ETH_P_IPV6;
@@ -158,9 +152,12 @@ export function parseFlower(c: Cursor, protocol: number): FlowerOptions {
         // The kernel's tc_flags_valid rejects both at once.
         if (opts.skipHw && opts.skipSw) failAt(kw, 'skip_hw and skip_sw are mutually exclusive');
         break;
-      case 'ct_state':
-        keys.ctState = parseCtState(c.value(kw));
+      case 'ct_state': {
+        const value = c.value(kw);
+        keys.ctState = parseCtState(value);
+        opts.ctStateSpan = spanOf(value);
         break;
+      }
       case 'ct_zone':
         keys.ctZone = maskedUint(c.value(kw), 'ct_zone', U16, 0);
         break;

@@ -7,7 +7,7 @@ import type { ActionSpec, Command, Spanned } from '../script/ast';
 import type { Acquired, ActionTables } from './actions/table';
 import { noDevice, talkError, type TcError } from './errors';
 import { ETH_P_ALL } from '../script/protocols';
-import { compileFlower, type FlowerMatch } from './flower';
+import { compileFlower, isCtStateRefusal, type FlowerMatch } from './flower';
 import { tcBehaviour } from './features';
 import type { TcHost } from './host';
 import { Filter, Proto, type Block, type Chain, type Qdisc } from './objects';
@@ -107,7 +107,10 @@ export class FilterOps {
       indevExists: spec.keys.indev === undefined || this.host.devices.has(spec.keys.indev),
       validateCtState: behaviour.validatesCtState,
     });
-    if (typeof match === 'string') return undo(talkError(cmd.span, { extack: match }));
+    if (typeof match === 'string') {
+      const at = isCtStateRefusal(match) ? (spec.ctStateSpan ?? cmd.span) : cmd.span;
+      return undo(talkError(at, { extack: match }));
+    }
     const clash = this.maskProblem(tp, old, match);
     if (clash) return undo(talkError(cmd.span, { errno: clash }));
 

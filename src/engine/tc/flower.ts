@@ -346,11 +346,27 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
 
 const maskedMac = (m: Masked): string => `${hi16(m.value) & hi16(m.mask)}:${(lo32(m.value) & lo32(m.mask)) >>> 0}`;
 
+/**
+ * fl_validate_ct_state's extack texts. It sets them with NL_SET_ERR_MSG_ATTR on the ct_state
+ * attribute, so tc points them at the ct_state value rather than at the command.
+ */
+const CT_STATE_REFUSALS = {
+  noTrk: 'no trk, so no other flag can be set',
+  newEst: 'new and est are mutually exclusive',
+  invAlone: 'when inv is set, only trk may be set',
+  newRpl: 'new and rpl are mutually exclusive',
+} as const;
+
+const ctStateRefusalTexts: ReadonlySet<string> = new Set(Object.values(CT_STATE_REFUSALS));
+
+/** Whether compileFlower's refusal is fl_validate_ct_state's. */
+export const isCtStateRefusal = (extack: string): boolean => ctStateRefusalTexts.has(extack);
+
 /** fl_validate_ct_state, on the flags that are both set and masked. */
 function ctStateProblem(state: number): string | null {
-  if (state && !(state & CT_FLAG_TRACKED)) return 'no trk, so no other flag can be set';
-  if (state & CT_FLAG_NEW && state & CT_FLAG_ESTABLISHED) return 'new and est are mutually exclusive';
-  if (state & CT_FLAG_INVALID && state & ~(CT_FLAG_TRACKED | CT_FLAG_INVALID)) return 'when inv is set, only trk may be set';
-  if (state & CT_FLAG_NEW && state & CT_FLAG_REPLY) return 'new and rpl are mutually exclusive';
+  if (state && !(state & CT_FLAG_TRACKED)) return CT_STATE_REFUSALS.noTrk;
+  if (state & CT_FLAG_NEW && state & CT_FLAG_ESTABLISHED) return CT_STATE_REFUSALS.newEst;
+  if (state & CT_FLAG_INVALID && state & ~(CT_FLAG_TRACKED | CT_FLAG_INVALID)) return CT_STATE_REFUSALS.invAlone;
+  if (state & CT_FLAG_NEW && state & CT_FLAG_REPLY) return CT_STATE_REFUSALS.newRpl;
   return null;
 }
