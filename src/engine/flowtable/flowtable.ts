@@ -156,8 +156,12 @@ export class FlowTable {
    * flow_offload_alloc + flow_offload_add: both direction tuples from the conntrack entry,
    * timeout = now + offload timeout, the conntrack kept alive (nf_ct_offload_timeout), and
    * a hardware add queued (act_ct flowtables always carry NF_FLOWTABLE_HW_OFFLOAD).
+   * Returns the flow slot, or -1 when the connection still has a flow in the table.
    */
   add(ct: number, bidirectional: boolean): number {
+    // flow_offload_add's rhashtable insert fails with -EEXIST while a torn-down flow of the
+    // same connection is still hashed (waiting for the GC to free it).
+    if (this.flowOfCt(ct) >= 0) return -1;
     if (this.used === this.cap) this.grow(this.cap * 2);
     const flow = this.freeList.length ? this.freeList.pop()! : this.highWater++;
     const status = this.conntrack.status(ct);

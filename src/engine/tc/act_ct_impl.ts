@@ -220,7 +220,11 @@ export class ActCt implements ActCtApi {
     if (status & IPS_OFFLOAD) return;
     this.conntrack.setStatus(ct, IPS_OFFLOAD);
     if (this.conntrack.proto(ct) === IPPROTO_TCP) this.conntrack.setTcpBeLiberal(ct);
-    ft.add(ct, bidirectional);
+    if (ft.add(ct, bidirectional) < 0) {
+      // __tcf_ct_flow_table_add: a failed flow_offload_add gives the bit back.
+      this.conntrack.clearStatus(ct, IPS_OFFLOAD);
+      return;
+    }
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.add', t: this.env.now(), pkt: this.env.pkt, zone: ft.zone, ctId: this.conntrack.ctId(ct), bidirectional });
     }
