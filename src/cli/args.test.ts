@@ -3,30 +3,30 @@ import { parseArgs } from './args';
 
 describe('parseArgs', () => {
   it('takes one scenario file with the default seed and no trace', () => {
-    expect(parseArgs(['talk.sim'])).toEqual({ kind: 'run', options: { file: 'talk.sim', seed: 1 } });
+    expect(parseArgs(['talk.sim'])).toEqual({ kind: 'run', options: { file: 'talk.sim', seed: 1, check: false } });
   });
 
   it('treats - as standard input, not as an option', () => {
-    expect(parseArgs(['-'])).toEqual({ kind: 'run', options: { file: '-', seed: 1 } });
+    expect(parseArgs(['-'])).toEqual({ kind: 'run', options: { file: '-', seed: 1, check: false } });
   });
 
   it('accepts --seed and --trace as separate or = forms, before or after the file', () => {
-    const expected = { kind: 'run', options: { file: 'a.sim', seed: 42, trace: 'out.jsonl' } };
+    const expected = { kind: 'run', options: { file: 'a.sim', seed: 42, check: false, trace: 'out.jsonl' } };
     expect(parseArgs(['--seed', '42', '--trace', 'out.jsonl', 'a.sim'])).toEqual(expected);
     expect(parseArgs(['a.sim', '--seed=42', '--trace=out.jsonl'])).toEqual(expected);
   });
 
   it('accepts --trace - (standard error)', () => {
-    expect(parseArgs(['--trace', '-', 'a.sim'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, trace: '-' } });
+    expect(parseArgs(['--trace', '-', 'a.sim'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, check: false, trace: '-' } });
   });
 
   it('accepts the whole unsigned 32-bit seed range', () => {
-    expect(parseArgs(['--seed', '0', 'a'])).toEqual({ kind: 'run', options: { file: 'a', seed: 0 } });
-    expect(parseArgs(['--seed', '4294967295', 'a'])).toEqual({ kind: 'run', options: { file: 'a', seed: 4294967295 } });
+    expect(parseArgs(['--seed', '0', 'a'])).toEqual({ kind: 'run', options: { file: 'a', seed: 0, check: false } });
+    expect(parseArgs(['--seed', '4294967295', 'a'])).toEqual({ kind: 'run', options: { file: 'a', seed: 4294967295, check: false } });
   });
 
   it('lets -- end the options so a file may start with a dash', () => {
-    expect(parseArgs(['--', '--odd.sim'])).toEqual({ kind: 'run', options: { file: '--odd.sim', seed: 1 } });
+    expect(parseArgs(['--', '--odd.sim'])).toEqual({ kind: 'run', options: { file: '--odd.sim', seed: 1, check: false } });
   });
 
   it.each([['-h'], ['--help']])('returns help for %s, even with other arguments', (flag) => {
@@ -49,5 +49,11 @@ describe('parseArgs', () => {
     [['--seed=', 'a.sim'], "bad --seed '': expected an integer from 0 to 4294967295"],
   ])('rejects %j as misuse', (argv, message) => {
     expect(parseArgs(argv)).toEqual({ kind: 'misuse', message });
+  });
+});
+
+describe('--check', () => {
+  it('asks for the inline expectations to be compared', () => {
+    expect(parseArgs(['--check', 'a.sim'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, check: true } });
   });
 });

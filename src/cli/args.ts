@@ -9,6 +9,8 @@ export interface CliOptions {
   seed: number;
   /** Where to write the JSON-lines event trace; `-` means standard error. */
   trace?: string;
+  /** Compare the output with the scenario's inline `> ` expected lines. */
+  check: boolean;
 }
 
 export type ParsedArgs =
@@ -20,7 +22,7 @@ export const DEFAULT_SEED = 1;
 /** The engine's PRNG takes the seed as an unsigned 32-bit integer. */
 const MAX_SEED = 0xffff_ffff;
 
-export const USAGE = `usage: npm run --silent sim -- [--seed N] [--trace PATH] FILE
+export const USAGE = `usage: npm run --silent sim -- [--seed N] [--trace PATH] [--check] FILE
 
 Runs a CT Offload Lab scenario headless and prints the output of its show
 commands on standard output, in order.
@@ -29,10 +31,13 @@ commands on standard output, in order.
   --seed N      PRNG seed, an integer from 0 to ${MAX_SEED} (default ${DEFAULT_SEED})
   --trace PATH  write every simulator event as one JSON object per line;
                 - writes them to standard error
+  --check       compare each show command's output with the lines starting
+                with "> " right after it; differences go to standard error
   -h, --help    show this help
 
 Exit status: 0 success, 1 error in the scenario (reported as FILE:LINE:COL: message
-on standard error, after the output of the commands before it), 2 misuse.
+on standard error, after the output of the commands before it) or, with --check,
+output that differs from the expected lines; 2 misuse.
 `;
 
 export const USAGE_HINT = "Try 'npm run --silent sim -- --help'.";
@@ -49,6 +54,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const values: Partial<Record<ValueOption, string>> = {};
   const positional: string[] = [];
   let optionsEnded = false;
+  let check = false;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,6 +67,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '--check') {
+      check = true;
+      continue;
+    }
 
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
@@ -83,7 +93,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (positional.length === 0) return misuse('missing scenario FILE (use - for standard input)');
   if (positional.length > 1) return misuse(`unexpected argument '${positional[1]}': give one scenario FILE`);
 
-  return { kind: 'run', options: { file: positional[0], seed, ...(trace === undefined ? {} : { trace }) } };
+  return { kind: 'run', options: { file: positional[0], seed, check, ...(trace === undefined ? {} : { trace }) } };
 }
 
 function parseSeed(text: string): number | undefined {

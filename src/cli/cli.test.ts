@@ -47,7 +47,7 @@ describe('sim CLI: misuse and help (exit 0 / 2)', () => {
   it('prints usage on stdout for --help and exits 0', () => {
     const r = sim(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^usage: npm run --silent sim -- \[--seed N\] \[--trace PATH\] FILE\n/);
+    expect(r.stdout).toMatch(/^usage: npm run --silent sim -- \[--seed N\] \[--trace PATH\] \[--check\] FILE\n/);
     expect(r.stderr).toBe('');
   });
 
@@ -124,5 +124,21 @@ describe('sim CLI: running scenarios (exit 0 / 1)', () => {
     expect(r.stdout).toBe(sim(['web.sim']).stdout);
     const kinds = r.stderr.trimEnd().split('\n').map((line) => (JSON.parse(line) as { kind: string }).kind);
     expect(kinds).toContain('ct.confirm');
+  });
+});
+
+describe('sim CLI: --check', () => {
+  it('exits 0 when every show command printed its expected lines', () => {
+    const r = sim(['--check', '-'], 'echo hello\n> hello\necho world\n> world\n');
+    expect(r).toEqual({ status: 0, stdout: 'hello\nworld\n', stderr: '' });
+  });
+
+  it('exits 1 and shows a line diff when an output differs', () => {
+    const r = sim(['--check', '-'], 'echo hello\n> hello\necho world\n> word\n');
+    expect(r).toEqual({
+      status: 1,
+      stdout: 'hello\nworld\n',
+      stderr: '<stdin>:3:1: output differs from the expected lines\n-word\n+world\n',
+    });
   });
 });

@@ -43,20 +43,39 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   // Loaded only now so that help and misuse answer without the engine, and a broken engine
   // build surfaces as an internal error rather than a module-loader stack trace.
   const { Simulator } = await import('../engine/simulator');
+  const { splitExpectations, compareOutputs } = await import('../engine/scenario');
+  const { script, expectations } = options.check ? splitExpectations(text) : { script: text, expectations: [] };
   const sim = new Simulator({ seed: options.seed });
   let result: RunResult;
   try {
     if (trace) sim.subscribe((event) => trace.writer.write(event));
-    result = sim.run(text);
+    result = sim.run(script);
   } finally {
     trace?.close();
   }
 
   process.stdout.write(result.outputs.join(''));
-  if (!result.error) return EXIT_OK;
-  const { line, col, message } = result.error;
-  process.stderr.write(`${fileName}:${line}:${col}: ${message}\n`);
-  return EXIT_SCENARIO_ERROR;
+  if (result.error) {
+    const { line, col, message } = result.error;
+    process.stderr.write(`${fileName}:${line}:${col}: ${message}\n`);
+    return EXIT_SCENARIO_ERROR;
+  }
+  const mismatches = compareOutputs(result, expectations);
+  for (const m of mismatches) process.stderr.write(`${fileName}:${m.line}:1: output differs from the expected lines\n${lineDiff(m.expected, m.actual)}`);
+  return mismatches.length ? EXIT_SCENARIO_ERROR : EXIT_OK;
+}
+
+/** A plain line diff: `-` expected lines missing from the output, `+` output lines not expected. */
+function lineDiff(expected: string, actual: string): string {
+  const want = expected.split('\n');
+  const got = actual.split('\n');
+  let out = '';
+  for (let i = 0; i < Math.max(want.length, got.length); i++) {
+    if (want[i] === got[i]) continue;
+    if (want[i] !== undefined) out += `-${want[i]}\n`;
+    if (got[i] !== undefined) out += `+${got[i]}\n`;
+  }
+  return out;
 }
 
 async function readScenario(file: string): Promise<string> {

@@ -4,7 +4,7 @@
  * scenario tests state `conntrack -L` / `tc -s filter show` expectations in the command language.
  */
 import type { SimError } from './script/ast';
-import { Simulator, type SimulatorOptions } from './simulator';
+import { Simulator, type RunResult, type SimulatorOptions } from './simulator';
 
 export interface Expectation {
   /** Line of the show command the block belongs to. */
@@ -50,8 +50,12 @@ export function splitExpectations(text: string): { script: string; expectations:
 
 export function runScenario(text: string, opts: SimulatorOptions = {}): ScenarioResult {
   const { script, expectations } = splitExpectations(text);
-  const sim = new Simulator(opts);
-  const result = sim.run(script);
+  const result = new Simulator(opts).run(script);
+  return { error: result.error, mismatches: compareOutputs(result, expectations), checked: expectations.length };
+}
+
+/** The expectation blocks whose show command printed something else. */
+export function compareOutputs(result: RunResult, expectations: Expectation[]): Mismatch[] {
   const byLine = new Map<number, string>();
   result.outputs.forEach((out, i) => byLine.set(result.outputLines[i], out));
   const mismatches: Mismatch[] = [];
@@ -59,5 +63,5 @@ export function runScenario(text: string, opts: SimulatorOptions = {}): Scenario
     const actual = byLine.get(e.line) ?? '';
     if (actual !== e.expected) mismatches.push({ line: e.line, expected: e.expected, actual });
   }
-  return { error: result.error, mismatches, checked: expectations.length };
+  return mismatches;
 }

@@ -185,3 +185,22 @@ describe('ct_state validation (fl_validate_ct_state, since 5.12)', () => {
     expect(result.error).toEqual({ line: 3, col: COL + '+trk'.length, message: 'unknown ct_state flag "+foo": use trk, new, est, rel, inv or rpl' });
   });
 });
+
+describe('expected failures ("!")', () => {
+  it('prints the error of a refused command and goes on; state stays as it was', () => {
+    const sim = new Simulator();
+    const r = sim.run('! tc filter add dev rep0 ingress proto ip flower action drop\n! sysctl -w net.netfilter.nf_conntrack_tcp_loose=0 net.netfilter.nosuch=1\necho after');
+    expect(r.error).toBeUndefined();
+    expect(r.outputs).toEqual([
+      "Error: Parent Qdisc doesn't exists.\nWe have an error talking to the kernel\n",
+      'sysctl: cannot stat /proc/sys/net/netfilter/nosuch: No such file or directory\n',
+      'after\n',
+    ]);
+    expect(sim.env.sysctl.get('net.netfilter.nf_conntrack_tcp_loose')).toBe(1);
+  });
+
+  it('is itself an error when the command succeeds, and needs a command', () => {
+    expect(new Simulator().run('echo a\n! echo b').error).toEqual({ line: 2, col: 1, message: 'expected this command to fail ("!"), but it succeeded' });
+    expect(new Simulator().run('!').error).toEqual({ line: 1, col: 1, message: 'missing command after "!"' });
+  });
+});

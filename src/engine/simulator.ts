@@ -99,11 +99,14 @@ export class Simulator {
     const outputs: string[] = [];
     const outputLines: number[] = [];
     const lines = this.env.events.active ? text.split('\n') : [];
-    for (const cmd of parsed.commands) {
+    const commands = parsed.commands;
+    for (let i = 0; i < commands.length; i++) {
+      const cmd = commands[i];
       if (this.env.events.active) {
         this.env.events.emit({ kind: 'command', t: this.env.now(), pkt: 0, line: cmd.span.line, text: (lines[cmd.span.line - 1] ?? '').trim() });
       }
-      const r = this.execSafely(cmd);
+      const firstOfLine = i === 0 || commands[i - 1].span.line !== cmd.span.line;
+      const r = (firstOfLine && this.checkSysctlLine(commands, i)) || this.execSafely(cmd);
       if ('error' in r) return { outputs, outputLines, error: { line: r.error.span.line, col: r.error.span.col, message: r.error.message } };
       if (r.output !== undefined) {
         outputs.push(r.output);
@@ -112,6 +115,32 @@ export class Simulator {
     }
     if (!parsed.ok) return { outputs, outputLines, error: parsed.error };
     return { outputs, outputLines };
+  }
+
+  /**
+   * `sysctl -w A=1 B=2` is one line but several commands: all are checked before the first is
+   * applied, so a rejected line changes nothing.
+   */
+  private checkSysctlLine(commands: Command[], first: number): ExecResult | null {
+    const line = commands[first].span.line;
+    for (let i = first; i < commands.length && commands[i].span.line === line; i++) {
+      const c = commands[i];
+      if (c.kind !== 'sysctl') continue;
+      const err = this.env.sysctl.check(c.key.value, c.value.value);
+      if (err) return { error: { span: c.key.span, message: `sysctl: ${err}` } };
+    }
+    return null;
+  }
+
+  /** `! COMMAND`: succeeds when the command fails, printing its error; fails when it succeeds. */
+  private expectFail(cmd: Extract<Command, { kind: 'expect.fail' }>): ExecResult {
+    const group = this.checkSysctlLine(cmd.commands, 0);
+    if (group && 'error' in group) return { output: `${group.error.message}\n` };
+    for (const inner of cmd.commands) {
+      const r = this.execSafely(inner);
+      if ('error' in r) return { output: `${r.error.message}\n` };
+    }
+    return { error: { span: cmd.span, message: 'expected this command to fail ("!"), but it succeeded' } };
   }
 
   /** Executes one command; an internal failure becomes an error at the command, never an exception. */
@@ -143,7 +172,7 @@ export class Simulator {
         const dev = this.devices.get(cmd.dev.value);
         if (!dev) return { error: { span: cmd.dev.span, message: `Cannot get device feature names: No such device "${cmd.dev.value}"` } };
         const refused = this.hw.nic.setHwTcOffload(dev.name, cmd.on);
-        return refused ? { output: `${refused}\n` } : {};
+        return refused ? { error: { span: cmd.span, message: refused } } : {};
       }
       case 'sysctl': {
         const err = this.env.sysctl.set(cmd.key.value, cmd.value.value);
@@ -169,6 +198,8 @@ export class Simulator {
         return { output: renderProcConntrack(this.conntrack) };
       case 'echo':
         return { output: `${cmd.text}\n` };
+      case 'expect.fail':
+        return this.expectFail(cmd);
       case 'sim.set':
         return this.setSim(cmd.key.value, cmd.value.value, cmd.key.span, cmd.value.span);
       case 'sim.show':

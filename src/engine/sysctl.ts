@@ -41,6 +41,9 @@ export const SYSCTLS = {
 
 export type SysctlKey = keyof typeof SYSCTLS;
 
+/** sysctl accepts both dotted and slash-separated names. */
+const normalize = (key: string): string => key.replace(/\//g, '.');
+
 export function isSysctlKey(k: string): k is SysctlKey {
   return Object.prototype.hasOwnProperty.call(SYSCTLS, k);
 }
@@ -57,16 +60,22 @@ export class Sysctls {
     return this.values.get(k)!;
   }
 
-  /** Returns an error message (as sysctl(8) would word it) or null when set. */
-  set(key: string, raw: string): string | null {
-    // sysctl accepts both dotted and slash-separated names.
-    const k = key.replace(/\//g, '.');
+  /** Returns the error sysctl(8) would print for this assignment, or null when it is valid. */
+  check(key: string, raw: string): string | null {
+    const k = normalize(key);
     if (!isSysctlKey(k)) return `cannot stat /proc/sys/${k.replace(/\./g, '/')}: No such file or directory`;
     if (!/^-?\d+$/.test(raw)) return `setting key "${k}": Invalid argument`;
     const v = Number(raw);
     const def = SYSCTLS[k];
     if (v < def.min || v > def.max) return `setting key "${k}": Invalid argument`;
-    this.values.set(k, v);
+    return null;
+  }
+
+  /** Returns an error message (as sysctl(8) would word it) or null when set. */
+  set(key: string, raw: string): string | null {
+    const err = this.check(key, raw);
+    if (err) return err;
+    this.values.set(normalize(key) as SysctlKey, Number(raw));
     return null;
   }
 

@@ -70,6 +70,7 @@ const RUNTIME_REJECTIONS: [string, string, string][] = [
   ['unknown sysctl', 'sysctl -w net.netfilter.nf_conntrack_nosuch=1', 'sysctl: cannot stat /proc/sys/net/netfilter/nf_conntrack_nosuch: No such file or directory'],
   ['sysctl out of range', 'sysctl -w net.netfilter.nf_conntrack_tcp_be_liberal=2', 'sysctl: setting key "net.netfilter.nf_conntrack_tcp_be_liberal": Invalid argument'],
   ['sysctl not a number', 'sysctl -w net.netfilter.nf_conntrack_max=lots', 'sysctl: setting key "net.netfilter.nf_conntrack_max": Invalid argument'],
+  ['an expected failure that succeeds', '! sysctl -w net.netfilter.nf_conntrack_tcp_loose=1', 'expected this command to fail ("!"), but it succeeded'],
   ['bad sim key', 'sim speed 3', 'unknown setting "speed" (known: seed, profile, nic-capacity, nic-insert-rate, nic-latency-us, nic-fault-rate, hw-aging, ovs, offload-policy, nic-evict-idle, offload-queue-limit, port-speed, packet-size, sw-cost-ns, sw-cores)'],
   ['bad kernel profile', 'sim profile 4.19', 'unknown kernel profile "4.19": use 5.7 or 6.12'],
   ['send on a missing device', 'send dev nosuch udp 1.1.1.1:1 > 2.2.2.2:2 count 5', 'Cannot find device "nosuch"'],
@@ -91,11 +92,8 @@ describe('rejected commands leave the state untouched', () => {
     expect(rejectUnchanged(line)).toBe(message);
   });
 
-  // Known bug, outside this directory: the parser makes one command per key and the simulator
-  // runs them one by one, so the good key is set before the bad one stops the line. Fix
-  // (simulator.ts run): validate every `sysctl` command of a line before running the first.
-  // When fixed, this test starts failing: turn `it.fails` into `it`.
-  it.fails('a line with several sysctls, one bad, sets none of them', () => {
+  // One line, several commands: every key is checked before the first is set.
+  it('a line with several sysctls, one bad, sets none of them', () => {
     expect(rejectUnchanged('sysctl -w net.netfilter.nf_conntrack_tcp_loose=0 net.netfilter.nf_conntrack_nosuch=1')).toMatch(/nf_conntrack_nosuch/);
   });
 

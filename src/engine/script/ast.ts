@@ -241,6 +241,11 @@ export type Command =
   | { kind: 'conntrack.count'; span: Span }
   | { kind: 'proc.conntrack'; span: Span }
   | { kind: 'echo'; text: string; span: Span }
+  /**
+   * `! COMMAND`: the command is expected to fail. Its error is printed as the terminal would
+   * show it and the script goes on; if it succeeds, that is the error. (Demos of refusals.)
+   */
+  | { kind: 'expect.fail'; commands: Command[]; span: Span }
   /** `sim KEY VALUE`: simulator settings (seed, kernel profile, NIC parameters). */
   | { kind: 'sim.set'; key: Spanned<string>; value: Spanned<string>; span: Span }
   /** `sim show nic|throughput|ovs`: the hardware model's state and figures. */

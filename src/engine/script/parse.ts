@@ -22,6 +22,10 @@ const OTHER_TOOLS = new Set([
 function parseCommand(tokens: Token[]): Command[] {
   const c = new Cursor(tokens);
   let cmd = c.take()!;
+  if (cmd.text === '!' && !cmd.quoted) {
+    if (tokens.length < 2) failAt(cmd, 'missing command after "!"');
+    return [{ kind: 'expect.fail', commands: parseCommand(tokens.slice(1)), span: { line: cmd.line, col: cmd.col, end: cmd.col + 1 } }];
+  }
   if (cmd.text === 'sudo' && !cmd.quoted) cmd = c.value(cmd);
   switch (cmd.op ? '' : cmd.text) {
     case 'tc':
