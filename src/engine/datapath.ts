@@ -170,6 +170,10 @@ export class Datapath {
       }
       return this.receive(pkt, vx.name);
     }
+    if (pkt.vxlan && pkt.proto === IPPROTO_UDP && this.vxlanListensOn(pkt.dport)) {
+      // vxlan_rcv: the port's socket has no device for this VNI (vxlan_vs_find_vni fails).
+      return this.drop(pkt, dev.name, `vxlan: no device for VNI ${pkt.vxlan.vni} on UDP port ${pkt.dport}`);
+    }
     this.deliver(pkt, dev.name, 'host', 'host stack', 'sw');
   }
 
@@ -177,6 +181,10 @@ export class Datapath {
     return this.devices
       .all()
       .find((d) => d.kind === 'vxlan' && d.dstPort === pkt.dport && (d.external || d.vni === pkt.vxlan?.vni));
+  }
+
+  private vxlanListensOn(port: number): boolean {
+    return this.devices.all().some((d) => d.kind === 'vxlan' && d.dstPort === port);
   }
 
   /** The VXLAN device encapsulates with the packet's tunnel info (collect-metadata) or its own settings. */
