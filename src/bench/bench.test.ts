@@ -10,6 +10,7 @@ const EXPECTED = [
   'engine_setup_cps',
   'engine_bytes_per_conn',
   'engine_sw_fastpath_pps_100k_conns',
+  'engine_sw_fastpath_pps_100k_conns_trains16',
   'engine_alloc_bytes_per_pkt_no_listener',
   'engine_sw_conntrack_pps_100k_conns',
   'engine_events_per_sec',

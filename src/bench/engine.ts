@@ -13,20 +13,26 @@ import type { Simulator } from '../engine/simulator';
 import { MAX_FLOW_SEGMENTS } from '../engine/traffic/flowsize';
 import { DEFAULT_TRAFFIC, TrafficGenerator, type TrafficHost, type TrafficSpec } from '../engine/traffic/generator';
 import { allocationDuring, canCollect, settledBytes } from './memory';
-import { progress, rateFigure, round3, unmeasured, type Baselines, type Emit } from './report';
+import { progress, rateFigure, round3, unmeasured, type Baselines, type Emit, type Figure } from './report';
 import { timeNs } from './timing';
 
-/** The talk's use case (src/scenarios/talk-web-server.sim): HTTP to the web server in vm0. */
-export const TALK_RULES = `
+/**
+ * The talk's use case (src/scenarios/talk-web-server.sim): HTTP to the web server in vm0.
+ * `flags` goes after `flower` on every filter: `skip_hw` keeps the rules in software.
+ */
+export function talkRules(flags: '' | 'skip_hw'): string {
+  const f = flags ? `flower ${flags}` : 'flower';
+  return `
 tc qdisc add dev uplink ingress
 tc qdisc add dev rep0 ingress
-tc filter add dev uplink ingress prio 1 chain 0 proto ip flower ip_proto tcp dst_port 80 ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev uplink ingress prio 1 chain 2 proto ip flower ct_state +trk+new action ct zone 1 commit pipe action mirred egress redirect dev rep0
-tc filter add dev uplink ingress prio 2 chain 2 proto ip flower ct_state +trk+est action mirred egress redirect dev rep0
-tc filter add dev rep0 ingress prio 1 chain 0 proto ip flower ip_proto tcp ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev rep0 ingress prio 1 chain 2 proto ip flower ct_state +trk+est action mirred egress redirect dev uplink
-tc filter add dev rep0 ingress prio 2 chain 2 proto ip flower ct_state +trk+new action drop
+tc filter add dev uplink ingress prio 1 chain 0 proto ip ${f} ip_proto tcp dst_port 80 ct_state -trk action ct zone 1 pipe action goto chain 2
+tc filter add dev uplink ingress prio 1 chain 2 proto ip ${f} ct_state +trk+new action ct zone 1 commit pipe action mirred egress redirect dev rep0
+tc filter add dev uplink ingress prio 2 chain 2 proto ip ${f} ct_state +trk+est action mirred egress redirect dev rep0
+tc filter add dev rep0 ingress prio 1 chain 0 proto ip ${f} ip_proto tcp ct_state -trk action ct zone 1 pipe action goto chain 2
+tc filter add dev rep0 ingress prio 1 chain 2 proto ip ${f} ct_state +trk+est action mirred egress redirect dev uplink
+tc filter add dev rep0 ingress prio 2 chain 2 proto ip ${f} ct_state +trk+new action drop
 `;
+}
 
 /** Virtual packet rate: the target rate, so timers (flowtable GC, offload work) cost what they would at it. */
 const VIRTUAL_PPS = 3_000_000;
@@ -34,6 +40,8 @@ const SW_TARGET_PPS = 3_000_000;
 const HW_TARGET_PPS = 10_000_000;
 const SETUP_TARGET_CPS = 300_000;
 const BYTES_PER_CONN_TARGET = 200;
+/** Packets per train in the locality run (a TCP window's worth of segments back to back). */
+const TRAIN = 16;
 /** Packets of the sampled runs that check which path the timed packets take. */
 const SAMPLE_PACKETS = 20_000;
 
@@ -49,7 +57,7 @@ export interface EngineSuiteOptions {
  * Drives a Simulator as the traffic generator's host. Packet ids come from a counter of our
  * own: the benchmark sends no script packets whose ids could collide.
  */
-class BenchHost implements TrafficHost {
+export class BenchHost implements TrafficHost {
   private lastOutcome: Outcome | null = null;
   private nextId = 1;
 
@@ -68,8 +76,15 @@ class BenchHost implements TrafficHost {
   }
 
   advanceTo(t: Micros): void {
-    this.sim.env.clock.advanceTo(t);
+    this.sim.env.clock.advanceTo(t, this.onTimer);
   }
+
+  /** Timers are traced as the simulator traces them (`timer` events, packet 0). */
+  private readonly onTimer = (name: string, at: Micros): void => {
+    const env = this.sim.env;
+    env.pkt = 0;
+    if (env.events.active) env.events.emit({ kind: 'timer', t: at, pkt: 0, name });
+  };
 
   inject(pkt: Packet, dev: string): Outcome | null {
     this.lastOutcome = null;
@@ -102,13 +117,14 @@ function label(conns: number): string {
   return conns % 1_000_000 === 0 ? `${conns / 1_000_000}M` : `${conns / 1000}k`;
 }
 
-/** Builds the simulator with the talk's rules, or says why the engine cannot run yet. */
-async function buildSimulator(conns: number): Promise<Simulator | string> {
+/** Builds a simulator with the talk's rules, or says why the engine cannot run yet. */
+async function buildSimulator(conns: number, flags: '' | 'skip_hw'): Promise<Simulator | string> {
   try {
     const { Simulator } = await import('../engine/simulator');
     const sim = new Simulator({ seed: 1 });
-    const r = sim.run(TALK_RULES);
-    if (r.error) return `rule set rejected: line ${r.error.line}: ${r.error.message}`;
+    // The benchmark times the simulator, not the modelled NIC's insertion rate (100k/s by default).
+    const r = sim.run(`${talkRules(flags)}\nsim nic-insert-rate 0\n`);
+    if (r.error) return `setup rejected: line ${r.error.line}: ${r.error.message}`;
     // Room for every benchmark connection plus the mix's TIME_WAIT entries.
     const err = sim.env.sysctl.set('net.netfilter.nf_conntrack_max', String(4 * conns + 1_000_000));
     if (err) return err;
@@ -118,55 +134,108 @@ async function buildSimulator(conns: number): Promise<Simulator | string> {
   }
 }
 
-export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
-  const n = label(o.conns);
-  const names = {
+/** The figures' names for a table of `conns` connections. */
+function figureNames(conns: number) {
+  const n = label(conns);
+  return {
     setup: 'engine_setup_cps',
     memory: 'engine_bytes_per_conn',
+    hw: `engine_hw_pps_${n}_conns`,
     sw: `engine_sw_pps_${n}_conns`,
     fast: `engine_sw_fastpath_pps_${n}_conns`,
+    fastTrains: `engine_sw_fastpath_pps_${n}_conns_trains${TRAIN}`,
     ct: `engine_sw_conntrack_pps_${n}_conns`,
-    hw: `engine_hw_pps_${n}_conns`,
     events: 'engine_events_per_sec',
     alloc: 'engine_alloc_bytes_per_pkt_no_listener',
   };
-  const sim = await buildSimulator(o.conns);
-  if (typeof sim === 'string') {
-    progress(sim);
-    o.emit(unmeasured(names.setup, 'conn/s', SETUP_TARGET_CPS, 'higher', sim));
-    o.emit(unmeasured(names.memory, 'B/conn', BYTES_PER_CONN_TARGET, 'lower', sim));
-    o.emit(unmeasured(names.sw, 'pkt/s', SW_TARGET_PPS, 'higher', sim));
-    o.emit(unmeasured(names.fast, 'pkt/s', SW_TARGET_PPS, 'higher', sim));
-    o.emit(unmeasured(names.ct, 'pkt/s', SW_TARGET_PPS, 'higher', sim));
-    o.emit(unmeasured(names.hw, 'pkt/s', HW_TARGET_PPS, 'higher', sim));
-    o.emit(unmeasured(names.events, 'event/s', null, 'higher', sim));
-    o.emit(unmeasured(names.alloc, 'B/pkt', 0, 'lower', sim));
-    return;
-  }
-  const b = o.baselines;
-  const host = new BenchHost(sim);
-  const spec: TrafficSpec = {
+}
+type Names = ReturnType<typeof figureNames>;
+
+function trafficSpec(conns: number): TrafficSpec {
+  return {
     ...DEFAULT_TRAFFIC,
     dev: 'uplink',
     replyDev: 'rep0',
-    conns: o.conns,
+    conns,
     rate: VIRTUAL_PPS,
     flowSize: { kind: 'fixed', segments: MAX_FLOW_SEGMENTS },
     order: 'round-robin',
   };
-  const gen = new TrafficGenerator(host, spec);
+}
 
-  // ---- connection setup and memory -------------------------------------------------------
-  progress(`opening ${o.conns} connections (SYN, SYN-ACK, ACK each)`);
+/**
+ * Opens every connection of `gen` (round-robin: all SYNs, all SYN-ACKs, all ACKs) and lets
+ * the offload work queued meanwhile run. Returns the wall-clock ns it took.
+ */
+function openAll(sim: Simulator, gen: TrafficGenerator, conns: number): number {
+  progress(`opening ${conns} connections (SYN, SYN-ACK, ACK each)`);
+  gen.order = 'round-robin';
+  const ns = timeNs(() => {
+    gen.send(3 * conns);
+    sim.env.clock.advanceTo(sim.env.now());
+  });
+  progress(`connected ${gen.stats.connected}/${conns}, conntrack holds ${sim.conntrack.count()}`);
+  gen.order = 'random';
+  return ns;
+}
+
+export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
+  const names = figureNames(o.conns);
+  const notRunnable = await hardwarePhase(o, names);
+  if (notRunnable) {
+    progress(notRunnable);
+    for (const f of unmeasuredAll(names, notRunnable)) o.emit(f);
+    return;
+  }
+  // The hardware phase's simulator is garbage by now: the software phase gets the memory.
+  await softwarePhase(o, names);
+}
+
+function unmeasuredAll(names: Names, why: string): Figure[] {
+  return [
+    unmeasured(names.setup, 'conn/s', SETUP_TARGET_CPS, 'higher', why),
+    unmeasured(names.memory, 'B/conn', BYTES_PER_CONN_TARGET, 'lower', why),
+    unmeasured(names.hw, 'pkt/s', HW_TARGET_PPS, 'higher', why),
+    unmeasured(names.fast, 'pkt/s', SW_TARGET_PPS, 'higher', why),
+    unmeasured(names.fastTrains, 'pkt/s', SW_TARGET_PPS, 'higher', why),
+    unmeasured(names.alloc, 'B/pkt', 0, 'lower', why),
+    unmeasured(names.ct, 'pkt/s', SW_TARGET_PPS, 'higher', why),
+    unmeasured(names.events, 'event/s', null, 'higher', why),
+    unmeasured(names.sw, 'pkt/s', SW_TARGET_PPS, 'higher', why),
+  ];
+}
+
+/**
+ * The talk's rules offloaded to the simulated NIC: connection setup (whose ACK queues the
+ * hardware insertion), the memory of conntrack + flowtable + hardware entries, and packets
+ * of the offloaded connections through the hardware tables.
+ */
+async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<string | null> {
+  const sim = await buildSimulator(o.conns, '');
+  if (typeof sim === 'string') return sim;
+  const b = o.baselines;
+  const gen = new TrafficGenerator(new BenchHost(sim), trafficSpec(o.conns));
   const before = settledBytes();
-  const setupNs = timeNs(() => gen.send(3 * o.conns));
+  const setupNs = openAll(sim, gen, o.conns);
   const after = settledBytes();
   const connected = gen.stats.connected;
-  progress(`connected ${connected}/${o.conns}, conntrack holds ${sim.conntrack.count()}`);
-  const cps = (connected * 1e9) / setupNs;
-  o.emit({
-    ...rateFigure(names.setup, cps, SETUP_TARGET_CPS, b, 'three-way handshake through the rule set: +trk+new commit, flowtable add on the ACK, hardware offload request', 'conn/s'),
-  });
+  const pipeline = sim.hw.nic.pipeline;
+  progress(`hardware CT table holds ${sim.hw.nic.table.size} entries`);
+  const perConn = (bytes: number): number => Math.round(bytes / Math.max(1, connected));
+  const ftBytes = sim.flowtables.all().reduce((sum, ft) => sum + ft.byteLength(), 0);
+  progress(
+    `bytes per connection: conntrack ${perConn(sim.conntrack.memoryBytes())}, flowtable ${perConn(ftBytes)}, hardware CT table ${perConn(sim.hw.nic.table.byteLength())} (capacity included)`,
+  );
+  o.emit(
+    rateFigure(
+      names.setup,
+      (connected * 1e9) / setupNs,
+      SETUP_TARGET_CPS,
+      b,
+      'three-way handshake missing in hardware and tracked in software: +trk+new commit, flowtable add on the ACK, hardware insertion by the driver',
+      'conn/s',
+    ),
+  );
   o.emit({
     name: names.memory,
     value: connected > 0 ? round3((after - before) / connected) : null,
@@ -174,20 +243,49 @@ export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
     target: BYTES_PER_CONN_TARGET,
     better: 'lower',
     baseline_ratio: null,
-    note: `heap + array buffers growth from 0 to ${connected} established connections (conntrack, flowtable, offload state)${canCollect ? '' : '; run with --expose-gc for a settled reading'}`,
+    note: `heap + array buffers growth from 0 to ${connected} established, offloaded connections (conntrack, flowtable, hardware CT entries, offload queue)${canCollect ? '' : '; run with --expose-gc for a settled reading'}`,
   });
 
+  gen.send(o.packets / 4);
+  const hwBefore = pipeline.hwPackets;
+  const hwNs = timeNs(() => gen.send(o.packets));
+  const share = percent(pipeline.hwPackets - hwBefore, o.packets);
+  progress(`hardware path: ${share} of the packets finished in hardware`);
+  o.emit(rateFigure(names.hw, (o.packets * 1e9) / hwNs, HW_TARGET_PPS, b, `packets of the offloaded connections, random order, through the hardware chain and CT tables; ${share} finished in hardware`));
+  return null;
+}
+
+/**
+ * The same rules with skip_hw: packets of established connections through the flowtable fast
+ * path and through conntrack, allocation with nobody listening, events with a listener, and a
+ * heavy-tailed mix of new connections beside the full table.
+ */
+async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void> {
+  const sim = await buildSimulator(o.conns, 'skip_hw');
+  if (typeof sim === 'string') throw new Error(sim);
+  const b = o.baselines;
+  const host = new BenchHost(sim);
+  const gen = new TrafficGenerator(host, trafficSpec(o.conns));
+  openAll(sim, gen, o.conns);
+  const connected = gen.stats.connected;
+
   // ---- flowtable fast path ---------------------------------------------------------------
-  gen.order = 'random';
   gen.send(o.packets / 4); // warm-up: every path compiled before timing
   const fastSample = samplePaths(sim, () => gen.send(SAMPLE_PACKETS));
   progress(`fast path sample: ${percent(fastSample.fast, SAMPLE_PACKETS)} flowtable hits`);
   const fastNs = timeNs(() => gen.send(o.packets));
-  const fastPps = (o.packets * 1e9) / fastNs;
-  o.emit(rateFigure(names.fast, fastPps, SW_TARGET_PPS, b, `packets of established connections, random order; sampled ${percent(fastSample.fast, SAMPLE_PACKETS)} flowtable hits`));
+  o.emit(rateFigure(names.fast, (o.packets * 1e9) / fastNs, SW_TARGET_PPS, b, `packets of established connections, each from a connection drawn at random (no locality: the worst case for the caches); sampled ${percent(fastSample.fast, SAMPLE_PACKETS)} flowtable hits`));
+
+  gen.train = TRAIN;
+  gen.send(o.packets / 4);
+  const trainNs = timeNs(() => gen.send(o.packets));
+  gen.train = 1;
+  o.emit(rateFigure(names.fastTrains, (o.packets * 1e9) / trainNs, SW_TARGET_PPS, b, `the same packets in trains of ${TRAIN} per connection drawn at random, as TCP windows arrive in bursts`));
 
   // ---- allocation with nobody listening ----------------------------------------------------
+  const eventsBefore = sim.env.events.count;
   const alloc = allocationDuring(() => gen.send(o.packets));
+  const emitted = sim.env.events.count - eventsBefore;
   o.emit({
     name: names.alloc,
     value: round3(Math.max(0, alloc.bytes) / o.packets),
@@ -195,7 +293,7 @@ export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
     target: 0,
     better: 'lower',
     baseline_ratio: null,
-    note: `JS heap allocated over ${o.packets} fast-path packets with no event listener (${alloc.collections} collections)`,
+    note: `JS heap allocated over ${o.packets} fast-path packets with no event listener (${alloc.collections} collections); events emitted: ${emitted}`,
   });
 
   // ---- conntrack path --------------------------------------------------------------------
@@ -206,8 +304,15 @@ export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
   progress(`conntrack path sample: ${percent(ctSample.conntrack, SAMPLE_PACKETS)} conntrack lookups`);
   const ctNs = timeNs(() => gen.send(o.packets));
   gen.ttl = DEFAULT_TRAFFIC.ttl;
-  const ctPps = (o.packets * 1e9) / ctNs;
-  o.emit(rateFigure(names.ct, ctPps, SW_TARGET_PPS, b, `packets of established connections with IP TTL 1, which act_ct keeps off the flowtable (tcf_ct_flow_table_fill_tuple_ipv4), so each goes through nf_conntrack_in; sampled ${percent(ctSample.conntrack, SAMPLE_PACKETS)} conntrack lookups`));
+  o.emit(
+    rateFigure(
+      names.ct,
+      (o.packets * 1e9) / ctNs,
+      SW_TARGET_PPS,
+      b,
+      `packets of established connections with IP TTL 1, which act_ct keeps off the flowtable (tcf_ct_flow_table_fill_tuple_ipv4), so each goes through nf_conntrack_in; sampled ${percent(ctSample.conntrack, SAMPLE_PACKETS)} conntrack lookups`,
+    ),
+  );
 
   // ---- events with a listener ------------------------------------------------------------
   let events = 0;
@@ -226,14 +331,10 @@ export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
     note: `fast-path packets with one counting listener: ${round3(events / o.packets)} events per packet, ${round3((o.packets * 1e9) / evNs)} pkt/s`,
   });
 
-  // ---- hardware path -----------------------------------------------------------------------
-  o.emit(unmeasured(names.hw, 'pkt/s', HW_TARGET_PPS, 'higher', 'the hardware model (src/engine/hw) is not in this build yet'));
-
   // ---- heavy-tailed mix over the full table ---------------------------------------------
   const mixConns = Math.max(1, Math.round(o.conns / 10));
   const mix = new TrafficGenerator(host, {
-    ...spec,
-    conns: mixConns,
+    ...trafficSpec(mixConns),
     src: { addr: 0xcb007100, len: 24 }, // 203.0.113.0/24: other clients than the established ones
     flowSize: DEFAULT_TRAFFIC.flowSize,
     order: 'random',

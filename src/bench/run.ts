@@ -1,12 +1,11 @@
 /**
- * `npm run --silent bench [-- --quick]`: the engine's speed and memory at a million
- * connections (100k with --quick), one JSON figure per line on stdout, progress on stderr.
- * Run with --expose-gc (the npm script does) so memory readings are taken on a settled heap.
+ * The whole benchmark: baselines, then the engine at a million connections (100k with
+ * `quick`), each figure handed to `emit` as soon as it is measured.
  */
 import { generatorTuples, lookupOrder, mapLookupNs, openAddressingLookupNs } from './baselines';
 import { runEngineSuite } from './engine';
 import { DEFAULT_TRAFFIC } from '../engine/traffic/generator';
-import { printFigure, progress, round3, type Baselines, type Emit } from './report';
+import { progress, round3, type Baselines, type Emit } from './report';
 
 export interface BenchOptions {
   quick: boolean;
@@ -28,16 +27,3 @@ export async function runBench({ quick, emit }: BenchOptions): Promise<void> {
   await runEngineSuite({ conns, packets, baselines, emit });
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
-if (isMain) {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--quick');
-  if (unknown.length) {
-    process.stderr.write(`bench: unknown option ${unknown[0]}\nusage: npm run --silent bench [-- --quick]\n`);
-    process.exit(2);
-  }
-  runBench({ quick: args.includes('--quick'), emit: printFigure }).catch((e: unknown) => {
-    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
-}

@@ -57,8 +57,12 @@ const MIRRED_NEST_LIMIT = 4;
 
 export class Datapath {
   private nest = 0;
-  /** Called whenever a packet's journey ends (exactly once per packet). */
+  /**
+   * Called whenever a packet's journey ends (exactly once per packet). `o` is one object
+   * rewritten for every packet (no allocation per packet): read it before the next one ends.
+   */
   onOutcome: (pkt: Packet, o: Outcome) => void = () => {};
+  private readonly outcome: Outcome = { kind: 'deliver', to: undefined, target: '', reason: undefined };
   /** The NIC (set by the simulator); null runs everything in software. */
   hw: HardwarePath | null = null;
   ovs: OvsPath | null = null;
@@ -211,18 +215,23 @@ export class Datapath {
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'packet.deliver', t: this.env.now(), pkt: pkt.id, dev, to, target, where, summary: summarize(pkt) });
     }
-    this.finish(pkt, { kind: 'deliver', to, target });
+    this.finish(pkt, 'deliver', to, target, undefined);
   }
 
   drop(pkt: Packet, dev: string, reason: string, where: Where = 'sw'): void {
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'packet.drop', t: this.env.now(), pkt: pkt.id, dev, where, reason });
     }
-    this.finish(pkt, { kind: 'drop', target: dev, reason });
+    this.finish(pkt, 'drop', undefined, dev, reason);
   }
 
-  private finish(pkt: Packet, o: Outcome): void {
+  private finish(pkt: Packet, kind: Outcome['kind'], to: DeliverTo | undefined, target: string, reason: string | undefined): void {
     this.releaseCt(pkt);
+    const o = this.outcome;
+    o.kind = kind;
+    o.to = to;
+    o.target = target;
+    o.reason = reason;
     this.onOutcome(pkt, o);
   }
 

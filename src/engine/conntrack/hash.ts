@@ -1,8 +1,9 @@
 /**
  * The conntrack hash (nf_conntrack_hash): chained buckets over nodes, one node per direction
  * of each confirmed entry, keyed by a numeric hash of zone + 5-tuple. Heads are an Int32Array
- * sized to the storage capacity (load factor ≤ 2 nodes per bucket), links are
- * `store.hashNext`. No string keys, no objects per lookup.
+ * with a bucket per node (load factor ≤ 1: every node passed over on the way costs cache
+ * misses, one per column it reads), links are `store.hashNext`. No string keys, no objects
+ * per lookup.
  */
 import { hashTuple } from '../model/hash';
 import type { CtStore } from './storage';
@@ -12,8 +13,8 @@ export class TupleHash {
   mask: number;
 
   constructor(private readonly store: CtStore) {
-    this.heads = new Int32Array(store.capacity).fill(-1);
-    this.mask = store.capacity - 1;
+    this.heads = new Int32Array(2 * store.capacity).fill(-1);
+    this.mask = 2 * store.capacity - 1;
   }
 
   bucketOf(zone: number, proto: number, src: number, dst: number, sport: number, dport: number): number {
@@ -69,8 +70,8 @@ export class TupleHash {
 
   /** Rebuilds the buckets for a new capacity; `inHash(slot)` says which entries are hashed. */
   rebuild(capacity: number, inHash: (slot: number) => boolean): void {
-    this.heads = new Int32Array(capacity).fill(-1);
-    this.mask = capacity - 1;
+    this.heads = new Int32Array(2 * capacity).fill(-1);
+    this.mask = 2 * capacity - 1;
     for (let slot = 0; slot < this.store.top; slot++) {
       if (!inHash(slot)) continue;
       this.insert(2 * slot);

@@ -10,7 +10,7 @@ import type { Conntrack } from '../conntrack/conntrack';
 import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT, type Dir } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import { hashTuple } from '../model/hash';
-import { IPPROTO_TCP } from '../model/packet';
+import { IPPROTO_TCP, type Packet } from '../model/packet';
 import {
   NF_FLOW_DNAT,
   NF_FLOW_HW,
@@ -122,7 +122,10 @@ export class FlowTable {
    * Returns the flow slot (and sets lastDir) or -1. Torn-down flows and flows of dying
    * conntracks are not returned.
    */
-  lookup(proto: number, src: number, dst: number, sport: number, dport: number): number {
+  lookup(pkt: Packet): number {
+    // The headers are read here rather than passed in: addresses above 2^31 are doubles, and
+    // each one passed to a call the compiler does not inline would be boxed.
+    const { proto, src, dst, sport, dport } = pkt;
     const ports = portsWord(sport, dport);
     const u32 = this.u32;
     let node = this.heads[hashTuple(0, proto, src, dst, sport, dport) & (this.heads.length - 1)];
@@ -289,6 +292,11 @@ export class FlowTable {
     if (f & NF_FLOW_HW_BIDIRECTIONAL) return false;
     const status = this.conntrack.status(this.ct(flow));
     return (status & IPS_HW_OFFLOAD) !== 0 && (status & IPS_SEEN_REPLY) !== 0 && !(f & NF_FLOW_HW_PENDING);
+  }
+
+  /** Bytes held by the records and buckets (the benchmark's memory breakdown). */
+  byteLength(): number {
+    return this.u32.byteLength + this.heads.byteLength;
   }
 
   /** Every live flow slot, in slot order. */

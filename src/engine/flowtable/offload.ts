@@ -15,6 +15,7 @@ import {
   NF_FLOW_TEARDOWN,
 } from './flags';
 import type { FlowTable } from './flowtable';
+import { WorkRing, type Op } from './work_ring';
 
 export type FlowDir = 0 | 1;
 
@@ -37,8 +38,6 @@ export interface FlowOffloadCallback {
   stats(ft: FlowTable, flow: number, dir: FlowDir): FlowStats | null;
 }
 
-type Op = 'add' | 'del' | 'stats';
-
 /** Settings of the work queues: how long a work item waits, and how fast adds complete. */
 export interface OffloadQueueSettings {
   /** Latency from queueing to execution (µs). */
@@ -53,9 +52,13 @@ export interface OffloadQueueSettings {
 export type OffloadAdmission = (ft: FlowTable, flow: number) => string | null;
 
 export class OffloadQueue {
-  private items: { ft: FlowTable; flow: number; ctId: number; op: Op; at: number }[] = [];
-  private head = 0;
+  private readonly work = new WorkRing();
   private armed = false;
+  /** The work timer's callback, made once (a closure per arm would be an allocation per refresh). */
+  private readonly onDue = (): void => {
+    this.armed = false;
+    this.runDue();
+  };
   private busyUntil = 0;
   readonly settings: OffloadQueueSettings = { latencyUs: 0, insertRate: 0, maxPendingAdds: 0 };
   /** Installed by a host offload policy (proposal); null = the kernel's behaviour. */
@@ -68,7 +71,7 @@ export class OffloadQueue {
   ) {}
 
   get pending(): number {
-    return this.items.length - this.head;
+    return this.work.size;
   }
 
   /** nf_flow_offload_add: queue FLOW_CLS_REPLACE (dropped while earlier work is pending). */
@@ -113,31 +116,29 @@ export class OffloadQueue {
       at = Math.max(at, this.busyUntil) + 1_000_000 / this.settings.insertRate;
       this.busyUntil = at;
     }
-    this.items.push({ ft, flow, ctId: this.conntrack.ctId(ft.ct(flow)), op, at });
+    this.work.push(ft, flow, this.conntrack.ctId(ft.ct(flow)), op, at);
     this.arm();
     return true;
   }
 
   private arm(): void {
-    if (this.armed || this.head >= this.items.length) return;
+    if (this.armed || this.work.size === 0) return;
     this.armed = true;
-    this.env.clock.at(this.items[this.head].at, 'flowtable offload work', () => {
-      this.armed = false;
-      this.runDue();
-    });
+    this.env.clock.at(this.work.headAt(), 'flowtable offload work', this.onDue);
   }
 
   private runDue(): void {
     const now = this.env.now();
-    while (this.head < this.items.length && this.items[this.head].at <= now) {
-      const w = this.items[this.head++];
-      if (w.op === 'add') this.pendingAdds--;
+    const w = this.work;
+    while (w.size > 0 && w.headAt() <= now) {
+      const ft = w.headFt();
+      const flow = w.headFlow();
+      const ctId = w.headCtId();
+      const op = w.headOp();
+      w.shift();
+      if (op === 'add') this.pendingAdds--;
       // The flow may have been freed (and its slot reused) while the work waited.
-      if (w.ft.ct(w.flow) >= 0 && this.conntrack.ctId(w.ft.ct(w.flow)) === w.ctId) this.run(w.ft, w.flow, w.op);
-    }
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+      if (ft.ct(flow) >= 0 && this.conntrack.ctId(ft.ct(flow)) === ctId) this.run(ft, flow, op);
     }
     this.arm();
   }

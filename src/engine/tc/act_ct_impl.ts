@@ -137,7 +137,7 @@ export class ActCt implements ActCtApi {
   private flowtableLookup(ft: FlowTable, pkt: Packet): boolean {
     // tcf_ct_flow_table_fill_tuple_ipv4: TCP/UDP only, and TTL <= 1 goes the slow way.
     if ((pkt.proto !== IPPROTO_TCP && pkt.proto !== IPPROTO_UDP) || pkt.ttl <= 1 || pkt.vxlan) return false;
-    const flow = ft.lookup(pkt.proto, pkt.src, pkt.dst, pkt.sport, pkt.dport);
+    const flow = ft.lookup(pkt);
     if (flow < 0) {
       this.emitFtLookup(ft, pkt, false, -1, 'no flow for this tuple');
       return false;

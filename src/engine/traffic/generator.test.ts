@@ -111,6 +111,20 @@ describe('TrafficGenerator, TCP', () => {
     ]);
   });
 
+  it('sends a train of packets of one connection before the next one gets its turn', () => {
+    const host = new FakeHost();
+    new TrafficGenerator(host, spec({ conns: 3, train: 2 })).send(7);
+    expect(host.sent.map((s) => s.line.replace(/ seq.*/, ''))).toEqual([
+      '198.18.0.1.1024 > 10.0.0.1.80 ttl 64 tcp [S]',
+      '10.0.0.1.80 > 198.18.0.1.1024 ttl 64 tcp [S.]',
+      '198.18.0.2.1024 > 10.0.0.1.80 ttl 64 tcp [S]',
+      '10.0.0.1.80 > 198.18.0.2.1024 ttl 64 tcp [S.]',
+      '198.18.0.3.1024 > 10.0.0.1.80 ttl 64 tcp [S]',
+      '10.0.0.1.80 > 198.18.0.3.1024 ttl 64 tcp [S.]',
+      '198.18.0.1.1024 > 10.0.0.1.80 ttl 64 tcp [.]',
+    ]);
+  });
+
   it('answers from the address the client packet was delivered to (after NAT)', () => {
     const host = new FakeHost();
     host.fate = (p) => {
@@ -191,6 +205,7 @@ describe('validateTraffic', () => {
     expect(validateTraffic(spec({ dport: 70000 }))).toBe('dport must be from 1 to 65535, not 70000');
     expect(validateTraffic(spec({ payload: 70000 }))).toBe('payload must be from 0 to 65495 bytes, not 70000');
     expect(validateTraffic(spec({ ttl: 256 }))).toBe('ttl must be from 0 to 255, not 256');
+    expect(validateTraffic(spec({ train: 0 }))).toBe('train must be from 1 to 1024 packets, not 0');
     expect(validateTraffic(spec({ flowSize: { kind: 'pareto', alpha: 0, min: 2 } }))).toBe('pareto alpha must be a positive number, not 0');
   });
 });

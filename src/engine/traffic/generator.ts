@@ -13,9 +13,9 @@
  * after MAX_RETRANSMITS the connection is abandoned and replaced.
  *
  * One packet object is reused for every packet and each connection's state is one 32-byte
- * record in a typed array, so the generator allocates nothing per packet and touches one cache
- * line per packet (with a million connections in random order, every separate column would
- * cost a cache miss of its own).
+ * record in a typed array, so the generator itself allocates nothing per packet (only the
+ * seeded Rng's draws may, see `scheduler`) and touches one cache line per packet (with a
+ * million connections in random order, every separate column would cost a cache miss).
  */
 import type { Micros } from '../clock';
 import type { Outcome } from '../datapath';
@@ -74,6 +74,12 @@ export interface TrafficSpec {
    * first `conns` packets open every connection.
    */
   order: 'random' | 'round-robin';
+  /**
+   * Packets a connection sends back to back once its turn comes, as a TCP window's worth of
+   * segments arrives in a burst: 1 spreads every packet over the connections; longer trains
+   * give the table lookups the locality real traffic has.
+   */
+  train: number;
   ttl: number;
   /** Script line the packets are attributed to in `packet.inject` events. */
   line: number;
@@ -89,15 +95,20 @@ export const DEFAULT_TRAFFIC: Omit<TrafficSpec, 'dev' | 'replyDev'> = {
   dport: 80,
   payload: 1400,
   order: 'random',
+  train: 1,
   ttl: 64,
   line: 0,
 };
 
 /** Connections the generator keeps open at most (its state is ~40 bytes each). */
 export const MAX_TRAFFIC_CONNS = 16_000_000;
+/** Longest train of back-to-back packets of one connection. */
+export const MAX_TRAIN = 1024;
 /** TCP gives up a connection after this many retransmissions of one step (like tcp_syn_retries). */
 export const MAX_RETRANSMITS = 3;
 const WINDOW = 65535;
+/** Random connection choices drawn at a time. */
+const DRAW_BLOCK = 1024;
 
 /**
  * A connection's record: 8 words. The client tuple is not stored: it follows from the
@@ -161,6 +172,7 @@ export function validateTraffic(spec: TrafficSpec): string | null {
   if (!intIn(spec.dport, 1, 65535)) return `dport must be from 1 to 65535, not ${spec.dport}`;
   if (!intIn(spec.payload, 0, 65495)) return `payload must be from 0 to 65495 bytes, not ${spec.payload}`;
   if (!intIn(spec.ttl, 0, 255)) return `ttl must be from 0 to 255, not ${spec.ttl}`;
+  if (!intIn(spec.train, 1, MAX_TRAIN)) return `train must be from 1 to ${MAX_TRAIN} packets, not ${spec.train}`;
   return validateFlowSize(spec.flowSize);
 }
 
@@ -208,10 +220,20 @@ export class TrafficGenerator {
   readonly stats: TrafficStats = { packets: 0, delivered: 0, lost: 0, connected: 0, completed: 0, abandoned: 0 };
   /** Which connection sends next; may change between runs (the benchmark opens round-robin, then goes random). */
   order: TrafficSpec['order'];
+  /** Packets per turn from now on (see TrafficSpec.train). */
+  train: number;
   /** IP TTL of the packets sent from now on. */
   ttl: number;
 
+  /** Draws each connection's ISNs and length. */
   private readonly rng: Rng;
+  /**
+   * Draws which connection sends next, a block at a time into `draws`: a 32-bit draw returned
+   * from a call the compiler did not inline comes back boxed, one allocation per packet.
+   */
+  private readonly scheduler: Rng;
+  private readonly draws = new Uint32Array(DRAW_BLOCK);
+  private drawn = DRAW_BLOCK;
   private readonly pkt: Packet;
   private readonly proto: number;
   private readonly addressing: ClientAddressing;
@@ -221,6 +243,9 @@ export class TrafficGenerator {
   private paced = 0;
   private nextConnNo = 0;
   private cursor = 0;
+  /** The connection whose train is under way, and the packets left in it. */
+  private current = 0;
+  private trainLeft = 0;
   /** One record of REC words per connection slot (0 … conns-1). */
   private readonly rec: Uint32Array;
 
@@ -229,8 +254,10 @@ export class TrafficGenerator {
     private readonly spec: TrafficSpec,
   ) {
     this.order = spec.order;
+    this.train = spec.train;
     this.ttl = spec.ttl;
     this.rng = new Rng(host.env.rng.u32());
+    this.scheduler = new Rng(host.env.rng.u32());
     this.proto = spec.proto === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP;
     this.addressing = new ClientAddressing(spec.src, spec.dst);
     this.usPerPacket = 1_000_000 / spec.rate;
@@ -257,16 +284,32 @@ export class TrafficGenerator {
     for (let i = 0; i < count; i++) {
       this.host.advanceTo(this.originUs + Math.floor(this.paced * this.usPerPacket));
       this.paced++;
-      let slot: number;
-      if (this.order === 'random') {
-        slot = Math.floor(this.rng.float() * n);
+      if (this.trainLeft > 0) {
+        this.trainLeft--;
       } else {
-        slot = this.cursor;
-        this.cursor = slot + 1 === n ? 0 : slot + 1;
+        this.current = this.nextSlot(n);
+        this.trainLeft = this.train - 1;
       }
+      const slot = this.current;
       if (this.proto === IPPROTO_TCP) this.tcpTurn(slot * REC);
       else this.udpTurn(slot * REC);
     }
+  }
+
+  /** The connection whose turn it is. */
+  private nextSlot(n: number): number {
+    if (this.order === 'round-robin') {
+      const slot = this.cursor;
+      this.cursor = slot + 1 === n ? 0 : slot + 1;
+      return slot;
+    }
+    if (this.drawn === DRAW_BLOCK) this.drawBlock();
+    return Math.floor((this.draws[this.drawn++] / 2 ** 32) * n);
+  }
+
+  private drawBlock(): void {
+    for (let i = 0; i < DRAW_BLOCK; i++) this.draws[i] = this.scheduler.u32();
+    this.drawn = 0;
   }
 
   /** Starts connection number `nextConnNo` in `slot`: ISNs and length (the tuple follows from the number). */

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowTable } from './flowtable';
+import { WorkRing } from './work_ring';
+
+const tableA = { zone: 1 } as unknown as FlowTable;
+const tableB = { zone: 2 } as unknown as FlowTable;
+
+function drain(r: WorkRing, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(`${r.headFt().zone}/${r.headFlow()}/${r.headCtId()}/${r.headOp()}@${r.headAt()}`);
+    r.shift();
+  }
+  return out;
+}
+
+describe('WorkRing', () => {
+  it('is first in, first out, across wrap-around and growth', () => {
+    const r = new WorkRing();
+    for (let i = 0; i < 200; i++) r.push(tableA, i, 1000 + i, 'add', i);
+    expect(drain(r, 150)).toHaveLength(150);
+    // 50 left at the end of the ring; 400 more wrap around and force two doublings.
+    for (let i = 200; i < 600; i++) r.push(i % 2 ? tableB : tableA, i, 1000 + i, i % 3 === 0 ? 'stats' : 'del', 0.5 + i);
+    expect(r.size).toBe(450);
+    const all = drain(r, 450);
+    expect(all[0]).toBe('1/150/1150/add@150');
+    expect(all[49]).toBe('1/199/1199/add@199');
+    expect(all[50]).toBe('1/200/1200/del@200.5');
+    expect(all[51]).toBe('2/201/1201/stats@201.5');
+    expect(all[449]).toBe('2/599/1599/del@599.5');
+    expect(r.size).toBe(0);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Storage of the offload work queue: a FIFO ring of work items (flowtable, flow, the
+ * connection's ctId, operation, due time) in typed arrays. Every fast-path refresh queues an
+ * add (flow_offload_refresh → nf_flow_offload_add), so an object per item would be an
+ * allocation on the packet path.
+ */
+import type { FlowTable } from './flowtable';
+
+export const OPS = ['add', 'del', 'stats'] as const;
+export type Op = (typeof OPS)[number];
+export const OP_INDEX: Readonly<Record<Op, number>> = { add: 0, del: 1, stats: 2 };
+
+const INITIAL_CAPACITY = 256;
+
+export class WorkRing {
+  private cap = INITIAL_CAPACITY;
+  private head = 0;
+  private count = 0;
+  private ft: (FlowTable | null)[] = new Array<FlowTable | null>(INITIAL_CAPACITY).fill(null);
+  private flow = new Int32Array(INITIAL_CAPACITY);
+  private ctId = new Uint32Array(INITIAL_CAPACITY);
+  private op = new Uint8Array(INITIAL_CAPACITY);
+  private at = new Float64Array(INITIAL_CAPACITY);
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(ft: FlowTable, flow: number, ctId: number, op: Op, at: number): void {
+    if (this.count === this.cap) this.grow();
+    const i = (this.head + this.count) & (this.cap - 1);
+    this.ft[i] = ft;
+    this.flow[i] = flow;
+    this.ctId[i] = ctId;
+    this.op[i] = OP_INDEX[op];
+    this.at[i] = at;
+    this.count++;
+  }
+
+  // The oldest item (only while size > 0).
+  headAt(): number {
+    return this.at[this.head];
+  }
+  headFt(): FlowTable {
+    return this.ft[this.head]!;
+  }
+  headFlow(): number {
+    return this.flow[this.head];
+  }
+  headCtId(): number {
+    return this.ctId[this.head];
+  }
+  headOp(): Op {
+    return OPS[this.op[this.head]];
+  }
+
+  /** Drops the oldest item. */
+  shift(): void {
+    this.ft[this.head] = null;
+    this.head = (this.head + 1) & (this.cap - 1);
+    this.count--;
+  }
+
+  /** Doubles the ring, unrolling it so the oldest item is at index 0. */
+  private grow(): void {
+    const cap = this.cap * 2;
+    const ft = new Array<FlowTable | null>(cap).fill(null);
+    const flow = new Int32Array(cap);
+    const ctId = new Uint32Array(cap);
+    const op = new Uint8Array(cap);
+    const at = new Float64Array(cap);
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & (this.cap - 1);
+      ft[k] = this.ft[i];
+      flow[k] = this.flow[i];
+      ctId[k] = this.ctId[i];
+      op[k] = this.op[i];
+      at[k] = this.at[i];
+    }
+    this.ft = ft;
+    this.flow = flow;
+    this.ctId = ctId;
+    this.op = op;
+    this.at = at;
+    this.cap = cap;
+    this.head = 0;
+  }
+}
