@@ -18,9 +18,9 @@ describe('host datapath', () => {
 send dev uplink vxlan vni 100 src 192.0.2.1 dst 192.0.2.2 udp 172.16.0.1:1000 > 10.0.0.1:53
 send dev uplink vxlan vni 200 src 192.0.2.1 dst 192.0.2.2 udp 172.16.0.1:1000 > 10.0.0.1:53
 send dev uplink vxlan vni 200 src 192.0.2.1 dst 192.0.2.2 dport 4790 udp 172.16.0.1:1000 > 10.0.0.1:53`);
-    const describe = (e: SimEvent): string =>
+    const what = (e: SimEvent): string =>
       e.kind === 'packet.drop' ? e.reason : e.kind === 'packet.deliver' ? `${e.to} ${e.dev}` : e.kind === 'packet.decap' ? e.dev : e.kind;
-    expect(ev.map((e) => [e.kind, e.pkt, describe(e)])).toEqual([
+    expect(ev.map((e) => [e.kind, e.pkt, what(e)])).toEqual([
       ['packet.decap', 1, 'vxlan0'],
       ['packet.deliver', 1, 'host vxlan0'],
       ['packet.drop', 2, 'vxlan: no device for VNI 200 on UDP port 4789'],
