@@ -73,6 +73,11 @@ export class Endpoints {
     return pkt;
   }
 
+  /** A packet id never used before in this simulator. */
+  newId(): number {
+    return this.nextId++;
+  }
+
   /** A copy with a new id (mirred mirror): same headers, same skb metadata. */
   clone(p: Packet): Packet {
     return { ...p, id: this.nextId++, meta: { ...p.meta }, vxlan: p.vxlan ? { ...p.vxlan } : null };

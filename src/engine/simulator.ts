@@ -19,6 +19,7 @@ import type { Command, PacketSpec, SimError, Span } from './script/ast';
 import { parseScript } from './script/parse';
 import { ActCt } from './tc/act_ct_impl';
 import { Tc } from './tc/tc';
+import { DEFAULT_TRAFFIC, TrafficGenerator, validateTraffic, type TrafficHost, type TrafficSpec } from './traffic/generator';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './model/packet';
 
 export interface RunResult {
@@ -39,7 +40,7 @@ export type ExecResult = { output?: string } | { error: { span: Span; message: s
 
 const MAX_SLEEP_US = 10 * 365 * 86400 * 1_000_000;
 
-export class Simulator {
+export class Simulator implements TrafficHost {
   readonly env: Env;
   readonly devices = new Devices();
   readonly conntrack: Conntrack;
@@ -183,6 +184,8 @@ export class Simulator {
         return this.send(cmd.dev.value, cmd.dev.span, cmd.packet, cmd.count, cmd.interval, cmd.span.line);
       case 'connect':
         return this.connect(cmd);
+      case 'traffic':
+        return this.traffic(cmd);
       case 'sleep':
         this.advance(this.env.now() + Math.min(MAX_SLEEP_US, Math.round(cmd.seconds * 1_000_000)));
         return {};
@@ -209,6 +212,38 @@ export class Simulator {
   }
 
   /** Advances virtual time, firing due timers (each traced as a `timer` event). */
+  advanceTo(to: number): void {
+    this.advance(to);
+  }
+
+  /** A packet id never used before (TrafficHost). */
+  newPacketId(): number {
+    return this.endpoints.newId();
+  }
+
+  /**
+   * `traffic`: the generator drives its connections through the datapath for `duration`
+   * seconds of virtual time. Each command starts its own set of connections.
+   */
+  private traffic(cmd: Extract<Command, { kind: 'traffic' }>): ExecResult {
+    for (const d of [cmd.dev, cmd.replyDev]) {
+      if (!this.devices.has(d.value)) return { error: { span: d.span, message: `Cannot find device "${d.value}"` } };
+    }
+    const { len, ...options } = cmd.options;
+    const spec: TrafficSpec = {
+      ...DEFAULT_TRAFFIC,
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+      ...(len === undefined ? {} : { payload: len }),
+      dev: cmd.dev.value,
+      replyDev: cmd.replyDev.value,
+      line: cmd.span.line,
+    };
+    const invalid = validateTraffic(spec);
+    if (invalid) return { error: { span: cmd.span, message: `traffic: ${invalid}` } };
+    new TrafficGenerator(this, spec).runFor(cmd.duration);
+    return {};
+  }
+
   private advance(to: number): void {
     this.env.clock.advanceTo(to, (name, at) => {
       this.env.pkt = 0;
@@ -222,12 +257,22 @@ export class Simulator {
     const start = this.env.now();
     for (let i = 0; i < count; i++) {
       this.advance(start + Math.round(i * interval * 1_000_000));
-      this.inject(this.endpoints.build(spec, devName), devName, line);
+      this.injectScripted(this.endpoints.build(spec, devName), devName, line);
     }
     return {};
   }
 
-  private inject(pkt: Packet, dev: string, line: number): Outcome | null {
+  /** Puts a script packet on `dev`'s ingress; the receiving endpoint learns from it. */
+  private injectScripted(pkt: Packet, dev: string, line: number): Outcome | null {
+    const outcome = this.inject(pkt, dev, line);
+    // The receiving endpoint remembers how far the sender got, for the seq/ack of the script's
+    // next packets. Only script packets teach it: generated traffic keeps its own sequence state.
+    if (outcome?.kind === 'deliver') this.endpoints.learnDelivered(pkt);
+    return outcome;
+  }
+
+  /** Puts a packet on `dev`'s ingress now and tells how its journey ended (TrafficHost). */
+  inject(pkt: Packet, dev: string, line: number): Outcome | null {
     this.env.pkt = pkt.id;
     this.lastOutcome = null;
     if (this.env.events.active) {
@@ -235,12 +280,8 @@ export class Simulator {
     }
     this.datapath.receive(pkt, dev);
     this.env.pkt = 0;
-    // The receiving endpoint remembers how far the sender got, for the seq/ack of the script's
-    // next packets. Only script packets teach it: generated traffic keeps its own sequence state.
     // (Re-read through a cast: TypeScript narrowed the field to null before receive() set it.)
-    const outcome = this.lastOutcome as Outcome | null;
-    if (outcome?.kind === 'deliver') this.endpoints.learnDelivered(pkt);
-    return outcome;
+    return this.lastOutcome as Outcome | null;
   }
 
   /**
@@ -275,7 +316,7 @@ export class Simulator {
       const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : server;
       const spec: PacketSpec = { proto: cmd.proto, ...addr, flags: tcp ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
       const pkt = this.endpoints.build(spec, dev);
-      const out = this.inject(pkt, dev, cmd.span.line);
+      const out = this.injectScripted(pkt, dev, cmd.span.line);
       if (!out || out.kind !== 'deliver' || out.to === 'host') break;
       if (step.fromClient && serverDev === null) {
         // The server sees the packet as delivered (after any NAT) and answers it.

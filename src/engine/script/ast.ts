@@ -210,6 +210,27 @@ export interface PacketSpec {
   vxlan?: { vni: number; src: number; dst: number; dstPort: number };
 }
 
+/** Flow sizes of generated traffic: data segments (TCP) or request/response pairs (UDP) per connection. */
+export type FlowSizeSpec =
+  | { kind: 'pareto'; alpha: number; min: number }
+  | { kind: 'lognormal'; mu: number; sigma: number }
+  | { kind: 'fixed'; segments: number };
+
+/** Options of `traffic`; left out ones take the generator's defaults. */
+export interface TrafficOptions {
+  conns: number;
+  rate: number;
+  proto?: 'tcp' | 'udp';
+  flowSize?: FlowSizeSpec;
+  src?: Prefix;
+  dst?: Prefix;
+  dport?: number;
+  len?: number;
+  order?: 'random' | 'round-robin';
+  train?: number;
+  ttl?: number;
+}
+
 export type Command =
   | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
   | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
@@ -235,6 +256,11 @@ export type Command =
    * early when a packet is dropped or ends in the host stack.
    */
   | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
+  /**
+   * `traffic dev D reply-dev R conns N rate PPS duration S [tcp|udp] [flow-size …] …`: the
+   * traffic generator drives many connections for S seconds of virtual time (no output).
+   */
+  | { kind: 'traffic'; dev: Spanned<string>; replyDev: Spanned<string>; duration: number; options: TrafficOptions; span: Span }
   | { kind: 'sleep'; seconds: number; span: Span }
   | { kind: 'conntrack.list'; zone?: number; proto?: number; span: Span }
   | { kind: 'conntrack.flush'; span: Span }

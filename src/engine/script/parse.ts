@@ -9,6 +9,7 @@ import { Lexer, type Token } from './lexer';
 import { parseCat, parseConntrack, parseEcho, parseEthtool, parseIp, parseSim, parseSleep, parseSysctl } from './parse-host';
 import { parseConnect, parseSend } from './parse-packet';
 import { parseTc } from './parse-tc';
+import { parseTraffic } from './parse-traffic';
 
 export const MAX_SCRIPT_CHARS = 1_000_000;
 export const MAX_SCRIPT_LINES = 100_000;
@@ -48,6 +49,8 @@ function parseCommand(tokens: Token[]): Command[] {
       return [parseConnect(c, cmd)];
     case 'sleep':
       return [parseSleep(c, cmd)];
+    case 'traffic':
+      return [parseTraffic(c, cmd)];
     case 'sim':
       return [parseSim(c, cmd)];
     case 'tc_filter':

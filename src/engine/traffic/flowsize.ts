@@ -4,13 +4,13 @@
  * connection's length from a heavy-tailed law with the engine's seeded PRNG.
  */
 import type { Rng } from '../rng';
+import type { FlowSizeSpec } from '../script/ast';
 
-export type FlowSizeDist =
-  /** Pareto type I: P(X > x) = (min / x)^alpha for x ≥ min. alpha ≤ 1 has no finite mean. */
-  | { kind: 'pareto'; alpha: number; min: number }
-  /** exp(N(mu, sigma²)). */
-  | { kind: 'lognormal'; mu: number; sigma: number }
-  | { kind: 'fixed'; segments: number };
+/**
+ * Pareto type I: P(X > x) = (min / x)^alpha for x ≥ min (alpha ≤ 1 has no finite mean);
+ * lognormal: exp(N(mu, sigma²)); fixed: every flow the same size.
+ */
+export type FlowSizeDist = FlowSizeSpec;
 
 /** Flows are counted in data segments and stored in 32 bits: longer ones run for the whole session. */
 export const MAX_FLOW_SEGMENTS = 0xffffffff;
