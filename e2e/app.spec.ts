@@ -27,6 +27,9 @@ test('runs the preloaded talk scenario in the worker and shows conntrack entries
   await page.getByRole('button', { name: 'Run' }).click();
   const output = page.getByRole('log', { name: 'Output' });
   await expect(output).toContainText(/^tcp {6}6 /m);
+  // Each output sits under its command, as in a terminal.
+  await expect(output).toContainText('$ conntrack -L\ntcp      6 ');
+  await expect(output).toContainText('$ tc -s filter show dev uplink ingress\nfilter protocol ip pref 1 flower chain 0');
   await expect(page.getByRole('alert')).toHaveCount(0);
   await page.screenshot({ path: 'screenshots/app-run.png', fullPage: true });
 });

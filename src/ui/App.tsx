@@ -14,6 +14,12 @@ interface RunView {
   error?: string;
 }
 
+/** Each show command's output under its command line, as a terminal session reads. */
+function withPrompts(scenario: string, outputs: string[], lines: number[]): string {
+  const source = scenario.split('\n');
+  return outputs.map((out, i) => `$ ${(source[lines[i] - 1] ?? '').trim()}\n${out}`).join('\n');
+}
+
 export function App() {
   const worker = useRef<ReturnType<typeof startSimWorker> | null>(null);
   const [scenario, setScenario] = useState(talkWebServer);
@@ -28,7 +34,7 @@ export function App() {
     setRunning(true);
     try {
       const result = await worker.current.run(scenario, seed);
-      setView({ output: result.outputs.join(''), error: result.error && formatSimError(result.error) });
+      setView({ output: withPrompts(scenario, result.outputs, result.outputLines), error: result.error && formatSimError(result.error) });
     } catch (err) {
       setView({ output: '', error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
     } finally {
