@@ -33,7 +33,9 @@ export class Rng {
     this.s1 ^= this.s2;
     this.s0 ^= this.s3;
     this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    // Kept as a signed 32-bit word (same bits; every use XORs it): an unsigned one above 2^31
+    // would be a heap number, one allocation per draw.
+    this.s3 = rotl(this.s3, 11) | 0;
     return result;
   }
 

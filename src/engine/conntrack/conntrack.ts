@@ -42,6 +42,7 @@ import {
   type Dir,
   type NfVerdict,
 } from './types';
+import { H8, H16, H32, H_STATUS, H_ZONE, H_SKB_REFS, H_FLAGS, H_PROTO, H_TCP_STATE, H_MARK, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
 export {
   DIR_ORIGINAL,
@@ -140,7 +141,7 @@ export class Conntrack implements L4Host, NatHost {
       if (node >= 0) {
         slot = node >> 1;
         dir = (node & 1) as Dir;
-        ctinfo = dir ? CtInfo.ESTABLISHED_REPLY : this.store.status[slot] & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
+        ctinfo = dir ? CtInfo.ESTABLISHED_REPLY : this.store.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
       } else {
         if (!invertTuple(t, this.tuple1)) return this.invalid(pkt, zone, "can't invert tuple");
         slot = this.create(zone, t, this.tuple1);
@@ -160,7 +161,7 @@ export class Conntrack implements L4Host, NatHost {
         this.put(pkt, false);
         return this.invalid(pkt, zone, this.reason, stateBefore);
       }
-      if (ctinfo === CtInfo.ESTABLISHED_REPLY) this.store.status[slot] |= IPS_SEEN_REPLY;
+      if (ctinfo === CtInfo.ESTABLISHED_REPLY) this.store.h16[slot * H16 + H_STATUS] |= IPS_SEEN_REPLY;
       if (this.env.events.active) this.emitIn(pkt, zone, slot, isNew, dir, stateBefore, visibleBefore);
       return 'accept';
     }
@@ -178,9 +179,9 @@ export class Conntrack implements L4Host, NatHost {
     const slot = pkt.meta.ct;
     if (slot < 0 || !this.store.isUsed(slot)) return 'accept';
     const s = this.store;
-    if (mark && mark.mask !== 0) s.mark[slot] = (mark.value | (s.mark[slot] & ~mark.mask)) >>> 0;
+    if (mark && mark.mask !== 0) s.h32[slot * H32 + H_MARK] = (mark.value | (s.h32[slot * H32 + H_MARK] & ~mark.mask)) >>> 0;
     if (label) this.labels.replace(slot, label.value, label.mask);
-    if (s.status[slot] & IPS_CONFIRMED) return 'accept';
+    if (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) return 'accept';
     return this.confirm(slot);
   }
 
@@ -201,7 +202,7 @@ export class Conntrack implements L4Host, NatHost {
     if (pkt.meta.ct >= 0) this.put(pkt, true);
     pkt.meta.ct = ct;
     pkt.meta.ctinfo = ctinfo;
-    if (this.store.skbRefs[ct] < 0xffff) this.store.skbRefs[ct]++;
+    if (this.store.h16[ct * H16 + H_SKB_REFS] < 0xffff) this.store.h16[ct * H16 + H_SKB_REFS]++;
   }
 
   /** nf_ct_kill(): removes a confirmed entry now. */
@@ -214,48 +215,48 @@ export class Conntrack implements L4Host, NatHost {
     return this.store.ctId[ct];
   }
   zone(ct: number): number {
-    return this.store.zone[ct];
+    return this.store.h16[ct * H16 + H_ZONE];
   }
   proto(ct: number): number {
-    return this.store.proto[ct];
+    return this.store.h8[ct * H8 + H_PROTO];
   }
   status(ct: number): number {
-    return this.store.status[ct];
+    return this.store.h16[ct * H16 + H_STATUS];
   }
   /** Sets status bits; IPS_OFFLOAD also applies nf_ct_offload_timeout() (flow_offload_add does). */
   setStatus(ct: number, bits: number): void {
     const s = this.store;
-    const was = s.status[ct];
-    s.status[ct] = was | bits;
+    const was = s.h16[ct * H16 + H_STATUS];
+    s.h16[ct * H16 + H_STATUS] = was | bits;
     if (bits & IPS_OFFLOAD && !(was & IPS_OFFLOAD)) {
       this.offloadTimeout(ct);
       this.reschedule(ct);
     }
   }
   clearStatus(ct: number, bits: number): void {
-    this.store.status[ct] &= ~bits;
+    this.store.h16[ct * H16 + H_STATUS] &= ~bits;
   }
   tcpState(ct: number): TcpState {
-    return this.store.tcpState[ct] as TcpState;
+    return this.store.h8[ct * H8 + H_TCP_STATE] as TcpState;
   }
   mark(ct: number): number {
-    return this.store.mark[ct];
+    return this.store.h32[ct * H32 + H_MARK];
   }
   label(ct: number): Label {
     return this.labels.get(ct);
   }
   isConfirmed(ct: number): boolean {
-    return (this.store.status[ct] & IPS_CONFIRMED) !== 0;
+    return (this.store.h16[ct * H16 + H_STATUS] & IPS_CONFIRMED) !== 0;
   }
   /** Whether the slot holds a live entry (not freed, not dying). */
   isAlive(ct: number): boolean {
-    return this.store.isUsed(ct) && !(this.store.status[ct] & IPS_DYING);
+    return this.store.isUsed(ct) && !(this.store.h16[ct * H16 + H_STATUS] & IPS_DYING);
   }
   /** Tuple of one direction (allocates: for renderers, events and hardware rules, not per packet). */
   tuple(ct: number, dir: Dir): CtTuple {
     const s = this.store;
     const n = 2 * ct + dir;
-    return { proto: s.proto[ct], src: s.src[n], dst: s.dst[n], sport: s.sport[n], dport: s.dport[n] };
+    return { proto: s.h8[ct * H8 + H_PROTO], src: s.n32[n * N32 + N_SRC], dst: s.n32[n * N32 + N_DST], sport: s.n16[n * N16 + N_SPORT], dport: s.n16[n * N16 + N_DPORT] };
   }
   /** Absolute expiry time (µs). */
   timeoutAt(ct: number): number {
@@ -279,7 +280,7 @@ export class Conntrack implements L4Host, NatHost {
    */
   offloadFixup(ct: number, mode: OffloadFixupMode, offloadTimeoutSec: number): void {
     const s = this.store;
-    const proto = s.proto[ct];
+    const proto = s.h8[ct * H8 + H_PROTO];
     if (proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) return;
     const sysctl = this.env.sysctl;
     let timeoutSec: number;
@@ -290,13 +291,13 @@ export class Conntrack implements L4Host, NatHost {
       if (pickup) {
         timeoutSec = 120; // NF_FLOWTABLE_TCP_PICKUP_TIMEOUT
       } else {
-        const key = tcpStateTimeoutKey(s.tcpState[ct] as TcpState);
+        const key = tcpStateTimeoutKey(s.h8[ct * H8 + H_TCP_STATE] as TcpState);
         timeoutSec = (key ? sysctl.get(key) : 120) - offloadTimeoutSec;
       }
     } else if (pickup) {
       timeoutSec = 30; // NF_FLOWTABLE_UDP_PICKUP_TIMEOUT
     } else {
-      timeoutSec = sysctl.get(s.status[ct] & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT) - offloadTimeoutSec;
+      timeoutSec = sysctl.get(s.h16[ct * H16 + H_STATUS] & IPS_SEEN_REPLY ? UDP_TIMEOUT_STREAM : UDP_TIMEOUT) - offloadTimeoutSec;
     }
     const timeoutUs = Math.max(0, timeoutSec) * US_PER_SEC;
     const now = this.env.now();
@@ -305,13 +306,13 @@ export class Conntrack implements L4Host, NatHost {
   /** nf_ct_acct_add: add packets/bytes to one direction's counters. */
   acct(ct: number, dir: Dir, packets: number, bytes: number): void {
     const s = this.store;
-    if (!(s.flags[ct] & F_ACCT)) return;
+    if (!(s.h8[ct * H8 + H_FLAGS] & F_ACCT)) return;
     s.acctPackets![2 * ct + dir] += packets;
     s.acctBytes![2 * ct + dir] += bytes;
   }
   /** Whether the entry has counters (nf_conntrack_acct was 1 when it was created). */
   hasAcct(ct: number): boolean {
-    return (this.store.flags[ct] & F_ACCT) !== 0;
+    return (this.store.h8[ct * H8 + H_FLAGS] & F_ACCT) !== 0;
   }
   packets(ct: number, dir: Dir): number {
     return this.hasAcct(ct) ? this.store.acctPackets![2 * ct + dir] : 0;
@@ -325,12 +326,12 @@ export class Conntrack implements L4Host, NatHost {
    * current kernels do a while after teardown cleared IPS_OFFLOAD.
    */
   use(ct: number): number {
-    return 1 + (this.store.flags[ct] & F_FLOW ? 1 : 0);
+    return 1 + (this.store.h8[ct * H8 + H_FLAGS] & F_FLOW ? 1 : 0);
   }
   /** A flowtable flow takes (flow_offload_alloc) or drops (flow_offload_free) its reference. */
   holdFlowRef(ct: number, held: boolean): void {
-    if (held) this.store.flags[ct] |= F_FLOW;
-    else this.store.flags[ct] &= ~F_FLOW;
+    if (held) this.store.h8[ct * H8 + H_FLAGS] |= F_FLOW;
+    else this.store.h8[ct * H8 + H_FLAGS] &= ~F_FLOW;
   }
   /** nf_ct_expires(): µs left before expiry (0 when past). */
   expiresIn(ct: number): number {
@@ -368,28 +369,28 @@ export class Conntrack implements L4Host, NatHost {
 
   // ---- L4Host / NatHost ----------------------------------------------------------------
   refreshAcct(slot: number, dir: Dir, pkt: Packet, timeoutSec: number): void {
-    if (!(this.store.status[slot] & IPS_FIXED_TIMEOUT)) this.setTimeoutAt(slot, this.env.now() + timeoutSec * US_PER_SEC);
+    if (!(this.store.h16[slot * H16 + H_STATUS] & IPS_FIXED_TIMEOUT)) this.setTimeoutAt(slot, this.env.now() + timeoutSec * US_PER_SEC);
     this.account(slot, dir, pkt);
   }
   account(slot: number, dir: Dir, pkt: Packet): void {
-    if (this.store.flags[slot] & F_ACCT) this.acct(slot, dir, 1, ipLength(pkt));
+    if (this.store.h8[slot * H8 + H_FLAGS] & F_ACCT) this.acct(slot, dir, 1, ipLength(pkt));
   }
   tupleTaken(t: MutableTuple, ignored: number): boolean {
     const s = this.store;
-    const n = this.lookup(s.zone[ignored], t);
+    const n = this.lookup(s.h16[ignored * H16 + H_ZONE], t);
     if (n < 0) return false;
     const other = n >> 1;
     if (other === ignored) return false;
     // Identical original tuples are the same flow; confirm sorts that out (nf_ct_resolve_clash).
     const a = 2 * ignored;
     const b = 2 * other;
-    return !(s.src[a] === s.src[b] && s.dst[a] === s.dst[b] && s.sport[a] === s.sport[b] && s.dport[a] === s.dport[b]);
+    return !(s.n32[a * N32 + N_SRC] === s.n32[b * N32 + N_SRC] && s.n32[a * N32 + N_DST] === s.n32[b * N32 + N_DST] && s.n16[a * N16 + N_SPORT] === s.n16[b * N16 + N_SPORT] && s.n16[a * N16 + N_DPORT] === s.n16[b * N16 + N_DPORT]);
   }
 
   // ---- internals -------------------------------------------------------------------------
 
   private l4Packet(slot: number, dir: Dir, pkt: Packet, confirmed: boolean): L4Verdict {
-    switch (this.store.proto[slot]) {
+    switch (this.store.h8[slot * H8 + H_PROTO]) {
       case IPPROTO_TCP:
         return tcpPacket(this, slot, dir, pkt, confirmed);
       case IPPROTO_UDP:
@@ -416,7 +417,7 @@ export class Conntrack implements L4Host, NatHost {
   /** nf_ct_is_expired(); offloaded entries are kept alive by nf_ct_offload_timeout(). */
   private isExpired(slot: number): boolean {
     const s = this.store;
-    return !(s.status[slot] & IPS_OFFLOAD) && s.timeoutAt[slot] <= this.env.now();
+    return !(s.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) && s.timeoutAt[slot] <= this.env.now();
   }
 
   /** init_conntrack(): a new unconfirmed entry, or -1 when the table is full. */
@@ -426,20 +427,20 @@ export class Conntrack implements L4Host, NatHost {
     if (max > 0 && s.used >= max && !this.earlyDrop(zone, orig)) return -1;
     const slot = s.alloc();
     s.ctId[slot] = this.nextId++;
-    s.zone[slot] = zone;
-    s.proto[slot] = orig.proto;
+    s.h16[slot * H16 + H_ZONE] = zone;
+    s.h8[slot * H8 + H_PROTO] = orig.proto;
     const o = 2 * slot;
-    s.src[o] = orig.src;
-    s.dst[o] = orig.dst;
-    s.sport[o] = orig.sport;
-    s.dport[o] = orig.dport;
-    s.src[o + 1] = reply.src;
-    s.dst[o + 1] = reply.dst;
-    s.sport[o + 1] = reply.sport;
-    s.dport[o + 1] = reply.dport;
+    s.n32[o * N32 + N_SRC] = orig.src;
+    s.n32[o * N32 + N_DST] = orig.dst;
+    s.n16[o * N16 + N_SPORT] = orig.sport;
+    s.n16[o * N16 + N_DPORT] = orig.dport;
+    s.n32[(o + 1) * N32 + N_SRC] = reply.src;
+    s.n32[(o + 1) * N32 + N_DST] = reply.dst;
+    s.n16[(o + 1) * N16 + N_SPORT] = reply.sport;
+    s.n16[(o + 1) * N16 + N_DPORT] = reply.dport;
     if (this.env.sysctl.get('net.netfilter.nf_conntrack_acct')) {
       s.ensureAcct();
-      s.flags[slot] |= F_ACCT;
+      s.h8[slot * H8 + H_FLAGS] |= F_ACCT;
     }
     return slot;
   }
@@ -453,10 +454,10 @@ export class Conntrack implements L4Host, NatHost {
     let bucket = this.hash.bucketOf(zone, t.proto, t.src, t.dst, t.sport, t.dport);
     for (let i = 0; i < EARLY_DROP_BUCKETS; i++, bucket = (bucket + 1) & this.hash.mask) {
       let found = 0;
-      for (let n = this.hash.heads[bucket]; n >= 0 && found < this.victims.length; n = s.hashNext[n]) {
+      for (let n = this.hash.heads[bucket]; n >= 0 && found < this.victims.length; n = s.ni32[n * N32 + N_NEXT]) {
         const slot = n >> 1;
-        if (s.status[slot] & IPS_OFFLOAD) continue;
-        if (this.isExpired(slot) || !(s.status[slot] & IPS_ASSURED)) this.victims[found++] = slot;
+        if (s.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) continue;
+        if (this.isExpired(slot) || !(s.h16[slot * H16 + H_STATUS] & IPS_ASSURED)) this.victims[found++] = slot;
       }
       let drops = 0;
       for (let k = 0; k < found; k++) {
@@ -477,22 +478,22 @@ export class Conntrack implements L4Host, NatHost {
   /** __nf_conntrack_confirm(): hash both directions unless a tuple is already taken. */
   private confirm(slot: number): NfVerdict {
     const s = this.store;
-    if (s.status[slot] & IPS_DYING) return 'drop';
+    if (s.h16[slot * H16 + H_STATUS] & IPS_DYING) return 'drop';
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
       const t = this.tuple1;
-      t.proto = s.proto[slot];
-      t.src = s.src[n];
-      t.dst = s.dst[n];
-      t.sport = s.sport[n];
-      t.dport = s.dport[n];
-      if (this.lookup(s.zone[slot], t) >= 0) {
+      t.proto = s.h8[slot * H8 + H_PROTO];
+      t.src = s.n32[n * N32 + N_SRC];
+      t.dst = s.n32[n * N32 + N_DST];
+      t.sport = s.n16[n * N16 + N_SPORT];
+      t.dport = s.n16[n * N16 + N_DPORT];
+      if (this.lookup(s.h16[slot * H16 + H_ZONE], t) >= 0) {
         // The kernel resolves same-flow UDP races (nf_ct_resolve_clash); a tuple taken by
         // another connection (e.g. a DNAT collision) drops the packet.
         this.reason = 'insert failed: tuple already in the table';
         return 'drop';
       }
     }
-    s.status[slot] |= IPS_CONFIRMED;
+    s.h16[slot * H16 + H_STATUS] |= IPS_CONFIRMED;
     this.hash.insert(2 * slot);
     this.hash.insert(2 * slot + 1);
     this.confirmedCount++;
@@ -503,8 +504,8 @@ export class Conntrack implements L4Host, NatHost {
         t: this.env.now(),
         pkt: this.env.pkt,
         ctId: s.ctId[slot],
-        zone: s.zone[slot],
-        mark: s.mark[slot],
+        zone: s.h16[slot * H16 + H_ZONE],
+        mark: s.h32[slot * H32 + H_MARK],
         label: formatLabel(this.labels.get(slot)),
       });
     }
@@ -514,12 +515,12 @@ export class Conntrack implements L4Host, NatHost {
   /** Removes the entry from the table; frees its slot once no packet holds it. */
   private destroy(slot: number, reason: DestroyReason): void {
     const s = this.store;
-    const confirmed = (s.status[slot] & IPS_CONFIRMED) !== 0;
+    const confirmed = (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) !== 0;
     if (confirmed) this.onDestroy(slot);
     if (this.env.events.active) {
-      this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.ctId[slot], zone: s.zone[slot], reason });
+      this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.ctId[slot], zone: s.h16[slot * H16 + H_ZONE], reason });
     }
-    s.status[slot] |= IPS_DYING;
+    s.h16[slot * H16 + H_STATUS] |= IPS_DYING;
     if (confirmed) {
       this.hash.remove(2 * slot);
       this.hash.remove(2 * slot + 1);
@@ -527,7 +528,7 @@ export class Conntrack implements L4Host, NatHost {
     }
     this.wheel.unlink(slot);
     this.natEngine.forget(slot);
-    if (s.skbRefs[slot] === 0) this.free(slot);
+    if (s.h16[slot * H16 + H_SKB_REFS] === 0) this.free(slot);
   }
 
   private free(slot: number): void {
@@ -542,10 +543,10 @@ export class Conntrack implements L4Host, NatHost {
     pkt.meta.ctinfo = CtInfo.UNTRACKED;
     const s = this.store;
     if (slot < 0 || !s.isUsed(slot)) return;
-    if (s.skbRefs[slot] > 0) s.skbRefs[slot]--;
-    if (s.status[slot] & IPS_DYING) {
-      if (s.skbRefs[slot] === 0) this.free(slot);
-    } else if (!(s.status[slot] & IPS_CONFIRMED) && s.skbRefs[slot] === 0) {
+    if (s.h16[slot * H16 + H_SKB_REFS] > 0) s.h16[slot * H16 + H_SKB_REFS]--;
+    if (s.h16[slot * H16 + H_STATUS] & IPS_DYING) {
+      if (s.h16[slot * H16 + H_SKB_REFS] === 0) this.free(slot);
+    } else if (!(s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) && s.h16[slot * H16 + H_SKB_REFS] === 0) {
       if (announce) this.destroy(slot, 'unconfirmed');
       else this.free(slot);
     }
@@ -554,7 +555,7 @@ export class Conntrack implements L4Host, NatHost {
   /** The wheel reached the entry's slot: reap it, keep an offloaded one alive, or re-file it. */
   private onDue(slot: number): void {
     if (!this.isAlive(slot)) return;
-    if (this.store.status[slot] & IPS_OFFLOAD) this.offloadTimeout(slot);
+    if (this.store.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) this.offloadTimeout(slot);
     else if (this.isExpired(slot)) return this.destroy(slot, 'expired');
     this.reschedule(slot);
   }
@@ -574,12 +575,12 @@ export class Conntrack implements L4Host, NatHost {
    */
   private reschedule(slot: number): void {
     const s = this.store;
-    if ((s.status[slot] & (IPS_CONFIRMED | IPS_DYING)) !== IPS_CONFIRMED) return;
+    if ((s.h16[slot * H16 + H_STATUS] & (IPS_CONFIRMED | IPS_DYING)) !== IPS_CONFIRMED) return;
     this.wheel.schedule(slot, s.timeoutAt[slot]);
   }
 
   private isHashed(slot: number): boolean {
-    return (this.store.status[slot] & (IPS_CONFIRMED | IPS_DYING)) === IPS_CONFIRMED && this.store.isUsed(slot);
+    return (this.store.h16[slot * H16 + H_STATUS] & (IPS_CONFIRMED | IPS_DYING)) === IPS_CONFIRMED && this.store.isUsed(slot);
   }
 
   /** Confirmed entries by age (ctId); `reap` destroys the expired ones first. */
@@ -610,7 +611,7 @@ export class Conntrack implements L4Host, NatHost {
     const n = this.lookup(zone, t);
     if (n < 0) return this.invalid(pkt, zone, 'icmp error for no known connection');
     const slot = n >> 1;
-    if (this.store.dst[n] !== pkt.dst) return this.invalid(pkt, zone, 'outer daddr != inner saddr');
+    if (this.store.n32[n * N32 + N_DST] !== pkt.dst) return this.invalid(pkt, zone, 'outer daddr != inner saddr');
     const ctinfo = n & 1 ? CtInfo.RELATED_REPLY : CtInfo.RELATED;
     this.attach(pkt, slot, ctinfo);
     if (this.env.events.active) {
@@ -637,7 +638,7 @@ export class Conntrack implements L4Host, NatHost {
   /** What users see change: the protocol state plus [UNREPLIED] / [ASSURED]. */
   private visibleState(slot: number): number {
     const s = this.store;
-    return (s.tcpState[slot] << 16) | (s.status[slot] & (IPS_SEEN_REPLY | IPS_ASSURED));
+    return (s.h8[slot * H8 + H_TCP_STATE] << 16) | (s.h16[slot * H16 + H_STATUS] & (IPS_SEEN_REPLY | IPS_ASSURED));
   }
 
   /**
@@ -648,14 +649,14 @@ export class Conntrack implements L4Host, NatHost {
     const slot = pkt.meta.ct;
     if (!this.env.events.active || slot < 0) return;
     const state = this.stateName(slot);
-    this.emitLookup(pkt, this.store.zone[slot], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
+    this.emitLookup(pkt, this.store.h16[slot * H16 + H_ZONE], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
   }
 
   /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
   private stateName(slot: number): string {
     const s = this.store;
-    if (s.proto[slot] === IPPROTO_TCP) return TCP_STATE_NAMES[s.tcpState[slot]];
-    return s.status[slot] & IPS_ASSURED ? 'ASSURED' : s.status[slot] & IPS_SEEN_REPLY ? 'REPLIED' : 'UNREPLIED';
+    if (s.h8[slot * H8 + H_PROTO] === IPPROTO_TCP) return TCP_STATE_NAMES[s.h8[slot * H8 + H_TCP_STATE]];
+    return s.h16[slot * H16 + H_STATUS] & IPS_ASSURED ? 'ASSURED' : s.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY ? 'REPLIED' : 'UNREPLIED';
   }
 
   private emitIn(pkt: Packet, zone: number, slot: number, isNew: boolean, dir: Dir, stateBefore: string, visibleBefore: number): void {
@@ -670,15 +671,15 @@ export class Conntrack implements L4Host, NatHost {
         pkt: pkt.id,
         ctId: s.ctId[slot],
         zone,
-        orig: tupleView(s.proto[slot], s.src[o], s.dst[o], s.sport[o], s.dport[o]),
-        reply: tupleView(s.proto[slot], s.src[o + 1], s.dst[o + 1], s.sport[o + 1], s.dport[o + 1]),
+        orig: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[o * N32 + N_SRC], s.n32[o * N32 + N_DST], s.n16[o * N16 + N_SPORT], s.n16[o * N16 + N_DPORT]),
+        reply: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[(o + 1) * N32 + N_SRC], s.n32[(o + 1) * N32 + N_DST], s.n16[(o + 1) * N16 + N_SPORT], s.n16[(o + 1) * N16 + N_DPORT]),
       });
     }
     const stateAfter = this.stateName(slot);
     this.emitLookup(pkt, zone, isNew ? 'new' : dir ? 'reply' : 'orig', slot, CT_STATE_TEXT[pkt.meta.ctinfo], stateBefore, stateAfter, this.reason || undefined);
     if (alive && (isNew || this.visibleState(slot) !== visibleBefore)) {
       let status = '';
-      for (const [bit, name] of STATUS_NAMES) if (s.status[slot] & bit) status += status ? `|${name}` : name;
+      for (const [bit, name] of STATUS_NAMES) if (s.h16[slot * H16 + H_STATUS] & bit) status += status ? `|${name}` : name;
       env.events.emit({
         kind: 'ct.state',
         t: env.now(),

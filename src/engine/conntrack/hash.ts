@@ -2,11 +2,12 @@
  * The conntrack hash (nf_conntrack_hash): chained buckets over nodes, one node per direction
  * of each confirmed entry, keyed by a numeric hash of zone + 5-tuple. Heads are an Int32Array
  * with a bucket per node (load factor ≤ 1: every node passed over on the way costs cache
- * misses, one per column it reads), links are `store.hashNext`. No string keys, no objects
+ * misses: its node record), links are the node records' N_NEXT. No string keys, no objects
  * per lookup.
  */
 import { hashTuple } from '../model/hash';
 import type { CtStore } from './storage';
+import { H8, H16, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
 export class TupleHash {
   heads: Int32Array;
@@ -25,26 +26,26 @@ export class TupleHash {
   private nodeBucket(node: number): number {
     const s = this.store;
     const slot = node >> 1;
-    return this.bucketOf(s.zone[slot], s.proto[slot], s.src[node], s.dst[node], s.sport[node], s.dport[node]);
+    return this.bucketOf(s.h16[slot * H16 + H_ZONE], s.h8[slot * H8 + H_PROTO], s.n32[node * N32 + N_SRC], s.n32[node * N32 + N_DST], s.n16[node * N16 + N_SPORT], s.n16[node * N16 + N_DPORT]);
   }
 
   insert(node: number): void {
     const b = this.nodeBucket(node);
-    this.store.hashNext[node] = this.heads[b];
+    this.store.ni32[node * N32 + N_NEXT] = this.heads[b];
     this.heads[b] = node;
   }
 
   remove(node: number): void {
-    const next = this.store.hashNext;
+    const next = this.store.ni32;
     const b = this.nodeBucket(node);
     let n = this.heads[b];
     if (n === node) {
-      this.heads[b] = next[node];
+      this.heads[b] = next[node * N32 + N_NEXT];
     } else {
-      while (n >= 0 && next[n] !== node) n = next[n];
-      if (n >= 0) next[n] = next[node];
+      while (n >= 0 && next[n * N32 + N_NEXT] !== node) n = next[n * N32 + N_NEXT];
+      if (n >= 0) next[n * N32 + N_NEXT] = next[node * N32 + N_NEXT];
     }
-    next[node] = -1;
+    next[node * N32 + N_NEXT] = -1;
   }
 
   /** The node holding this tuple in `zone`, or -1. */
@@ -54,16 +55,16 @@ export class TupleHash {
     while (n >= 0) {
       const slot = n >> 1;
       if (
-        s.src[n] === src &&
-        s.dst[n] === dst &&
-        s.sport[n] === sport &&
-        s.dport[n] === dport &&
-        s.proto[slot] === proto &&
-        s.zone[slot] === zone
+        s.n32[n * N32 + N_SRC] === src &&
+        s.n32[n * N32 + N_DST] === dst &&
+        s.n16[n * N16 + N_SPORT] === sport &&
+        s.n16[n * N16 + N_DPORT] === dport &&
+        s.h8[slot * H8 + H_PROTO] === proto &&
+        s.h16[slot * H16 + H_ZONE] === zone
       ) {
         return n;
       }
-      n = s.hashNext[n];
+      n = s.ni32[n * N32 + N_NEXT];
     }
     return -1;
   }

@@ -8,10 +8,11 @@ import { L4_ACCEPT, L4_INVALID, type L4Host, type L4Verdict } from './l4';
 import { ICMP_TIMEOUT } from './timeouts';
 import { icmpStartsConnection } from './tuple';
 import type { Dir } from './types';
+import { N16, N_DPORT } from './storage';
 
 /** nf_conntrack_icmp_packet(): only a request type may own a connection. */
 export function icmpPacket(h: L4Host, slot: number, dir: Dir, p: Packet): L4Verdict {
-  const origType = h.store.dport[2 * slot] >> 8;
+  const origType = h.store.n16[(2 * slot) * N16 + N_DPORT] >> 8;
   if (!icmpStartsConnection(origType)) {
     if (h.env.events.active) h.reason = `icmp: can't create new conn with type ${origType}`;
     return L4_INVALID;

@@ -4,6 +4,7 @@
  */
 import type { Label } from '../script/ast';
 import { F_LABEL, type CtStore } from './storage';
+import { H8, H_FLAGS } from './storage';
 
 export const NO_LABEL: Label = [0, 0, 0, 0];
 
@@ -15,7 +16,7 @@ export class LabelTable {
   constructor(private readonly store: CtStore) {}
 
   get(slot: number): Label {
-    return this.store.flags[slot] & F_LABEL ? this.bySlot.get(slot)! : NO_LABEL;
+    return this.store.h8[slot * H8 + H_FLAGS] & F_LABEL ? this.bySlot.get(slot)! : NO_LABEL;
   }
 
   /**
@@ -31,14 +32,14 @@ export class LabelTable {
       this.delete(slot);
     } else {
       this.bySlot.set(slot, next);
-      this.store.flags[slot] |= F_LABEL;
+      this.store.h8[slot * H8 + H_FLAGS] |= F_LABEL;
     }
   }
 
   delete(slot: number): void {
-    if (!(this.store.flags[slot] & F_LABEL)) return;
+    if (!(this.store.h8[slot * H8 + H_FLAGS] & F_LABEL)) return;
     this.bySlot.delete(slot);
-    this.store.flags[slot] &= ~F_LABEL;
+    this.store.h8[slot * H8 + H_FLAGS] &= ~F_LABEL;
   }
 }
 

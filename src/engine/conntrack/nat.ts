@@ -28,6 +28,7 @@ import {
   type Dir,
   type NfVerdict,
 } from './types';
+import { H8, H16, H_STATUS, H_ZONE, H_FLAGS, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from './storage';
 
 const MANIP_SRC = 0;
 const MANIP_DST = 1;
@@ -126,7 +127,7 @@ export class NatEngine {
     const s = this.host.store;
     const ctinfo = pkt.meta.ctinfo;
     const dir: Dir = ctinfo >= CtInfo.ESTABLISHED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
-    const status = s.status[slot];
+    const status = s.h16[slot * H16 + H_STATUS];
     let manip: Manip;
     if (ctinfo !== CtInfo.NEW && status & IPS_NAT_MASK && (ctinfo !== CtInfo.RELATED || commit)) {
       // NAT an established or related connection like before; the reply direction gets the reverse.
@@ -141,8 +142,8 @@ export class NatEngine {
     }
     const range = this.range.fromSpec(spec);
     let verdict = this.execute(pkt, slot, ctinfo, range, manip);
-    if (verdict === 'accept' && s.status[slot] & IPS_DST_NAT) {
-      if (s.status[slot] & IPS_SRC_NAT) {
+    if (verdict === 'accept' && s.h16[slot * H16 + H_STATUS] & IPS_DST_NAT) {
+      if (s.h16[slot * H16 + H_STATUS] & IPS_SRC_NAT) {
         verdict = this.execute(pkt, slot, ctinfo, range, manip === MANIP_SRC ? MANIP_DST : MANIP_SRC);
       } else if (dir === DIR_ORIGINAL && this.host.behaviour.dnatSrcNullBinding) {
         // A DNAT'ed tuple may collide with an existing connection: a SRC null binding
@@ -156,7 +157,7 @@ export class NatEngine {
   /** nf_nat_cleanup_conntrack(): the entry leaves the by-source index. */
   forget(slot: number): void {
     const s = this.host.store;
-    if (!(s.flags[slot] & F_BYSRC)) return;
+    if (!(s.h8[slot * H8 + H_FLAGS] & F_BYSRC)) return;
     const next = this.bysrcNext!;
     const b = this.bysrcBucket(slot);
     let n = this.bysrcHeads![b];
@@ -166,7 +167,7 @@ export class NatEngine {
       while (n >= 0 && next[n] !== slot) n = next[n];
       if (n >= 0) next[n] = next[slot];
     }
-    s.flags[slot] &= ~F_BYSRC;
+    s.h8[slot * H8 + H_FLAGS] &= ~F_BYSRC;
   }
 
   /** The store grew: the by-source index follows its capacity. */
@@ -174,7 +175,7 @@ export class NatEngine {
     if (!this.bysrcHeads) return;
     this.allocBysrc(capacity);
     const s = this.host.store;
-    for (let slot = 0; slot < s.top; slot++) if (s.flags[slot] & F_BYSRC) this.linkBysrc(slot);
+    for (let slot = 0; slot < s.top; slot++) if (s.h8[slot * H8 + H_FLAGS] & F_BYSRC) this.linkBysrc(slot);
   }
 
   // ---- nf_ct_nat_execute -----------------------------------------------------------------
@@ -200,19 +201,19 @@ export class NatEngine {
   }
 
   private initialized(slot: number, manip: Manip): boolean {
-    return (this.host.store.status[slot] & (manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
+    return (this.host.store.h16[slot * H16 + H_STATUS] & (manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
   }
 
   private allocNullBinding(slot: number, manip: Manip): void {
     const s = this.host.store;
     const reply = 2 * slot + 1;
-    this.setupInfo(slot, this.range.nullBinding(manip === MANIP_SRC ? s.dst[reply] : s.src[reply]), manip);
+    this.setupInfo(slot, this.range.nullBinding(manip === MANIP_SRC ? s.n32[reply * N32 + N_DST] : s.n32[reply * N32 + N_SRC]), manip);
   }
 
   /** nf_nat_setup_info(): choose the mapping and alter the reply tuple (unconfirmed entries only). */
   private setupInfo(slot: number, range: NatRange, manip: Manip): void {
     const s = this.host.store;
-    if (s.status[slot] & IPS_CONFIRMED) return; // can't set up NAT on a confirmed entry
+    if (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) return; // can't set up NAT on a confirmed entry
     const curr = this.curr;
     this.readTuple(2 * slot + 1, this.scratch);
     invertTuple(this.scratch, curr);
@@ -221,10 +222,10 @@ export class NatEngine {
     if (!chosen.equals(curr)) {
       invertTuple(chosen, this.scratch);
       this.writeTuple(2 * slot + 1, this.scratch); // nf_conntrack_alter_reply
-      s.status[slot] |= manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+      s.h16[slot * H16 + H_STATUS] |= manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
     }
     if (manip === MANIP_SRC) this.linkBysrc(slot);
-    s.status[slot] |= manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE;
+    s.h16[slot * H16 + H_STATUS] |= manip === MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE;
   }
 
   /** get_unique_tuple(). */
@@ -279,10 +280,10 @@ export class NatEngine {
   private findAppropriateSrc(slot: number, t: MutableTuple, result: MutableTuple, range: NatRange): boolean {
     if (!this.bysrcHeads) return false;
     const s = this.host.store;
-    const zone = s.zone[slot];
+    const zone = s.h16[slot * H16 + H_ZONE];
     for (let e = this.bysrcHeads[this.bucket(zone, t.proto, t.src, t.sport)]; e >= 0; e = this.bysrcNext![e]) {
       const o = 2 * e;
-      if (s.proto[e] !== t.proto || s.src[o] !== t.src || s.sport[o] !== t.sport || s.zone[e] !== zone) continue;
+      if (s.h8[e * H8 + H_PROTO] !== t.proto || s.n32[o * N32 + N_SRC] !== t.src || s.n16[o * N16 + N_SPORT] !== t.sport || s.h16[e * H16 + H_ZONE] !== zone) continue;
       this.readTuple(o + 1, this.scratch);
       invertTuple(this.scratch, result);
       result.dst = t.dst;
@@ -297,7 +298,7 @@ export class NatEngine {
     if (!range.mapIps) return;
     let ip = range.minIp;
     if (range.minIp !== range.maxIp) {
-      const j = jhashAddr(bswap32(t.src), (bswap32(t.dst) ^ this.host.store.zone[slot]) >>> 0);
+      const j = jhashAddr(bswap32(t.src), (bswap32(t.dst) ^ this.host.store.h16[slot * H16 + H_ZONE]) >>> 0);
       ip = (range.minIp + reciprocalScale(j, range.maxIp - range.minIp + 1)) >>> 0;
     }
     if (manip === MANIP_SRC) t.src = ip;
@@ -358,7 +359,7 @@ export class NatEngine {
     const dir: Dir = ctinfo >= CtInfo.ESTABLISHED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
     let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
     if (dir === DIR_REPLY) bit ^= IPS_NAT_MASK;
-    if (this.host.store.status[slot] & bit) this.manipPkt(pkt, slot, manip, dir);
+    if (this.host.store.h16[slot * H16 + H_STATUS] & bit) this.manipPkt(pkt, slot, manip, dir);
   }
 
   /** nf_nat_manip_pkt(): rewrite towards invert(tuple[!dir]). */
@@ -368,13 +369,13 @@ export class NatEngine {
     const events = this.host.env.events;
     const before = events.active ? this.packetView(pkt) : null;
     if (manip === MANIP_SRC) {
-      pkt.src = s.dst[other];
-      if (hasPorts(pkt.proto)) pkt.sport = s.dport[other];
+      pkt.src = s.n32[other * N32 + N_DST];
+      if (hasPorts(pkt.proto)) pkt.sport = s.n16[other * N16 + N_DPORT];
     } else {
-      pkt.dst = s.src[other];
-      if (hasPorts(pkt.proto)) pkt.dport = s.sport[other];
+      pkt.dst = s.n32[other * N32 + N_SRC];
+      if (hasPorts(pkt.proto)) pkt.dport = s.n16[other * N16 + N_SPORT];
     }
-    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) pkt.icmp.id = s.sport[other]; // icmp_manip_pkt: the id
+    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) pkt.icmp.id = s.n16[other * N16 + N_SPORT]; // icmp_manip_pkt: the id
     if (before) this.emitNat(pkt, slot, manip, before);
   }
 
@@ -387,24 +388,24 @@ export class NatEngine {
     const s = this.host.store;
     const inner = pkt.icmp?.inner;
     if (!pkt.icmp || !inner) return true;
-    if (pkt.icmp.type === ICMP_REDIRECT && s.status[slot] & IPS_NAT_MASK) return false;
+    if (pkt.icmp.type === ICMP_REDIRECT && s.h16[slot * H16 + H_STATUS] & IPS_NAT_MASK) return false;
     const dir: Dir = ctinfo === CtInfo.RELATED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
     let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
     if (dir === DIR_REPLY) bit ^= IPS_NAT_MASK;
-    if (!(s.status[slot] & bit)) return true;
+    if (!(s.h16[slot * H16 + H_STATUS] & bit)) return true;
     const other = 2 * slot + (dir ^ 1);
     const before = this.host.env.events.active ? this.packetView(pkt) : null;
     if (manip === MANIP_DST) {
       // the quoted packet gets the SRC manip, straight from tuple[!dir]; the outer header DST
-      inner.src = s.src[other];
-      if (hasPorts(inner.proto)) inner.sport = s.sport[other];
-      pkt.dst = s.src[other];
+      inner.src = s.n32[other * N32 + N_SRC];
+      if (hasPorts(inner.proto)) inner.sport = s.n16[other * N16 + N_SPORT];
+      pkt.dst = s.n32[other * N32 + N_SRC];
     } else {
-      inner.dst = s.dst[other];
-      if (hasPorts(inner.proto)) inner.dport = s.dport[other];
-      pkt.src = s.dst[other];
+      inner.dst = s.n32[other * N32 + N_DST];
+      if (hasPorts(inner.proto)) inner.dport = s.n16[other * N16 + N_DPORT];
+      pkt.src = s.n32[other * N32 + N_DST];
     }
-    if (inner.proto === IPPROTO_ICMP && inner.icmp) inner.icmp.id = s.sport[other];
+    if (inner.proto === IPPROTO_ICMP && inner.icmp) inner.icmp.id = s.n16[other * N16 + N_SPORT];
     if (before) this.emitNat(pkt, slot, manip, before);
     return true;
   }
@@ -430,19 +431,19 @@ export class NatEngine {
 
   private readTuple(node: number, out: MutableTuple): void {
     const s = this.host.store;
-    out.proto = s.proto[node >> 1];
-    out.src = s.src[node];
-    out.dst = s.dst[node];
-    out.sport = s.sport[node];
-    out.dport = s.dport[node];
+    out.proto = s.h8[(node >> 1) * H8 + H_PROTO];
+    out.src = s.n32[node * N32 + N_SRC];
+    out.dst = s.n32[node * N32 + N_DST];
+    out.sport = s.n16[node * N16 + N_SPORT];
+    out.dport = s.n16[node * N16 + N_DPORT];
   }
 
   private writeTuple(node: number, t: MutableTuple): void {
     const s = this.host.store;
-    s.src[node] = t.src;
-    s.dst[node] = t.dst;
-    s.sport[node] = t.sport;
-    s.dport[node] = t.dport;
+    s.n32[node * N32 + N_SRC] = t.src;
+    s.n32[node * N32 + N_DST] = t.dst;
+    s.n16[node * N16 + N_SPORT] = t.sport;
+    s.n16[node * N16 + N_DPORT] = t.dport;
   }
 
   private bucket(zone: number, proto: number, src: number, sport: number): number {
@@ -451,7 +452,7 @@ export class NatEngine {
 
   private bysrcBucket(slot: number): number {
     const s = this.host.store;
-    return this.bucket(s.zone[slot], s.proto[slot], s.src[2 * slot], s.sport[2 * slot]);
+    return this.bucket(s.h16[slot * H16 + H_ZONE], s.h8[slot * H8 + H_PROTO], s.n32[(2 * slot) * N32 + N_SRC], s.n16[(2 * slot) * N16 + N_SPORT]);
   }
 
   private allocBysrc(capacity: number): void {
@@ -465,6 +466,6 @@ export class NatEngine {
     const b = this.bysrcBucket(slot);
     this.bysrcNext![slot] = this.bysrcHeads![b];
     this.bysrcHeads![b] = slot;
-    s.flags[slot] |= F_BYSRC;
+    s.h8[slot * H8 + H_FLAGS] |= F_BYSRC;
   }
 }

@@ -1,13 +1,78 @@
 /**
- * Struct-of-arrays storage for conntrack entries: one typed-array column per field, indexed
- * by slot (entry) or by node (`slot * 2 + dir`, one node per direction, as the kernel keeps
- * one tuplehash per direction). Columns grow by doubling; freed slots are reused through a
- * free list threaded through `hashNext` (a free slot is in no hash chain). No per-entry JS
- * object exists, so a million entries cost about 120 bytes each and nothing on the GC heap.
+ * Storage for conntrack entries, indexed by slot (entry) or by node (`slot * 2 + dir`, one node
+ * per direction, as the kernel keeps one tuplehash per direction). No per-entry JS object
+ * exists, so a million entries cost about 120 bytes each and nothing on the GC heap.
  *
+ * With a million entries touched in random order every separate array read is a cache miss,
+ * so what a packet reads is kept together: the hot fields of an entry in one 16-byte record
+ * (four to a cache line), and each node's key, hash link and TCP window state in one 32-byte
+ * record (both nodes of an entry share a cache line). A lookup and everything conntrack, act_ct
+ * and flower read after it then cost two or three misses, not one per field.
+ *
+ * Entry record (`hot`, 16 bytes; view h8/h16/h32 index = slot * H8/H16/H32 + field):
+ *
+ * | byte | field       | view | meaning                                             |
+ * | ---- | ----------- | ---- | --------------------------------------------------- |
+ * | 0    | H_STATUS    | h16  | enum ip_conntrack_status bits (all modelled fit 16) |
+ * | 2    | H_ZONE      | h16  | ct zone                                             |
+ * | 4    | H_SKB_REFS  | h16  | references held by packets (skb->_nfct)             |
+ * | 6    | H_FLAGS     | h8   | F_* internal flags below                            |
+ * | 7    | H_PROTO     | h8   | L4 protocol                                         |
+ * | 8    | H_TCP_STATE | h8   | enum tcp_conntrack                                  |
+ * | 9    | H_LAST_INDEX| h8   | struct ip_ct_tcp last_index                         |
+ * | 10   | H_LAST_DIR  | h8   | last_dir                                            |
+ * | 11   | H_LAST_FLAGS| h8   | last_flags (TCPF_EXP_CHALLENGE_ACK …)               |
+ * | 12   | H_MARK      | h32  | ct mark                                             |
+ *
+ * Node record (`node`, 32 bytes; view n16/n32/ni32 index = node * N16/N32 + field):
+ *
+ * | byte | field       | view | meaning                                             |
+ * | ---- | ----------- | ---- | --------------------------------------------------- |
+ * | 0    | N_SRC       | n32  | source address                                      |
+ * | 4    | N_DST       | n32  | destination address                                 |
+ * | 8    | N_SPORT     | n16  | TCP/UDP source port; ICMP echo id                   |
+ * | 10   | N_DPORT     | n16  | TCP/UDP destination port; ICMP (type << 8) | code   |
+ * | 12   | N_NEXT      | ni32 | next node in the hash chain, -1 at the end          |
+ * | 16   | N_TD_END    | n32  | struct ip_ct_tcp_state td_end (UDP: stream_ts)      |
+ * | 20   | N_TD_MAXEND | n32  | td_maxend                                           |
+ * | 24   | N_TD_MAXWIN | n32  | td_maxwin                                           |
+ * | 28   | N_TD_MAXACK | n32  | td_maxack                                           |
+ *
+ * Colder fields stay columns. Columns and records grow by doubling; freed slots are reused
+ * through a free list threaded through the node's hash link (a free slot is in no hash chain).
  * Extensions the kernel allocates only on demand (accounting, NAT by-source links) are
  * columns allocated the first time any entry needs them; labels live in a side table.
  */
+
+/** Entry record: bytes, and elements per entry in each view. */
+const HOT_BYTES = 16;
+export const H8 = HOT_BYTES;
+export const H16 = HOT_BYTES / 2;
+export const H32 = HOT_BYTES / 4;
+export const H_STATUS = 0;
+export const H_ZONE = 1;
+export const H_SKB_REFS = 2;
+export const H_FLAGS = 6;
+export const H_PROTO = 7;
+export const H_TCP_STATE = 8;
+export const H_LAST_INDEX = 9;
+export const H_LAST_DIR = 10;
+export const H_LAST_FLAGS = 11;
+export const H_MARK = 3;
+
+/** Node record: bytes, and elements per node in each view. */
+const NODE_BYTES = 32;
+export const N16 = NODE_BYTES / 2;
+export const N32 = NODE_BYTES / 4;
+export const N_SRC = 0;
+export const N_DST = 1;
+export const N_SPORT = 4;
+export const N_DPORT = 5;
+export const N_NEXT = 3;
+export const N_TD_END = 4;
+export const N_TD_MAXEND = 5;
+export const N_TD_MAXWIN = 6;
+export const N_TD_MAXACK = 7;
 
 /** Internal per-entry flags (not kernel status bits). */
 export const F_USED = 1; // the slot holds an entry (live, unconfirmed or dying)
@@ -46,43 +111,30 @@ export class CtStore {
   used = 0;
   private freeHead = -1;
 
-  // ---- per entry --------------------------------------------------------------------------
+  // ---- entry records (see the table above) ---------------------------------------------
+  h8!: Uint8Array;
+  h16!: Uint16Array;
+  h32!: Uint32Array;
+  // ---- node records (see the table above) ----------------------------------------------
+  n16!: Uint16Array;
+  n32!: Uint32Array;
+  ni32!: Int32Array;
+
+  // ---- per entry, cold ---------------------------------------------------------------------
   ctId: Uint32Array;
-  zone: Uint16Array;
-  proto: Uint8Array;
-  flags: Uint8Array;
-  /** enum ip_conntrack_status bits (all modelled bits fit in 16). */
-  status: Uint16Array;
-  tcpState: Uint8Array;
-  mark: Uint32Array;
   /** Absolute expiry time, µs. */
   timeoutAt: Float64Array;
-  /** References held by packets (skb->_nfct); the hash's own reference is implicit. */
-  skbRefs: Uint16Array;
   wheelPrev: Int32Array;
   wheelNext: Int32Array;
   /** Second of the expiry-wheel slot the entry is filed in. */
   wheelSec: Uint32Array;
-  // TCP, per entry (struct ip_ct_tcp last_*)
+  // TCP, per entry (struct ip_ct_tcp last_*; the byte-sized ones are in the entry record)
   lastAck: Uint32Array;
   lastEnd: Uint32Array;
   lastWin: Uint16Array;
-  lastIndex: Uint8Array;
-  lastDir: Uint8Array;
-  lastFlags: Uint8Array;
 
-  // ---- per node (slot * 2 + dir) -----------------------------------------------------------
-  src: Uint32Array;
-  dst: Uint32Array;
-  /** TCP/UDP ports; ICMP: sport = echo id, dport = (type << 8) | code. */
-  sport: Uint16Array;
-  dport: Uint16Array;
-  hashNext: Int32Array;
-  // TCP window tracking (struct ip_ct_tcp_state seen[dir]); UDP keeps stream_ts in tdEnd
-  tdEnd: Uint32Array;
-  tdMaxend: Uint32Array;
-  tdMaxwin: Uint32Array;
-  tdMaxack: Uint32Array;
+  // ---- per node, cold ----------------------------------------------------------------------
+  /** struct ip_ct_tcp_state flags (TCPF_*). */
   tdFlags: Uint8Array;
 
   // ---- extensions, allocated on first use --------------------------------------------------
@@ -96,33 +148,15 @@ export class CtStore {
   constructor(capacity = INITIAL_CAPACITY) {
     this.capacity = capacity;
     const n = capacity;
+    this.setRecords(new ArrayBuffer(n * HOT_BYTES), new ArrayBuffer(2 * n * NODE_BYTES));
     this.ctId = new Uint32Array(n);
-    this.zone = new Uint16Array(n);
-    this.proto = new Uint8Array(n);
-    this.flags = new Uint8Array(n);
-    this.status = new Uint16Array(n);
-    this.tcpState = new Uint8Array(n);
-    this.mark = new Uint32Array(n);
     this.timeoutAt = new Float64Array(n);
-    this.skbRefs = new Uint16Array(n);
     this.wheelPrev = new Int32Array(n);
     this.wheelNext = new Int32Array(n);
     this.wheelSec = new Uint32Array(n);
     this.lastAck = new Uint32Array(n);
     this.lastEnd = new Uint32Array(n);
     this.lastWin = new Uint16Array(n);
-    this.lastIndex = new Uint8Array(n);
-    this.lastDir = new Uint8Array(n);
-    this.lastFlags = new Uint8Array(n);
-    this.src = new Uint32Array(2 * n);
-    this.dst = new Uint32Array(2 * n);
-    this.sport = new Uint16Array(2 * n);
-    this.dport = new Uint16Array(2 * n);
-    this.hashNext = new Int32Array(2 * n);
-    this.tdEnd = new Uint32Array(2 * n);
-    this.tdMaxend = new Uint32Array(2 * n);
-    this.tdMaxwin = new Uint32Array(2 * n);
-    this.tdMaxack = new Uint32Array(2 * n);
     this.tdFlags = new Uint8Array(2 * n);
   }
 
@@ -130,27 +164,27 @@ export class CtStore {
   alloc(): number {
     let slot = this.freeHead;
     if (slot >= 0) {
-      this.freeHead = this.hashNext[2 * slot];
+      this.freeHead = this.ni32[2 * slot * N32 + N_NEXT];
     } else {
       if (this.top === this.capacity) this.grow();
       slot = this.top++;
     }
     this.used++;
     this.clear(slot);
-    this.flags[slot] = F_USED;
+    this.h8[slot * H8 + H_FLAGS] = F_USED;
     return slot;
   }
 
   free(slot: number): void {
-    this.flags[slot] = 0;
-    this.status[slot] = 0;
-    this.hashNext[2 * slot] = this.freeHead;
+    this.h8[slot * H8 + H_FLAGS] = 0;
+    this.h16[slot * H16 + H_STATUS] = 0;
+    this.ni32[2 * slot * N32 + N_NEXT] = this.freeHead;
     this.freeHead = slot;
     this.used--;
   }
 
   isUsed(slot: number): boolean {
-    return slot >= 0 && slot < this.top && (this.flags[slot] & F_USED) !== 0;
+    return slot >= 0 && slot < this.top && (this.h8[slot * H8 + H_FLAGS] & F_USED) !== 0;
   }
 
   ensureAcct(): void {
@@ -159,29 +193,31 @@ export class CtStore {
     this.acctBytes = new Float64Array(2 * this.capacity);
   }
 
-  /** Bytes held by all columns (the benchmark's memory budget). */
+  /** Bytes held by records and columns (the benchmark's memory budget); each buffer once. */
   byteLength(): number {
-    let total = 0;
+    const buffers = new Set<ArrayBufferLike>();
     for (const v of Object.values(this)) {
-      if (ArrayBuffer.isView(v)) total += v.byteLength;
+      if (ArrayBuffer.isView(v)) buffers.add(v.buffer);
     }
+    let total = 0;
+    for (const b of buffers) total += b.byteLength;
     return total;
   }
 
   private clear(slot: number): void {
-    this.zone[slot] = 0;
-    this.proto[slot] = 0;
-    this.status[slot] = 0;
-    this.tcpState[slot] = 0;
-    this.mark[slot] = 0;
+    // The whole entry record: four words.
+    for (let w = slot * H32; w < (slot + 1) * H32; w++) this.h32[w] = 0;
     this.timeoutAt[slot] = 0;
-    this.skbRefs[slot] = 0;
     this.wheelPrev[slot] = -1;
     this.wheelNext[slot] = -1;
     this.wheelSec[slot] = 0;
     this.clearTcp(slot);
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
-      this.hashNext[n] = -1;
+      this.n32[n * N32 + N_SRC] = 0;
+      this.n32[n * N32 + N_DST] = 0;
+      this.n16[n * N16 + N_SPORT] = 0;
+      this.n16[n * N16 + N_DPORT] = 0;
+      this.ni32[n * N32 + N_NEXT] = -1;
       if (this.acctPackets) {
         this.acctPackets[n] = 0;
         this.acctBytes![n] = 0;
@@ -194,47 +230,42 @@ export class CtStore {
     this.lastAck[slot] = 0;
     this.lastEnd[slot] = 0;
     this.lastWin[slot] = 0;
-    this.lastIndex[slot] = 0;
-    this.lastDir[slot] = 0;
-    this.lastFlags[slot] = 0;
+    this.h8[slot * H8 + H_LAST_INDEX] = 0;
+    this.h8[slot * H8 + H_LAST_DIR] = 0;
+    this.h8[slot * H8 + H_LAST_FLAGS] = 0;
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
-      this.tdEnd[n] = 0;
-      this.tdMaxend[n] = 0;
-      this.tdMaxwin[n] = 0;
-      this.tdMaxack[n] = 0;
+      this.n32[n * N32 + N_TD_END] = 0;
+      this.n32[n * N32 + N_TD_MAXEND] = 0;
+      this.n32[n * N32 + N_TD_MAXWIN] = 0;
+      this.n32[n * N32 + N_TD_MAXACK] = 0;
       this.tdFlags[n] = 0;
     }
   }
 
+  private setRecords(hot: ArrayBuffer, nodes: ArrayBuffer): void {
+    this.h8 = new Uint8Array(hot);
+    this.h16 = new Uint16Array(hot);
+    this.h32 = new Uint32Array(hot);
+    this.n16 = new Uint16Array(nodes);
+    this.n32 = new Uint32Array(nodes);
+    this.ni32 = new Int32Array(nodes);
+  }
+
   private grow(): void {
     const n = this.capacity * 2;
+    const hot = new ArrayBuffer(n * HOT_BYTES);
+    new Uint8Array(hot).set(this.h8);
+    const nodes = new ArrayBuffer(2 * n * NODE_BYTES);
+    new Uint8Array(nodes).set(new Uint8Array(this.n32.buffer));
+    this.setRecords(hot, nodes);
     this.ctId = resized(this.ctId, n);
-    this.zone = resized(this.zone, n);
-    this.proto = resized(this.proto, n);
-    this.flags = resized(this.flags, n);
-    this.status = resized(this.status, n);
-    this.tcpState = resized(this.tcpState, n);
-    this.mark = resized(this.mark, n);
     this.timeoutAt = resized(this.timeoutAt, n);
-    this.skbRefs = resized(this.skbRefs, n);
     this.wheelPrev = resized(this.wheelPrev, n);
     this.wheelNext = resized(this.wheelNext, n);
     this.wheelSec = resized(this.wheelSec, n);
     this.lastAck = resized(this.lastAck, n);
     this.lastEnd = resized(this.lastEnd, n);
     this.lastWin = resized(this.lastWin, n);
-    this.lastIndex = resized(this.lastIndex, n);
-    this.lastDir = resized(this.lastDir, n);
-    this.lastFlags = resized(this.lastFlags, n);
-    this.src = resized(this.src, 2 * n);
-    this.dst = resized(this.dst, 2 * n);
-    this.sport = resized(this.sport, 2 * n);
-    this.dport = resized(this.dport, 2 * n);
-    this.hashNext = resized(this.hashNext, 2 * n);
-    this.tdEnd = resized(this.tdEnd, 2 * n);
-    this.tdMaxend = resized(this.tdMaxend, 2 * n);
-    this.tdMaxwin = resized(this.tdMaxwin, 2 * n);
-    this.tdMaxack = resized(this.tdMaxack, 2 * n);
     this.tdFlags = resized(this.tdFlags, 2 * n);
     if (this.acctPackets) {
       this.acctPackets = resized(this.acctPackets, 2 * n);

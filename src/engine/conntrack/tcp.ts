@@ -25,6 +25,7 @@ import {
 } from './storage';
 import { TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, TCP_TIMEOUT_RETRANS, TCP_TIMEOUT_UNACK } from './timeouts';
 import { DIR_ORIGINAL, DIR_REPLY, IPS_ASSURED, IPS_FIXED_TIMEOUT, IPS_SEEN_REPLY, TCP_STATE_NAMES, type Dir } from './types';
+import { H8, H16, H_STATUS, H_TCP_STATE, N32, N_TD_END, N_TD_MAXEND, N_TD_MAXWIN, N_TD_MAXACK, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS } from './storage';
 
 // enum tcp_conntrack, plus the table's two pseudo states.
 const sNO = 0;
@@ -136,29 +137,29 @@ export function tcpNew(h: L4Host, slot: number, p: Packet): boolean {
   const o = 2 * slot;
   if (newState === sSS) {
     s.clearTcp(slot);
-    s.tdEnd[o] = segmentEnd(p);
-    s.tdMaxwin[o] = p.win === 0 ? 1 : p.win;
-    s.tdMaxend[o] = s.tdEnd[o];
+    s.n32[o * N32 + N_TD_END] = segmentEnd(p);
+    s.n32[o * N32 + N_TD_MAXWIN] = p.win === 0 ? 1 : p.win;
+    s.n32[o * N32 + N_TD_MAXEND] = s.n32[o * N32 + N_TD_END];
   } else if (h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_loose') === 0) {
     h.reason = 'mid-stream pickup refused (nf_conntrack_tcp_loose=0)';
     return false;
   } else {
     s.clearTcp(slot);
-    s.tdEnd[o] = segmentEnd(p);
-    s.tdMaxwin[o] = p.win === 0 ? 1 : p.win;
-    s.tdMaxend[o] = u32(s.tdEnd[o] + s.tdMaxwin[o]);
+    s.n32[o * N32 + N_TD_END] = segmentEnd(p);
+    s.n32[o * N32 + N_TD_MAXWIN] = p.win === 0 ? 1 : p.win;
+    s.n32[o * N32 + N_TD_MAXEND] = u32(s.n32[o * N32 + N_TD_END] + s.n32[o * N32 + N_TD_MAXWIN]);
     // "We assume SACK and liberal window checking to handle window scaling".
     s.tdFlags[o] = s.tdFlags[o + 1] = TCPF_SACK_PERM | TCPF_BE_LIBERAL;
   }
-  s.lastIndex[slot] = TCP_NONE_SET;
+  s.h8[slot * H8 + H_LAST_INDEX] = TCP_NONE_SET;
   return true;
 }
 
 /** tcp_init_sender(): a SYN or SYN/ACK (re)initialises the sender's window data. */
 function initSender(s: CtStore, sender: number, end: number, win: number): void {
-  s.tdEnd[sender] = end;
-  s.tdMaxend[sender] = end;
-  s.tdMaxwin[sender] = win === 0 ? 1 : win;
+  s.n32[sender * N32 + N_TD_END] = end;
+  s.n32[sender * N32 + N_TD_MAXEND] = end;
+  s.n32[sender * N32 + N_TD_MAXWIN] = win === 0 ? 1 : win;
 }
 
 /** nf_tcp_store_invalid(): BE_LIBERAL (sysctl or per direction) turns any failure into ACCEPT. */
@@ -175,7 +176,7 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   const s = h.store;
   const sender = 2 * slot + dir;
   const receiver = 2 * slot + (dir ^ 1);
-  const state = s.tcpState[slot];
+  const state = s.h8[slot * H8 + H_TCP_STATE];
   const flags = p.tcpFlags;
   let seq = u32(p.seq);
   let ack = u32(p.ack);
@@ -184,53 +185,53 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   let end = segmentEnd(p);
   const modern = h.behaviour.tcpIgnoreBelowWindow;
 
-  if (s.tdMaxwin[sender] === 0) {
+  if (s.n32[sender * N32 + N_TD_MAXWIN] === 0) {
     if (flags & TCP_SYN) {
       // SYN/ACK in reply to a SYN, or a SYN from the reply direction (simultaneous open).
       initSender(s, sender, end, win);
       if (!(flags & TCP_ACK)) return Win.ACCEPT;
     } else {
       // Mid-connection: its history is lost, use the data from the packet.
-      s.tdEnd[sender] = end;
-      s.tdMaxwin[sender] = win === 0 ? 1 : win;
-      s.tdMaxend[sender] = u32(end + s.tdMaxwin[sender]);
-      if (s.tdMaxwin[receiver] === 0) {
-        s.tdEnd[receiver] = s.tdMaxend[receiver] = sack;
-      } else if (modern && sack === u32(s.tdEnd[receiver] + 1)) {
-        s.tdEnd[receiver] = sack; // likely a reply to a keepalive
+      s.n32[sender * N32 + N_TD_END] = end;
+      s.n32[sender * N32 + N_TD_MAXWIN] = win === 0 ? 1 : win;
+      s.n32[sender * N32 + N_TD_MAXEND] = u32(end + s.n32[sender * N32 + N_TD_MAXWIN]);
+      if (s.n32[receiver * N32 + N_TD_MAXWIN] === 0) {
+        s.n32[receiver * N32 + N_TD_END] = s.n32[receiver * N32 + N_TD_MAXEND] = sack;
+      } else if (modern && sack === u32(s.n32[receiver * N32 + N_TD_END] + 1)) {
+        s.n32[receiver * N32 + N_TD_END] = sack; // likely a reply to a keepalive
       }
     }
   } else if (modern) {
-    if (flags & TCP_SYN && after(end, s.tdEnd[sender]) && (state === sSS || state === sSR)) {
+    if (flags & TCP_SYN && after(end, s.n32[sender * N32 + N_TD_END]) && (state === sSS || state === sSR)) {
       // RFC 793: a reinitialised TCP uses larger sequence numbers; re-init this direction.
       initSender(s, sender, end, win);
       if (dir === DIR_REPLY && !(flags & TCP_ACK)) return Win.ACCEPT;
     }
-  } else if (((state === sSS && dir === DIR_ORIGINAL) || (state === sSR && dir === DIR_REPLY)) && after(end, s.tdEnd[sender])) {
+  } else if (((state === sSS && dir === DIR_ORIGINAL) || (state === sSR && dir === DIR_REPLY)) && after(end, s.n32[sender * N32 + N_TD_END])) {
     initSender(s, sender, end, win);
   }
 
   if (!(flags & TCP_ACK)) {
-    ack = sack = s.tdEnd[receiver]; // no ACK: pretend it was set and acceptable
+    ack = sack = s.n32[receiver * N32 + N_TD_END]; // no ACK: pretend it was set and acceptable
   } else if ((flags & (TCP_ACK | TCP_RST)) === (TCP_ACK | TCP_RST) && ack === 0) {
-    ack = sack = s.tdEnd[receiver]; // broken stacks: RST|ACK with a zero ack
+    ack = sack = s.n32[receiver * N32 + N_TD_END]; // broken stacks: RST|ACK with a zero ack
   }
   if (flags & TCP_RST && seq === 0 && state === sSS) {
-    seq = end = s.tdEnd[sender]; // RST answering a SYN
+    seq = end = s.n32[sender * N32 + N_TD_END]; // RST answering a SYN
   }
 
-  const maxAckWindow = s.tdMaxwin[sender] > MAXACKWINCONST ? s.tdMaxwin[sender] : MAXACKWINCONST;
-  const seqOk = before(seq, u32(s.tdMaxend[sender] + 1));
-  const ackOk = before(sack, u32(s.tdEnd[receiver] + 1));
-  const inRecvWin = s.tdMaxwin[receiver] === 0 || after(end, u32(s.tdEnd[sender] - s.tdMaxwin[receiver] - 1));
-  const ackAboveLower = after(sack, u32(s.tdEnd[receiver] - maxAckWindow - 1));
+  const maxAckWindow = s.n32[sender * N32 + N_TD_MAXWIN] > MAXACKWINCONST ? s.n32[sender * N32 + N_TD_MAXWIN] : MAXACKWINCONST;
+  const seqOk = before(seq, u32(s.n32[sender * N32 + N_TD_MAXEND] + 1));
+  const ackOk = before(sack, u32(s.n32[receiver * N32 + N_TD_END] + 1));
+  const inRecvWin = s.n32[receiver * N32 + N_TD_MAXWIN] === 0 || after(end, u32(s.n32[sender * N32 + N_TD_END] - s.n32[receiver * N32 + N_TD_MAXWIN] - 1));
+  const ackAboveLower = after(sack, u32(s.n32[receiver * N32 + N_TD_END] - maxAckWindow - 1));
 
   if (modern) {
     if (!seqOk) {
-      const overshot = u32(end - s.tdMaxend[sender] + 1);
-      if (s.tdMaxwin[receiver] !== 0 && inRecvWin && ackAboveLower && overshot <= s.tdMaxwin[receiver] && ackOk) {
+      const overshot = u32(end - s.n32[sender * N32 + N_TD_MAXEND] + 1);
+      if (s.n32[receiver * N32 + N_TD_MAXWIN] !== 0 && inRecvWin && ackAboveLower && overshot <= s.n32[receiver * N32 + N_TD_MAXWIN] && ackOk) {
         // A sender that overshoots the receive window: remember the data so its ACK passes.
-        s.tdEnd[sender] = end;
+        s.n32[sender * N32 + N_TD_END] = end;
         s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
         return outOfWindow(h, sender, Win.IGNORE, 'bytes more than expected');
       }
@@ -256,27 +257,27 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
 
   // Update sender data (window scale is 0: no options are modelled).
   const swin = u32(win + (sack - ack));
-  if (s.tdMaxwin[sender] < swin) s.tdMaxwin[sender] = swin;
-  if (after(end, s.tdEnd[sender])) {
-    s.tdEnd[sender] = end;
+  if (s.n32[sender * N32 + N_TD_MAXWIN] < swin) s.n32[sender * N32 + N_TD_MAXWIN] = swin;
+  if (after(end, s.n32[sender * N32 + N_TD_END])) {
+    s.n32[sender * N32 + N_TD_END] = end;
     s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
   }
   if (flags & TCP_ACK) {
     if (!(s.tdFlags[sender] & TCPF_MAXACK_SET)) {
-      s.tdMaxack[sender] = ack;
+      s.n32[sender * N32 + N_TD_MAXACK] = ack;
       s.tdFlags[sender] |= TCPF_MAXACK_SET;
-    } else if (after(ack, s.tdMaxack[sender])) {
-      s.tdMaxack[sender] = ack;
+    } else if (after(ack, s.n32[sender * N32 + N_TD_MAXACK])) {
+      s.n32[sender * N32 + N_TD_MAXACK] = ack;
     }
   }
   // Update receiver data.
-  if (s.tdMaxwin[receiver] !== 0 && after(end, s.tdMaxend[sender])) {
-    s.tdMaxwin[receiver] = u32(s.tdMaxwin[receiver] + end - s.tdMaxend[sender]);
+  if (s.n32[receiver * N32 + N_TD_MAXWIN] !== 0 && after(end, s.n32[sender * N32 + N_TD_MAXEND])) {
+    s.n32[receiver * N32 + N_TD_MAXWIN] = u32(s.n32[receiver * N32 + N_TD_MAXWIN] + end - s.n32[sender * N32 + N_TD_MAXEND]);
   }
-  if (after(u32(sack + win), u32(s.tdMaxend[receiver] - 1))) {
-    s.tdMaxend[receiver] = u32(sack + win + (win === 0 ? 1 : 0));
+  if (after(u32(sack + win), u32(s.n32[receiver * N32 + N_TD_MAXEND] - 1))) {
+    s.n32[receiver * N32 + N_TD_MAXEND] = u32(sack + win + (win === 0 ? 1 : 0));
   }
-  if (ack === s.tdEnd[receiver]) s.tdFlags[receiver] &= ~TCPF_DATA_UNACKNOWLEDGED;
+  if (ack === s.n32[receiver * N32 + N_TD_END]) s.tdFlags[receiver] &= ~TCPF_DATA_UNACKNOWLEDGED;
   if (index === TCP_ACK_SET) {
     s.lastAck[slot] = ack;
     s.lastEnd[slot] = end;
@@ -287,7 +288,7 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
 
 /** nf_conntrack_tcp_established(). */
 function established(s: CtStore, slot: number): boolean {
-  return s.tcpState[slot] === sES && (s.status[slot] & IPS_ASSURED) !== 0;
+  return s.h8[slot * H8 + H_TCP_STATE] === sES && (s.h16[slot * H16 + H_STATUS] & IPS_ASSURED) !== 0;
 }
 
 /** tcp_can_early_drop(): closing states, in which a RST is not sequence-checked. */
@@ -298,16 +299,16 @@ function closing(state: number): boolean {
 /** nf_tcp_handle_invalid(): an out-of-window FIN/RST from both sides lowers the timeout to UNACK. */
 function lowerTimeoutOnInvalid(h: L4Host, slot: number, dir: Dir, index: number): void {
   const s = h.store;
-  if (!(s.status[slot] & IPS_ASSURED) || s.status[slot] & IPS_FIXED_TIMEOUT) return;
+  if (!(s.h16[slot * H16 + H_STATUS] & IPS_ASSURED) || s.h16[slot * H16 + H_STATUS] & IPS_FIXED_TIMEOUT) return;
   if (index !== TCP_RST_SET && index !== TCP_FIN_SET) return;
-  if (s.lastDir[slot] !== dir && (s.lastIndex[slot] === TCP_FIN_SET || s.lastIndex[slot] === TCP_RST_SET)) {
+  if (s.h8[slot * H8 + H_LAST_DIR] !== dir && (s.h8[slot * H8 + H_LAST_INDEX] === TCP_FIN_SET || s.h8[slot * H8 + H_LAST_INDEX] === TCP_RST_SET)) {
     const now = h.env.now();
     const expires = s.timeoutAt[slot] - now;
     const unack = h.env.sysctl.get(TCP_TIMEOUT_UNACK) * US_PER_SEC;
     if (expires >= 120 * US_PER_SEC && expires > unack) h.setTimeoutAt(slot, now + unack);
   } else {
-    s.lastIndex[slot] = index;
-    s.lastDir[slot] = dir;
+    s.h8[slot * H8 + H_LAST_INDEX] = index;
+    s.h8[slot * H8 + H_LAST_DIR] = dir;
   }
 }
 
@@ -319,14 +320,14 @@ function stateTimeoutSec(h: L4Host, state: number): number {
 /** The ignored-packet bookkeeping of nf_conntrack_tcp_packet's TCP_CONNTRACK_IGNORE case. */
 function ignorePacket(h: L4Host, slot: number, dir: Dir, index: number, old: number, p: Packet): L4Verdict {
   const s = h.store;
-  s.lastIndex[slot] = index;
-  s.lastDir[slot] = dir;
+  s.h8[slot * H8 + H_LAST_INDEX] = index;
+  s.h8[slot * H8 + H_LAST_DIR] = dir;
   s.lastEnd[slot] = segmentEnd(p);
   s.lastWin[slot] = p.win & 0xffff;
   if (index === TCP_SYN_SET && dir === DIR_ORIGINAL) {
     // A SYN in ORIGINAL: client and server may be in sync while we are not. In LAST_ACK the
     // server may answer with an RFC 5961 challenge ACK that must not close the entry.
-    s.lastFlags[slot] = old === sLA ? TCPF_EXP_CHALLENGE_ACK : 0;
+    s.h8[slot * H8 + H_LAST_FLAGS] = old === sLA ? TCPF_EXP_CHALLENGE_ACK : 0;
   }
   if (old === sSS && index === TCP_ACK_SET && dir === DIR_REPLY) s.lastAck[slot] = u32(p.ack);
   if (h.env.events.active) h.reason = `packet (index ${index}) in dir ${dir} ignored, state ${TCP_STATE_NAMES[old]}`;
@@ -346,7 +347,7 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
   }
   if (!confirmed && !tcpNew(h, slot, p)) return L4_INVALID;
 
-  let old = s.tcpState[slot];
+  let old = s.h8[slot * H8 + H_TCP_STATE];
   const index = tcpPacketIndex(flags);
   let next = tcpTransition(dir, index, old);
   let skipWindow = false;
@@ -359,24 +360,24 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
         // RFC 1122 re-open from TIME_WAIT/CLOSE, or a client aborting and starting over:
         // delete this connection and look the packet up again as a new one.
         const closeInit = (s.tdFlags[2 * slot] | s.tdFlags[2 * slot + 1]) & TCPF_CLOSE_INIT;
-        if (closeInit || (s.lastDir[slot] === dir && s.lastIndex[slot] === TCP_RST_SET)) {
+        if (closeInit || (s.h8[slot * H8 + H_LAST_DIR] === dir && s.h8[slot * H8 + H_LAST_INDEX] === TCP_RST_SET)) {
           h.kill(slot, 'replaced');
           return L4_REPEAT;
         }
       }
-      if (index === TCP_SYNACK_SET && s.lastIndex[slot] === TCP_SYN_SET && s.lastDir[slot] !== dir && u32(p.ack) === s.lastEnd[slot]) {
+      if (index === TCP_SYNACK_SET && s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET && s.h8[slot * H8 + H_LAST_DIR] !== dir && u32(p.ack) === s.lastEnd[slot]) {
         // This SYN/ACK acknowledges a SYN we ignored: both ends are in sync, we are not.
         // Resynchronise from the annotated SYN.
-        const last = 2 * slot + s.lastDir[slot];
+        const last = 2 * slot + s.h8[slot * H8 + H_LAST_DIR];
         old = sSS;
         next = sSR;
-        s.tdEnd[last] = s.lastEnd[slot];
-        s.tdMaxend[last] = s.lastEnd[slot];
-        s.tdMaxwin[last] = s.lastWin[slot] === 0 ? 1 : s.lastWin[slot];
-        s.lastFlags[slot] &= ~TCPF_EXP_CHALLENGE_ACK;
-        s.tdFlags[last] = s.lastFlags[slot];
+        s.n32[last * N32 + N_TD_END] = s.lastEnd[slot];
+        s.n32[last * N32 + N_TD_MAXEND] = s.lastEnd[slot];
+        s.n32[last * N32 + N_TD_MAXWIN] = s.lastWin[slot] === 0 ? 1 : s.lastWin[slot];
+        s.h8[slot * H8 + H_LAST_FLAGS] &= ~TCPF_EXP_CHALLENGE_ACK;
+        s.tdFlags[last] = s.h8[slot * H8 + H_LAST_FLAGS];
         const cur = 2 * slot + dir;
-        s.tdEnd[cur] = s.tdMaxend[cur] = s.tdMaxwin[cur] = s.tdMaxack[cur] = 0;
+        s.n32[cur * N32 + N_TD_END] = s.n32[cur * N32 + N_TD_MAXEND] = s.n32[cur * N32 + N_TD_MAXWIN] = s.n32[cur * N32 + N_TD_MAXACK] = 0;
         s.tdFlags[cur] &= TCPF_BE_LIBERAL;
         break;
       }
@@ -388,21 +389,21 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
       if (
         old === sLA &&
         index === TCP_ACK_SET &&
-        s.lastDir[slot] !== dir &&
-        s.lastIndex[slot] === TCP_SYN_SET &&
-        s.lastFlags[slot] & TCPF_EXP_CHALLENGE_ACK
+        s.h8[slot * H8 + H_LAST_DIR] !== dir &&
+        s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET &&
+        s.h8[slot * H8 + H_LAST_FLAGS] & TCPF_EXP_CHALLENGE_ACK
       ) {
         // An RFC 5961 challenge ACK answering a spurious SYN does not ACK the last FIN.
-        s.lastFlags[slot] &= ~TCPF_EXP_CHALLENGE_ACK;
+        s.h8[slot * H8 + H_LAST_FLAGS] &= ~TCPF_EXP_CHALLENGE_ACK;
         h.reason = 'challenge-ack ignored';
         return L4_ACCEPT;
       }
       break;
     case sS2:
-      s.lastFlags[slot] |= TCPF_SIMULTANEOUS_OPEN; // the table cannot express simultaneous open
+      s.h8[slot * H8 + H_LAST_FLAGS] |= TCPF_SIMULTANEOUS_OPEN; // the table cannot express simultaneous open
       break;
     case sSR:
-      if (dir === DIR_REPLY && index === TCP_ACK_SET && s.lastFlags[slot] & TCPF_SIMULTANEOUS_OPEN) next = sES;
+      if (dir === DIR_REPLY && index === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_FLAGS] & TCPF_SIMULTANEOUS_OPEN) next = sES;
       break;
     case sCL: {
       if (index !== TCP_RST_SET) break;
@@ -424,9 +425,9 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
   }
 
   // From here on the packet is in window.
-  s.lastIndex[slot] = index;
-  s.lastDir[slot] = dir;
-  s.tcpState[slot] = next;
+  s.h8[slot * H8 + H_LAST_INDEX] = index;
+  s.h8[slot * H8 + H_LAST_DIR] = dir;
+  s.h8[slot * H8 + H_TCP_STATE] = next;
   if (old !== next && next === sFW) s.tdFlags[2 * slot + dir] |= TCPF_CLOSE_INIT;
 
   const stateTimeout = stateTimeoutSec(h, next);
@@ -442,7 +443,7 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
     timeout = stateTimeout;
   }
 
-  if (!(s.status[slot] & IPS_SEEN_REPLY)) {
+  if (!(s.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY)) {
     if (flags & TCP_RST) {
       // "If only reply is a RST, we can consider ourselves not to have an established
       // connection": delete it now (nf_ct_kill_acct).
@@ -455,9 +456,9 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
     }
     // A picked-up (loose) ESTABLISHED without a reply keeps the short UNACK timeout.
     if (next === sES && timeout > unack) timeout = unack;
-  } else if (!(s.status[slot] & IPS_ASSURED) && (old === sSR || old === sES) && next === sES) {
+  } else if (!(s.h16[slot * H16 + H_STATUS] & IPS_ASSURED) && (old === sSR || old === sES) && next === sES) {
     // A valid ACK in ESTABLISHED after SYN_RECV, or an answer to a picked-up connection.
-    s.status[slot] |= IPS_ASSURED;
+    s.h16[slot * H16 + H_STATUS] |= IPS_ASSURED;
   }
   h.refreshAcct(slot, dir, p, timeout);
   return L4_ACCEPT;
@@ -472,31 +473,31 @@ const RST_INVALID = 3;
 function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): number {
   const s = h.store;
   // Closing: the tuple may have been reused already; do not validate.
-  if (closing(s.tcpState[slot])) return RST_SKIP_WINDOW;
+  if (closing(s.h8[slot * H8 + H_TCP_STATE])) return RST_SKIP_WINDOW;
   const peer = 2 * slot + (dir ^ 1);
   const seq = u32(p.seq);
   let result = RST_CHECK_WINDOW;
-  if (s.tdFlags[peer] & TCPF_MAXACK_SET && s.lastIndex[slot] !== TCP_SYN_SET) {
+  if (s.tdFlags[peer] & TCPF_MAXACK_SET && s.h8[slot * H8 + H_LAST_INDEX] !== TCP_SYN_SET) {
     if (seq === 0 && !established(s, slot)) return RST_CHECK_WINDOW; // answer to a SYN we let through
-    if (before(seq, s.tdMaxack[peer]) && !h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_ignore_invalid_rst')) {
+    if (before(seq, s.n32[peer * N32 + N_TD_MAXACK]) && !h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_ignore_invalid_rst')) {
       h.reason = 'invalid rst';
       return RST_INVALID;
     }
-    if (!established(s, slot) || seq === s.tdMaxack[peer]) return RST_CHECK_WINDOW;
+    if (!established(s, slot) || seq === s.n32[peer * N32 + N_TD_MAXACK]) return RST_CHECK_WINDOW;
     // Part of a train (data then RST at its end)?
-    if (s.lastIndex[slot] === TCP_ACK_SET && s.lastDir[slot] === dir && seq === s.lastEnd[slot]) return RST_CHECK_WINDOW;
+    if (s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === dir && seq === s.lastEnd[slot]) return RST_CHECK_WINDOW;
     // Not an exact match: keep the state, to allow a challenge ACK.
     result = RST_KEEP_STATE;
   }
   const ack = u32(p.ack);
   if (
-    ((s.status[slot] & IPS_SEEN_REPLY && s.lastIndex[slot] === TCP_SYN_SET && s.lastDir[slot] !== dir) ||
-      (!(s.status[slot] & IPS_ASSURED) && s.lastIndex[slot] === TCP_ACK_SET)) &&
+    ((s.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY && s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET && s.h8[slot * H8 + H_LAST_DIR] !== dir) ||
+      (!(s.h16[slot * H16 + H_STATUS] & IPS_ASSURED) && s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET)) &&
     ack === s.lastEnd[slot]
   ) {
     return RST_SKIP_WINDOW; // RST to a SYN or ACK we let through as ignored
   }
-  if (old === sSS && s.lastIndex[slot] === TCP_ACK_SET && s.lastDir[slot] === DIR_REPLY && seq === s.lastAck[slot]) {
+  if (old === sSS && s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === DIR_REPLY && seq === s.lastAck[slot]) {
     return RST_SKIP_WINDOW; // reset answering a challenge ACK we let through
   }
   return result;
@@ -510,9 +511,9 @@ function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): nu
 export function tcpOffloadFixup(s: CtStore, slot: number, pickup: boolean): void {
   const o = 2 * slot;
   if (pickup) {
-    s.tcpState[slot] = sES;
-    s.tdMaxwin[o] = 0;
-    s.tdMaxwin[o + 1] = 0;
+    s.h8[slot * H8 + H_TCP_STATE] = sES;
+    s.n32[o * N32 + N_TD_MAXWIN] = 0;
+    s.n32[(o + 1) * N32 + N_TD_MAXWIN] = 0;
   } else {
     s.tdFlags[o] &= ~TCPF_MAXACK_SET;
     s.tdFlags[o + 1] &= ~TCPF_MAXACK_SET;

@@ -14,6 +14,7 @@ import { US_PER_SEC, type Clock, type TimerHandle } from '../clock';
 import type { SysctlKey } from '../sysctl';
 import type { TcpState } from './types';
 import { F_WHEEL, type CtStore } from './storage';
+import { H8, H_FLAGS } from './storage';
 
 /** tcp_timeouts[] sysctls by state (SYN_SENT2 has no sysctl: 2 minutes). */
 export const TCP_STATE_TIMEOUT: readonly (SysctlKey | null)[] = [
@@ -73,7 +74,7 @@ export class ExpiryWheel {
   schedule(slot: number, dueUs: number): void {
     const sec = ceilSec(dueUs);
     const s = this.store;
-    if (s.flags[slot] & F_WHEEL) {
+    if (s.h8[slot * H8 + H_FLAGS] & F_WHEEL) {
       if (s.wheelSec[slot] <= sec) return;
       this.unlink(slot);
     }
@@ -83,7 +84,7 @@ export class ExpiryWheel {
 
   unlink(slot: number): void {
     const s = this.store;
-    if (!(s.flags[slot] & F_WHEEL)) return;
+    if (!(s.h8[slot * H8 + H_FLAGS] & F_WHEEL)) return;
     const prev = s.wheelPrev[slot];
     const next = s.wheelNext[slot];
     const sec = s.wheelSec[slot];
@@ -92,7 +93,7 @@ export class ExpiryWheel {
     if (next >= 0) s.wheelPrev[next] = prev;
     s.wheelPrev[slot] = -1;
     s.wheelNext[slot] = -1;
-    s.flags[slot] &= ~F_WHEEL;
+    s.h8[slot * H8 + H_FLAGS] &= ~F_WHEEL;
     if (sec === this.armedSec && next < 0 && prev < 0) this.rearm();
   }
 
@@ -110,7 +111,7 @@ export class ExpiryWheel {
     const head = this.heads.get(sec);
     s.wheelPrev[slot] = -1;
     s.wheelSec[slot] = sec;
-    s.flags[slot] |= F_WHEEL;
+    s.h8[slot * H8 + H_FLAGS] |= F_WHEEL;
     if (head === undefined) this.push(sec);
     if (head === undefined || head < 0) {
       s.wheelNext[slot] = -1;

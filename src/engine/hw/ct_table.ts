@@ -4,18 +4,31 @@
  * zone + 5-tuple (TCP FIN/RST must be 0), setting the ct registers (state, mark, labels id,
  * zone restore id), rewriting NAT headers (ct_nat) and counting.
  *
- * Storage is struct-of-arrays by connection (`pair`), one node per direction
- * (`node = pair * 2 + dir`). The key of a node is the conntrack entry's tuple of that direction:
- * the entry's restore cookie points at the conntrack entry, whose columns already hold the
- * tuple, so the key is read there rather than stored twice. NAT'ed connections are flagged as
+ * One 56-byte record per connection (`pair`), with one node per direction
+ * (`node = pair * 2 + dir`): a hardware hit reads and counts in one record rather than one
+ * array per field (with a million connections in random order each array read is a cache
+ * miss). The key of a node is the conntrack entry's tuple of that direction: the entry's
+ * restore cookie points at the conntrack entry, whose node record already holds the tuple,
+ * so the key is read there rather than stored twice. NAT'ed connections are flagged as
  * ct_nat entries; the rewrite target is the other direction's tuple inverted (a.6).
  *
- * Bytes per connection: 4 (ct) + 4 (flow) + 4 (mark) + 2 (state per direction) + 1 (flags)
- * + 8 (last use) + 8 (hash links) + 8 (packets) + 16 (bytes) + 4 (ct → pair) + hash heads
- * (8–16) ≈ 67–75.
+ * | word  | field          | meaning                                                      |
+ * | ----- | -------------- | ------------------------------------------------------------ |
+ * | 0     | P_CT (i32)     | conntrack slot (the restore cookie), -1 while free           |
+ * | 1     | P_FLOW (i32)   | flowtable flow whose FLOW_CLS_REPLACE installed the pair     |
+ * | 2     | P_MARK         | ct mark register value                                       |
+ * | 3     | byte 12 flags  | E_* below                                                    |
+ * |       | byte 13 + dir  | ct_state register value (CT_FLAG_*), 0 = not installed       |
+ * | 4 + d | P_NEXT (i32)   | next node in the hash chain, -1 at the end                   |
+ * | 6 + d | P_PACKETS      | packets since the last stats query                           |
+ * | 8–11  | bytes (f64)    | bytes since the last stats query, per direction              |
+ * | 12–13 | last use (f64) | µs of the last packet                                        |
+ *
+ * Bytes per connection: 56 + 4 (ct → pair) + hash heads (8–16) ≈ 68–76.
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import { hashTuple } from '../model/hash';
+import { H8, H16, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from '../conntrack/storage';
 
 /** Per-pair flags. */
 export const E_USED = 1;
@@ -23,6 +36,19 @@ export const E_USED = 1;
 export const E_NAT = 2;
 /** One counter for both directions (mlx5_tc_ct_shared_counter_get, used without nf_conntrack_acct). */
 export const E_SHARED_COUNTER = 4;
+
+const REC_WORDS = 14;
+const REC_BYTES = REC_WORDS * 4;
+const REC_F64 = REC_WORDS / 2;
+const P_CT = 0;
+const P_FLOW = 1;
+const P_MARK = 2;
+const B_FLAGS = 12;
+const B_STATE = 13;
+const P_NEXT = 4;
+const P_PACKETS = 6;
+const F_BYTES = 4;
+const F_LAST_USED = 6;
 
 const INITIAL_PAIRS = 64;
 
@@ -37,18 +63,10 @@ export class HwCtTable {
   private cap = 0;
   private top = 0;
   private free: number[] = [];
-  ctOf = new Int32Array(0);
-  /** The flowtable flow (slot) whose FLOW_CLS_REPLACE installed the pair (mlx5 keys entries by that cookie). */
-  flowOf = new Int32Array(0);
-  markOf = new Uint32Array(0);
-  flagsOf = new Uint8Array(0);
-  lastUsed = new Float64Array(0);
-  /** Per node: ct_state register value (flower CT_FLAG_* bits); 0 = direction not installed. */
-  stateOf = new Uint8Array(0);
-  private next = new Int32Array(0);
-  /** Per node: packets and bytes since the last stats query. */
-  packets = new Uint32Array(0);
-  bytes = new Float64Array(0);
+  private i32 = new Int32Array(0);
+  private u32 = new Uint32Array(0);
+  private u8 = new Uint8Array(0);
+  private f64 = new Float64Array(0);
   private heads = new Int32Array(0);
   /** conntrack slot → pair + 1 (0 = none). */
   private pairOfCt = new Int32Array(0);
@@ -66,6 +84,57 @@ export class HwCtTable {
     return ct < this.pairOfCt.length ? this.pairOfCt[ct] - 1 : -1;
   }
 
+  /** The conntrack slot of pair `p` (the restore cookie). */
+  ct(p: number): number {
+    return this.i32[p * REC_WORDS + P_CT];
+  }
+  /** The flowtable flow (slot) whose FLOW_CLS_REPLACE installed the pair (mlx5 keys entries by that cookie). */
+  flow(p: number): number {
+    return this.i32[p * REC_WORDS + P_FLOW];
+  }
+  setFlow(p: number, flow: number): void {
+    this.i32[p * REC_WORDS + P_FLOW] = flow;
+  }
+  mark(p: number): number {
+    return this.u32[p * REC_WORDS + P_MARK];
+  }
+  setMark(p: number, mark: number): void {
+    this.u32[p * REC_WORDS + P_MARK] = mark;
+  }
+  flags(p: number): number {
+    return this.u8[p * REC_BYTES + B_FLAGS];
+  }
+  /** ct_state register value (flower CT_FLAG_* bits) of a node; 0 = direction not installed. */
+  state(node: number): number {
+    return this.u8[(node >> 1) * REC_BYTES + B_STATE + (node & 1)];
+  }
+  lastUsed(p: number): number {
+    return this.f64[p * REC_F64 + F_LAST_USED];
+  }
+  setLastUsed(p: number, at: number): void {
+    this.f64[p * REC_F64 + F_LAST_USED] = at;
+  }
+  /** Packets and bytes counted into `counter` (a node, see counterOf) since the last query. */
+  packets(counter: number): number {
+    return this.u32[(counter >> 1) * REC_WORDS + P_PACKETS + (counter & 1)];
+  }
+  bytes(counter: number): number {
+    return this.f64[(counter >> 1) * REC_F64 + F_BYTES + (counter & 1)];
+  }
+  /** A hardware hit on `node`: counts the packet and stamps the pair's last use. */
+  hit(node: number, bytes: number, now: number): void {
+    const counter = this.counterOf(node);
+    const p = counter >> 1;
+    this.u32[p * REC_WORDS + P_PACKETS + (counter & 1)]++;
+    this.f64[p * REC_F64 + F_BYTES + (counter & 1)] += bytes;
+    this.f64[p * REC_F64 + F_LAST_USED] = now;
+  }
+  /** mlx5_fc_query_cached's reset: the counter starts again from 0. */
+  clearCounter(counter: number): void {
+    this.u32[(counter >> 1) * REC_WORDS + P_PACKETS + (counter & 1)] = 0;
+    this.f64[(counter >> 1) * REC_F64 + F_BYTES + (counter & 1)] = 0;
+  }
+
   /** A pair for `ct` (existing or new); -1 when the table is full. */
   acquire(ct: number, mark: number, nat: boolean, sharedCounter: boolean): number {
     const existing = this.pairOf(ct);
@@ -73,13 +142,12 @@ export class HwCtTable {
     if (this.size >= this.capacity) return -1;
     if (this.top === this.cap && this.free.length === 0) this.grow(this.cap * 2);
     const p = this.free.length ? this.free.pop()! : this.top++;
-    this.ctOf[p] = ct;
-    this.markOf[p] = mark;
-    this.flagsOf[p] = E_USED | (nat ? E_NAT : 0) | (sharedCounter ? E_SHARED_COUNTER : 0);
-    this.lastUsed[p] = 0;
-    this.stateOf[2 * p] = this.stateOf[2 * p + 1] = 0;
-    this.packets[2 * p] = this.packets[2 * p + 1] = 0;
-    this.bytes[2 * p] = this.bytes[2 * p + 1] = 0;
+    this.u8.fill(0, p * REC_BYTES, (p + 1) * REC_BYTES);
+    this.i32[p * REC_WORDS + P_CT] = ct;
+    this.i32[p * REC_WORDS + P_FLOW] = -1;
+    this.i32[p * REC_WORDS + P_NEXT] = this.i32[p * REC_WORDS + P_NEXT + 1] = -1;
+    this.u32[p * REC_WORDS + P_MARK] = mark;
+    this.u8[p * REC_BYTES + B_FLAGS] = E_USED | (nat ? E_NAT : 0) | (sharedCounter ? E_SHARED_COUNTER : 0);
     if (ct >= this.pairOfCt.length) this.growCtIndex(ct + 1);
     this.pairOfCt[ct] = p + 1;
     this.size++;
@@ -89,30 +157,28 @@ export class HwCtTable {
   /** Installs (or updates the state of) one direction's rule. */
   install(p: number, dir: 0 | 1, state: number): void {
     const node = 2 * p + dir;
-    if (this.stateOf[node] === 0) {
-      const b = this.bucketOfNode(node);
-      this.next[node] = this.heads[b];
-      this.heads[b] = node;
+    if (this.state(node) === 0) {
+      this.link(node, this.heads);
       this.entries++;
     }
-    this.stateOf[node] = state;
+    this.u8[p * REC_BYTES + B_STATE + dir] = state;
   }
 
   /** Removes one direction's rule; the pair goes with its last rule. */
   remove(p: number, dir: 0 | 1): void {
     const node = 2 * p + dir;
-    if (this.stateOf[node] !== 0) {
+    if (this.state(node) !== 0) {
       this.unlink(node);
-      this.stateOf[node] = 0;
+      this.u8[p * REC_BYTES + B_STATE + dir] = 0;
       this.entries--;
     }
-    if (this.stateOf[2 * p] === 0 && this.stateOf[2 * p + 1] === 0) this.release(p);
+    if (this.state(2 * p) === 0 && this.state(2 * p + 1) === 0) this.release(p);
   }
 
   /** Removes the pair and both its rules. */
   removePair(p: number): void {
     this.remove(p, 0);
-    if (this.flagsOf[p] & E_USED) this.remove(p, 1);
+    if (this.flags(p) & E_USED) this.remove(p, 1);
   }
 
   /**
@@ -125,97 +191,102 @@ export class HwCtTable {
     let node = this.heads[hashTuple(zone, proto, src, dst, sport, dport) & (this.heads.length - 1)];
     while (node >= 0) {
       const p = node >> 1;
-      const ct = this.ctOf[p];
+      const ct = this.i32[p * REC_WORDS + P_CT];
       const n = 2 * ct + (node & 1);
-      if (s.src[n] === src && s.dst[n] === dst && s.sport[n] === sport && s.dport[n] === dport && s.proto[ct] === proto && s.zone[ct] === zone) {
-        if (nat || natInCt || !(this.flagsOf[p] & E_NAT)) return node;
+      if (
+        s.n32[n * N32 + N_SRC] === src &&
+        s.n32[n * N32 + N_DST] === dst &&
+        s.n16[n * N16 + N_SPORT] === sport &&
+        s.n16[n * N16 + N_DPORT] === dport &&
+        s.h8[ct * H8 + H_PROTO] === proto &&
+        s.h16[ct * H16 + H_ZONE] === zone
+      ) {
+        if (nat || natInCt || !(this.u8[p * REC_BYTES + B_FLAGS] & E_NAT)) return node;
       }
-      node = this.next[node];
+      node = this.i32[p * REC_WORDS + P_NEXT + (node & 1)];
     }
     return -1;
   }
 
   /** The counter a node counts into (both directions share one without conntrack accounting). */
   counterOf(node: number): number {
-    return this.flagsOf[node >> 1] & E_SHARED_COUNTER ? node & ~1 : node;
+    return this.u8[(node >> 1) * REC_BYTES + B_FLAGS] & E_SHARED_COUNTER ? node & ~1 : node;
   }
 
   /** Least recently used pair whose last packet is older than `before` (for eviction), or -1. */
   idlest(before: number): number {
     let best = -1;
     for (let p = 0; p < this.top; p++) {
-      if (!(this.flagsOf[p] & E_USED) || this.lastUsed[p] >= before) continue;
-      if (best < 0 || this.lastUsed[p] < this.lastUsed[best]) best = p;
+      if (!(this.flags(p) & E_USED) || this.lastUsed(p) >= before) continue;
+      if (best < 0 || this.lastUsed(p) < this.lastUsed(best)) best = p;
     }
     return best;
   }
 
   forEachPair(fn: (p: number) => void): void {
-    for (let p = 0; p < this.top; p++) if (this.flagsOf[p] & E_USED) fn(p);
+    for (let p = 0; p < this.top; p++) if (this.flags(p) & E_USED) fn(p);
   }
 
   byteLength(): number {
-    return (
-      this.ctOf.byteLength + this.flowOf.byteLength + this.markOf.byteLength + this.flagsOf.byteLength + this.lastUsed.byteLength + this.stateOf.byteLength +
-      this.next.byteLength + this.packets.byteLength + this.bytes.byteLength + this.heads.byteLength + this.pairOfCt.byteLength
-    );
+    return this.u8.byteLength + this.heads.byteLength + this.pairOfCt.byteLength;
   }
 
   private release(p: number): void {
-    if (!(this.flagsOf[p] & E_USED)) return;
-    this.pairOfCt[this.ctOf[p]] = 0;
-    this.flagsOf[p] = 0;
-    this.ctOf[p] = -1;
+    if (!(this.flags(p) & E_USED)) return;
+    this.pairOfCt[this.ct(p)] = 0;
+    this.u8[p * REC_BYTES + B_FLAGS] = 0;
+    this.i32[p * REC_WORDS + P_CT] = -1;
     this.size--;
     this.free.push(p);
   }
 
-  private bucketOfNode(node: number): number {
+  private bucketOfNode(node: number, heads: Int32Array): number {
     const s = this.conntrack.store;
-    const ct = this.ctOf[node >> 1];
+    const ct = this.ct(node >> 1);
     const n = 2 * ct + (node & 1);
-    return hashTuple(s.zone[ct], s.proto[ct], s.src[n], s.dst[n], s.sport[n], s.dport[n]) & (this.heads.length - 1);
+    const h = hashTuple(s.h16[ct * H16 + H_ZONE], s.h8[ct * H8 + H_PROTO], s.n32[n * N32 + N_SRC], s.n32[n * N32 + N_DST], s.n16[n * N16 + N_SPORT], s.n16[n * N16 + N_DPORT]);
+    return h & (heads.length - 1);
+  }
+
+  private nextAt(node: number): number {
+    return (node >> 1) * REC_WORDS + P_NEXT + (node & 1);
+  }
+
+  private link(node: number, heads: Int32Array): void {
+    const b = this.bucketOfNode(node, heads);
+    this.i32[this.nextAt(node)] = heads[b];
+    heads[b] = node;
   }
 
   private unlink(node: number): void {
-    const b = this.bucketOfNode(node);
+    const b = this.bucketOfNode(node, this.heads);
     let prev = -1;
     let cur = this.heads[b];
     while (cur >= 0 && cur !== node) {
       prev = cur;
-      cur = this.next[cur];
+      cur = this.i32[this.nextAt(cur)];
     }
     if (cur < 0) return;
-    if (prev < 0) this.heads[b] = this.next[node];
-    else this.next[prev] = this.next[node];
+    if (prev < 0) this.heads[b] = this.i32[this.nextAt(node)];
+    else this.i32[this.nextAt(prev)] = this.i32[this.nextAt(node)];
   }
 
   private grow(pairs: number): void {
-    const copy = <T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(old: T, n: number, fill?: number): T => {
-      const next = new (old.constructor as new (n: number) => T)(n);
-      next.set(old);
-      if (fill !== undefined) next.fill(fill, old.length);
-      return next;
-    };
-    this.ctOf = copy(this.ctOf, pairs, -1);
-    this.flowOf = copy(this.flowOf, pairs, -1);
-    this.markOf = copy(this.markOf, pairs);
-    this.flagsOf = copy(this.flagsOf, pairs);
-    this.lastUsed = copy(this.lastUsed, pairs);
-    this.stateOf = copy(this.stateOf, pairs * 2);
-    this.next = copy(this.next, pairs * 2, -1);
-    this.packets = copy(this.packets, pairs * 2);
-    this.bytes = copy(this.bytes, pairs * 2);
+    const buf = new ArrayBuffer(pairs * REC_BYTES);
+    new Uint8Array(buf).set(this.u8);
+    this.u8 = new Uint8Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf);
+    for (let p = this.cap; p < pairs; p++) this.i32[p * REC_WORDS + P_CT] = -1;
     this.cap = pairs;
     let n = 1;
     while (n < pairs * 2) n <<= 1;
-    this.heads = new Int32Array(n).fill(-1);
+    const heads = new Int32Array(n).fill(-1);
     for (let node = 0; node < this.top * 2; node++) {
-      if (this.stateOf[node] === 0) continue;
-      const b = this.bucketOfNode(node);
-      this.next[node] = this.heads[b];
-      this.heads[b] = node;
+      if (this.state(node) !== 0) this.link(node, heads);
     }
+    this.heads = heads;
   }
 
   private growCtIndex(min: number): void {

@@ -44,13 +44,13 @@ export class FlowDriver implements FlowOffloadCallback {
     let p = t.acquire(ct, c.mark(ct), (status & IPS_NAT_MASK) !== 0, !c.hasAcct(ct));
     if (p < 0 && this.settings.evictIdle && this.evictIdlest()) p = t.acquire(ct, c.mark(ct), (status & IPS_NAT_MASK) !== 0, !c.hasAcct(ct));
     if (p < 0) return this.refuse(ft, ct, dir, `CT table full (${t.capacity} connections)`, 'full');
-    if (t.lastUsed[p] === 0) t.lastUsed[p] = this.env.now();
-    t.flowOf[p] = flow;
+    if (t.lastUsed(p) === 0) t.setLastUsed(p, this.env.now());
+    t.setFlow(p, flow);
     const node = 2 * p + dir;
-    const existed = t.stateOf[node] !== 0;
+    const existed = t.state(node) !== 0;
     // mlx5_tc_ct_entry_create_mod_hdr: TRK, EST (or NEW), REPLY for the reply direction.
     const state = CT_FLAG_TRACKED | (isNew ? CT_FLAG_NEW : CT_FLAG_ESTABLISHED) | (dir === 1 ? CT_FLAG_REPLY : 0);
-    t.markOf[p] = c.mark(ct);
+    t.setMark(p, c.mark(ct));
     t.install(p, dir, state);
     this.emitEntry(ft, ct, dir, p, existed ? 'update' : 'add');
     return true;
@@ -72,11 +72,10 @@ export class FlowDriver implements FlowOffloadCallback {
     if (p < 0) return null;
     const counter = t.counterOf(2 * p + dir);
     const s = this.scratch;
-    s.packets = t.packets[counter];
-    s.bytes = t.bytes[counter];
-    s.lastUsed = t.lastUsed[p];
-    t.packets[counter] = 0;
-    t.bytes[counter] = 0;
+    s.packets = t.packets(counter);
+    s.bytes = t.bytes(counter);
+    s.lastUsed = t.lastUsed(p);
+    t.clearCounter(counter);
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'hw.stats', t: this.env.now(), pkt: 0, zone: ft.zone, ctId: this.conntrack.ctId(ct), packets: s.packets, bytes: s.bytes, lastUsed: s.lastUsed });
     }
@@ -89,7 +88,7 @@ export class FlowDriver implements FlowOffloadCallback {
    */
   private owned(ct: number, flow: number, dir: FlowDir): number {
     const p = this.table.pairOf(ct);
-    return p >= 0 && this.table.flowOf[p] === flow && this.table.stateOf[2 * p + dir] !== 0 ? p : -1;
+    return p >= 0 && this.table.flow(p) === flow && this.table.state(2 * p + dir) !== 0 ? p : -1;
   }
 
   /**
@@ -99,10 +98,10 @@ export class FlowDriver implements FlowOffloadCallback {
   private evictIdlest(): boolean {
     const p = this.table.idlest(this.env.now() - this.settings.evictIdleUs);
     if (p < 0) return false;
-    const ct = this.table.ctOf[p];
+    const ct = this.table.ct(p);
     if (this.env.events.active) {
       for (const dir of [0, 1] as const) {
-        if (this.table.stateOf[2 * p + dir] === 0) continue;
+        if (this.table.state(2 * p + dir) === 0) continue;
         this.env.events.emit({ kind: 'hw.ct_entry', t: this.env.now(), pkt: this.env.pkt, zone: this.conntrack.zone(ct), ctId: this.conntrack.ctId(ct), dir, table: this.tableName(p), op: 'evicted', reason: 'idlest connection evicted to make room (proposal)' });
       }
     }
@@ -123,7 +122,7 @@ export class FlowDriver implements FlowOffloadCallback {
   }
 
   private tableName(p: number): 'ct' | 'ct_nat' {
-    return this.table.flagsOf[p] & E_NAT ? 'ct_nat' : 'ct';
+    return this.table.flags(p) & E_NAT ? 'ct_nat' : 'ct';
   }
 
   private emitEntry(ft: FlowTable, ct: number, dir: FlowDir, p: number, op: 'add' | 'update' | 'del'): void {

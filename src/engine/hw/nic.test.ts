@@ -145,7 +145,7 @@ describe('hardware invariants', () => {
           const t = sim.hw.nic.table;
           expect(t.size).toBeLessThanOrEqual(capacity);
           t.forEachPair((p) => {
-            const ct = t.ctOf[p];
+            const ct = t.ct(p);
             const ft = sim.flowtables.get(sim.conntrack.zone(ct));
             expect(ft && ft.flowOfCt(ct) >= 0).toBe(true);
             expect(sim.conntrack.status(ct) & IPS_OFFLOAD || ft!.flowOfCt(ct) >= 0).toBeTruthy();

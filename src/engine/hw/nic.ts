@@ -192,7 +192,7 @@ export class Nic {
     const c = this.deps.conntrack;
     const doomed: number[] = [];
     this.table.forEachPair((p) => {
-      if (c.zone(this.table.ctOf[p]) === zone) doomed.push(p);
+      if (c.zone(this.table.ct(p)) === zone) doomed.push(p);
     });
     for (const p of doomed) this.table.removePair(p);
     this.emitCb(zone, 'unregister');

@@ -27,6 +27,7 @@ import type { Filter } from '../tc/objects';
 import { TC_ACT_SHOT } from '../tc/verdict';
 import { E_NAT, type HwCtTable } from './ct_table';
 import { StepKind, type HwRule, type HwStep } from './rule';
+import { N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from '../conntrack/storage';
 
 /** Where the datapath sends what hardware finished. */
 export interface HwSink {
@@ -255,15 +256,12 @@ export class HwPipeline {
     }
     const t = this.table;
     const p = node >> 1;
-    this.regCt = t.ctOf[p];
-    this.regState = t.stateOf[node];
+    this.regCt = t.ct(p);
+    this.regState = t.state(node);
     this.regZone = step.zone;
-    this.regMark = t.markOf[p];
-    const counter = t.counterOf(node);
-    t.packets[counter]++;
-    t.bytes[counter] += bytes;
-    t.lastUsed[p] = this.env.now();
-    if (step.nat && t.flagsOf[p] & E_NAT) this.natRewrite(pkt, this.regCt, node & 1);
+    this.regMark = t.mark(p);
+    t.hit(node, bytes, this.env.now());
+    if (step.nat && t.flags(p) & E_NAT) this.natRewrite(pkt, this.regCt, node & 1);
     this.emitTable(pkt, dev, table, true, rule.filter.chain, rule.filter);
     return true;
   }
@@ -272,10 +270,10 @@ export class HwPipeline {
   private natRewrite(pkt: Packet, ct: number, dir: number): void {
     const s = this.conntrack.store;
     const other = 2 * ct + (dir ^ 1);
-    pkt.src = s.dst[other];
-    pkt.dst = s.src[other];
-    pkt.sport = s.dport[other];
-    pkt.dport = s.sport[other];
+    pkt.src = s.n32[other * N32 + N_DST];
+    pkt.dst = s.n32[other * N32 + N_SRC];
+    pkt.sport = s.n16[other * N16 + N_DPORT];
+    pkt.dport = s.n16[other * N16 + N_SPORT];
   }
 
   /** The rule's counter (on post_act for ct rules, so a CT miss is not counted): all its actions report it. */
