@@ -103,7 +103,51 @@ function resized<T extends Column>(a: T, length: number): T {
   return b;
 }
 
+/**
+ * One direction's window state (struct ip_ct_tcp_state) read and written by its kernel names:
+ * `snd.end` is the kernel's `sender->td_end`. A view is re-pointed with at(node) and holds
+ * nothing but the offset, so the TCP tracker reads like tcp_in_window() without allocating.
+ */
+export class TcpWindow {
+  private base = 0;
+
+  constructor(private readonly s: CtStore) {}
+
+  at(node: number): this {
+    this.base = node * N32;
+    return this;
+  }
+
+  get end(): number {
+    return this.s.n32[this.base + N_TD_END];
+  }
+  set end(v: number) {
+    this.s.n32[this.base + N_TD_END] = v;
+  }
+  get maxend(): number {
+    return this.s.n32[this.base + N_TD_MAXEND];
+  }
+  set maxend(v: number) {
+    this.s.n32[this.base + N_TD_MAXEND] = v;
+  }
+  get maxwin(): number {
+    return this.s.n32[this.base + N_TD_MAXWIN];
+  }
+  set maxwin(v: number) {
+    this.s.n32[this.base + N_TD_MAXWIN] = v;
+  }
+  get maxack(): number {
+    return this.s.n32[this.base + N_TD_MAXACK];
+  }
+  set maxack(v: number) {
+    this.s.n32[this.base + N_TD_MAXACK] = v;
+  }
+}
+
 export class CtStore {
+  /** Two window views (the sender's and the receiver's) for the TCP tracker. */
+  readonly sender = new TcpWindow(this);
+  readonly receiver = new TcpWindow(this);
   capacity: number;
   /** Slots below `top` have been handed out at least once (iteration bound). */
   top = 0;

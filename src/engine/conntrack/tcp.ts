@@ -25,7 +25,7 @@ import {
 } from './storage';
 import { TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, TCP_TIMEOUT_RETRANS, TCP_TIMEOUT_UNACK } from './timeouts';
 import { DIR_ORIGINAL, DIR_REPLY, IPS_ASSURED, IPS_FIXED_TIMEOUT, IPS_SEEN_REPLY, TCP_STATE_NAMES, type Dir } from './types';
-import { H8, H16, H_STATUS, H_TCP_STATE, N32, N_TD_END, N_TD_MAXEND, N_TD_MAXWIN, N_TD_MAXACK, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS } from './storage';
+import { H8, H16, H_STATUS, H_TCP_STATE, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS } from './storage';
 
 // enum tcp_conntrack, plus the table's two pseudo states.
 const sNO = 0;
@@ -135,19 +135,20 @@ export function tcpNew(h: L4Host, slot: number, p: Packet): boolean {
     return false;
   }
   const o = 2 * slot;
+  const orig = s.sender.at(o);
   if (newState === sSS) {
     s.clearTcp(slot);
-    s.n32[o * N32 + N_TD_END] = segmentEnd(p);
-    s.n32[o * N32 + N_TD_MAXWIN] = p.win === 0 ? 1 : p.win;
-    s.n32[o * N32 + N_TD_MAXEND] = s.n32[o * N32 + N_TD_END];
+    orig.end = segmentEnd(p);
+    orig.maxwin = p.win === 0 ? 1 : p.win;
+    orig.maxend = orig.end;
   } else if (h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_loose') === 0) {
     h.reason = 'mid-stream pickup refused (nf_conntrack_tcp_loose=0)';
     return false;
   } else {
     s.clearTcp(slot);
-    s.n32[o * N32 + N_TD_END] = segmentEnd(p);
-    s.n32[o * N32 + N_TD_MAXWIN] = p.win === 0 ? 1 : p.win;
-    s.n32[o * N32 + N_TD_MAXEND] = u32(s.n32[o * N32 + N_TD_END] + s.n32[o * N32 + N_TD_MAXWIN]);
+    orig.end = segmentEnd(p);
+    orig.maxwin = p.win === 0 ? 1 : p.win;
+    orig.maxend = u32(orig.end + orig.maxwin);
     // "We assume SACK and liberal window checking to handle window scaling".
     s.tdFlags[o] = s.tdFlags[o + 1] = TCPF_SACK_PERM | TCPF_BE_LIBERAL;
   }
@@ -157,9 +158,10 @@ export function tcpNew(h: L4Host, slot: number, p: Packet): boolean {
 
 /** tcp_init_sender(): a SYN or SYN/ACK (re)initialises the sender's window data. */
 function initSender(s: CtStore, sender: number, end: number, win: number): void {
-  s.n32[sender * N32 + N_TD_END] = end;
-  s.n32[sender * N32 + N_TD_MAXEND] = end;
-  s.n32[sender * N32 + N_TD_MAXWIN] = win === 0 ? 1 : win;
+  const snd = s.sender.at(sender);
+  snd.end = end;
+  snd.maxend = end;
+  snd.maxwin = win === 0 ? 1 : win;
 }
 
 /** nf_tcp_store_invalid(): BE_LIBERAL (sysctl or per direction) turns any failure into ACCEPT. */
@@ -176,6 +178,8 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   const s = h.store;
   const sender = 2 * slot + dir;
   const receiver = 2 * slot + (dir ^ 1);
+  const snd = s.sender.at(sender);
+  const rcv = s.receiver.at(receiver);
   const state = s.h8[slot * H8 + H_TCP_STATE];
   const flags = p.tcpFlags;
   let seq = u32(p.seq);
@@ -185,53 +189,53 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   let end = segmentEnd(p);
   const modern = h.behaviour.tcpIgnoreBelowWindow;
 
-  if (s.n32[sender * N32 + N_TD_MAXWIN] === 0) {
+  if (snd.maxwin === 0) {
     if (flags & TCP_SYN) {
       // SYN/ACK in reply to a SYN, or a SYN from the reply direction (simultaneous open).
       initSender(s, sender, end, win);
       if (!(flags & TCP_ACK)) return Win.ACCEPT;
     } else {
       // Mid-connection: its history is lost, use the data from the packet.
-      s.n32[sender * N32 + N_TD_END] = end;
-      s.n32[sender * N32 + N_TD_MAXWIN] = win === 0 ? 1 : win;
-      s.n32[sender * N32 + N_TD_MAXEND] = u32(end + s.n32[sender * N32 + N_TD_MAXWIN]);
-      if (s.n32[receiver * N32 + N_TD_MAXWIN] === 0) {
-        s.n32[receiver * N32 + N_TD_END] = s.n32[receiver * N32 + N_TD_MAXEND] = sack;
-      } else if (modern && sack === u32(s.n32[receiver * N32 + N_TD_END] + 1)) {
-        s.n32[receiver * N32 + N_TD_END] = sack; // likely a reply to a keepalive
+      snd.end = end;
+      snd.maxwin = win === 0 ? 1 : win;
+      snd.maxend = u32(end + snd.maxwin);
+      if (rcv.maxwin === 0) {
+        rcv.end = rcv.maxend = sack;
+      } else if (modern && sack === u32(rcv.end + 1)) {
+        rcv.end = sack; // likely a reply to a keepalive
       }
     }
   } else if (modern) {
-    if (flags & TCP_SYN && after(end, s.n32[sender * N32 + N_TD_END]) && (state === sSS || state === sSR)) {
+    if (flags & TCP_SYN && after(end, snd.end) && (state === sSS || state === sSR)) {
       // RFC 793: a reinitialised TCP uses larger sequence numbers; re-init this direction.
       initSender(s, sender, end, win);
       if (dir === DIR_REPLY && !(flags & TCP_ACK)) return Win.ACCEPT;
     }
-  } else if (((state === sSS && dir === DIR_ORIGINAL) || (state === sSR && dir === DIR_REPLY)) && after(end, s.n32[sender * N32 + N_TD_END])) {
+  } else if (((state === sSS && dir === DIR_ORIGINAL) || (state === sSR && dir === DIR_REPLY)) && after(end, snd.end)) {
     initSender(s, sender, end, win);
   }
 
   if (!(flags & TCP_ACK)) {
-    ack = sack = s.n32[receiver * N32 + N_TD_END]; // no ACK: pretend it was set and acceptable
+    ack = sack = rcv.end; // no ACK: pretend it was set and acceptable
   } else if ((flags & (TCP_ACK | TCP_RST)) === (TCP_ACK | TCP_RST) && ack === 0) {
-    ack = sack = s.n32[receiver * N32 + N_TD_END]; // broken stacks: RST|ACK with a zero ack
+    ack = sack = rcv.end; // broken stacks: RST|ACK with a zero ack
   }
   if (flags & TCP_RST && seq === 0 && state === sSS) {
-    seq = end = s.n32[sender * N32 + N_TD_END]; // RST answering a SYN
+    seq = end = snd.end; // RST answering a SYN
   }
 
-  const maxAckWindow = s.n32[sender * N32 + N_TD_MAXWIN] > MAXACKWINCONST ? s.n32[sender * N32 + N_TD_MAXWIN] : MAXACKWINCONST;
-  const seqOk = before(seq, u32(s.n32[sender * N32 + N_TD_MAXEND] + 1));
-  const ackOk = before(sack, u32(s.n32[receiver * N32 + N_TD_END] + 1));
-  const inRecvWin = s.n32[receiver * N32 + N_TD_MAXWIN] === 0 || after(end, u32(s.n32[sender * N32 + N_TD_END] - s.n32[receiver * N32 + N_TD_MAXWIN] - 1));
-  const ackAboveLower = after(sack, u32(s.n32[receiver * N32 + N_TD_END] - maxAckWindow - 1));
+  const maxAckWindow = snd.maxwin > MAXACKWINCONST ? snd.maxwin : MAXACKWINCONST;
+  const seqOk = before(seq, u32(snd.maxend + 1));
+  const ackOk = before(sack, u32(rcv.end + 1));
+  const inRecvWin = rcv.maxwin === 0 || after(end, u32(snd.end - rcv.maxwin - 1));
+  const ackAboveLower = after(sack, u32(rcv.end - maxAckWindow - 1));
 
   if (modern) {
     if (!seqOk) {
-      const overshot = u32(end - s.n32[sender * N32 + N_TD_MAXEND] + 1);
-      if (s.n32[receiver * N32 + N_TD_MAXWIN] !== 0 && inRecvWin && ackAboveLower && overshot <= s.n32[receiver * N32 + N_TD_MAXWIN] && ackOk) {
+      const overshot = u32(end - snd.maxend + 1);
+      if (rcv.maxwin !== 0 && inRecvWin && ackAboveLower && overshot <= rcv.maxwin && ackOk) {
         // A sender that overshoots the receive window: remember the data so its ACK passes.
-        s.n32[sender * N32 + N_TD_END] = end;
+        snd.end = end;
         s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
         return outOfWindow(h, sender, Win.IGNORE, 'bytes more than expected');
       }
@@ -257,27 +261,27 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
 
   // Update sender data (window scale is 0: no options are modelled).
   const swin = u32(win + (sack - ack));
-  if (s.n32[sender * N32 + N_TD_MAXWIN] < swin) s.n32[sender * N32 + N_TD_MAXWIN] = swin;
-  if (after(end, s.n32[sender * N32 + N_TD_END])) {
-    s.n32[sender * N32 + N_TD_END] = end;
+  if (snd.maxwin < swin) snd.maxwin = swin;
+  if (after(end, snd.end)) {
+    snd.end = end;
     s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
   }
   if (flags & TCP_ACK) {
     if (!(s.tdFlags[sender] & TCPF_MAXACK_SET)) {
-      s.n32[sender * N32 + N_TD_MAXACK] = ack;
+      snd.maxack = ack;
       s.tdFlags[sender] |= TCPF_MAXACK_SET;
-    } else if (after(ack, s.n32[sender * N32 + N_TD_MAXACK])) {
-      s.n32[sender * N32 + N_TD_MAXACK] = ack;
+    } else if (after(ack, snd.maxack)) {
+      snd.maxack = ack;
     }
   }
   // Update receiver data.
-  if (s.n32[receiver * N32 + N_TD_MAXWIN] !== 0 && after(end, s.n32[sender * N32 + N_TD_MAXEND])) {
-    s.n32[receiver * N32 + N_TD_MAXWIN] = u32(s.n32[receiver * N32 + N_TD_MAXWIN] + end - s.n32[sender * N32 + N_TD_MAXEND]);
+  if (rcv.maxwin !== 0 && after(end, snd.maxend)) {
+    rcv.maxwin = u32(rcv.maxwin + end - snd.maxend);
   }
-  if (after(u32(sack + win), u32(s.n32[receiver * N32 + N_TD_MAXEND] - 1))) {
-    s.n32[receiver * N32 + N_TD_MAXEND] = u32(sack + win + (win === 0 ? 1 : 0));
+  if (after(u32(sack + win), u32(rcv.maxend - 1))) {
+    rcv.maxend = u32(sack + win + (win === 0 ? 1 : 0));
   }
-  if (ack === s.n32[receiver * N32 + N_TD_END]) s.tdFlags[receiver] &= ~TCPF_DATA_UNACKNOWLEDGED;
+  if (ack === rcv.end) s.tdFlags[receiver] &= ~TCPF_DATA_UNACKNOWLEDGED;
   if (index === TCP_ACK_SET) {
     s.lastAck[slot] = ack;
     s.lastEnd[slot] = end;
@@ -369,15 +373,17 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
         // This SYN/ACK acknowledges a SYN we ignored: both ends are in sync, we are not.
         // Resynchronise from the annotated SYN.
         const last = 2 * slot + s.h8[slot * H8 + H_LAST_DIR];
+        const lastSeen = s.sender.at(last);
         old = sSS;
         next = sSR;
-        s.n32[last * N32 + N_TD_END] = s.lastEnd[slot];
-        s.n32[last * N32 + N_TD_MAXEND] = s.lastEnd[slot];
-        s.n32[last * N32 + N_TD_MAXWIN] = s.lastWin[slot] === 0 ? 1 : s.lastWin[slot];
+        lastSeen.end = s.lastEnd[slot];
+        lastSeen.maxend = s.lastEnd[slot];
+        lastSeen.maxwin = s.lastWin[slot] === 0 ? 1 : s.lastWin[slot];
         s.h8[slot * H8 + H_LAST_FLAGS] &= ~TCPF_EXP_CHALLENGE_ACK;
         s.tdFlags[last] = s.h8[slot * H8 + H_LAST_FLAGS];
         const cur = 2 * slot + dir;
-        s.n32[cur * N32 + N_TD_END] = s.n32[cur * N32 + N_TD_MAXEND] = s.n32[cur * N32 + N_TD_MAXWIN] = s.n32[cur * N32 + N_TD_MAXACK] = 0;
+        const current = s.receiver.at(cur);
+        current.end = current.maxend = current.maxwin = current.maxack = 0;
         s.tdFlags[cur] &= TCPF_BE_LIBERAL;
         break;
       }
@@ -475,15 +481,16 @@ function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): nu
   // Closing: the tuple may have been reused already; do not validate.
   if (closing(s.h8[slot * H8 + H_TCP_STATE])) return RST_SKIP_WINDOW;
   const peer = 2 * slot + (dir ^ 1);
+  const other = s.receiver.at(peer);
   const seq = u32(p.seq);
   let result = RST_CHECK_WINDOW;
   if (s.tdFlags[peer] & TCPF_MAXACK_SET && s.h8[slot * H8 + H_LAST_INDEX] !== TCP_SYN_SET) {
     if (seq === 0 && !established(s, slot)) return RST_CHECK_WINDOW; // answer to a SYN we let through
-    if (before(seq, s.n32[peer * N32 + N_TD_MAXACK]) && !h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_ignore_invalid_rst')) {
+    if (before(seq, other.maxack) && !h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_ignore_invalid_rst')) {
       h.reason = 'invalid rst';
       return RST_INVALID;
     }
-    if (!established(s, slot) || seq === s.n32[peer * N32 + N_TD_MAXACK]) return RST_CHECK_WINDOW;
+    if (!established(s, slot) || seq === other.maxack) return RST_CHECK_WINDOW;
     // Part of a train (data then RST at its end)?
     if (s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === dir && seq === s.lastEnd[slot]) return RST_CHECK_WINDOW;
     // Not an exact match: keep the state, to allow a challenge ACK.
@@ -512,8 +519,8 @@ export function tcpOffloadFixup(s: CtStore, slot: number, pickup: boolean): void
   const o = 2 * slot;
   if (pickup) {
     s.h8[slot * H8 + H_TCP_STATE] = sES;
-    s.n32[o * N32 + N_TD_MAXWIN] = 0;
-    s.n32[(o + 1) * N32 + N_TD_MAXWIN] = 0;
+    s.sender.at(o).maxwin = 0;
+    s.receiver.at(o + 1).maxwin = 0;
   } else {
     s.tdFlags[o] &= ~TCPF_MAXACK_SET;
     s.tdFlags[o + 1] &= ~TCPF_MAXACK_SET;
