@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_SCRIPT_LINES } from '../script/parse';
 import { MAX_SEND_COUNT } from '../script/parse-packet';
 import { Simulator } from '../simulator';
+import { MAX_FILTERS_PER_HOOK } from '../tc/filter_ops';
 
 /** `n` connections from distinct source ports, each answered so that it is assured. */
 function connects(n: number, from = 0): string {
@@ -64,5 +65,21 @@ describe('resource limits', () => {
   it('send count is limited per command', () => {
     const r = new Simulator().run(`send dev uplink udp 1.1.1.1:1 > 2.2.2.2:2 count ${MAX_SEND_COUNT + 1}`);
     expect(r.error).toEqual({ line: 1, col: 49, message: `count ${MAX_SEND_COUNT + 1} exceeds the limit of ${MAX_SEND_COUNT} packets per send` });
+  });
+});
+
+describe('filter limit', () => {
+  it(`refuses filter number ${MAX_FILTERS_PER_HOOK + 1} on one hook, with the state unchanged`, () => {
+    const sim = new Simulator();
+    const lines = ['tc qdisc add dev uplink ingress'];
+    for (let i = 1; i <= MAX_FILTERS_PER_HOOK; i++) {
+      lines.push(`tc filter add dev uplink ingress chain ${i % 4} prio ${1 + (i >> 2)} proto ip flower skip_hw action drop`);
+    }
+    expect(sim.run(lines.join('\n')).error).toBeUndefined();
+    const r = sim.run('echo ok\ntc filter add dev uplink ingress chain 9 prio 1 proto ip flower skip_hw action drop');
+    expect(r.error).toEqual({ line: 2, col: 11, message: `too many filters: the simulator holds at most ${MAX_FILTERS_PER_HOOK} per device hook` });
+    expect(sim.tc.qdisc('uplink')!.blockFor('ingress').filterCount()).toBe(MAX_FILTERS_PER_HOOK);
+    // Another hook has its own budget.
+    expect(sim.run('tc qdisc add dev rep0 ingress\ntc filter add dev rep0 ingress proto ip flower skip_hw action drop').error).toBeUndefined();
   });
 });

@@ -40,6 +40,9 @@ export function findBlock(qdiscs: ReadonlyMap<string, Qdisc>, dev: Spanned<strin
   return q.blockFor(hook);
 }
 
+/** The simulator's limit on filters per device hook (all chains together). */
+export const MAX_FILTERS_PER_HOOK = 10_000;
+
 export class FilterOps {
   constructor(
     private readonly host: TcHost,
@@ -84,6 +87,11 @@ export class FilterOps {
     const old = tp && spec.handle ? tp.byHandle(spec.handle) : undefined;
     if (!old && !create) return fail({ extack: 'Need both RTM_NEWTFILTER and NLM_F_CREATE to create a new filter' });
     if (old && cmd.op === 'add') return fail({ extack: 'Filter already exists' });
+    // Not a kernel limit (the kernel is bounded by memory): the simulator's, so that a pasted
+    // or generated script cannot grow a hook without bound.
+    if (!old && block.filterCount() >= MAX_FILTERS_PER_HOOK) {
+      return { error: { span: cmd.span, message: `too many filters: the simulator holds at most ${MAX_FILTERS_PER_HOOK} per device hook` } };
+    }
     // tc_flags_valid: skip_hw and skip_sw exclude each other.
     if (spec.skipHw && spec.skipSw) return fail({ errno: 'EINVAL' });
 

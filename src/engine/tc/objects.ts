@@ -171,6 +171,13 @@ export class Block {
     if (c.unused && this.chains.includes(c)) this.chains.splice(this.chains.indexOf(c), 1);
   }
 
+  /** Filters in all chains of the block (the simulator's resource limit counts them). */
+  filterCount(): number {
+    let n = 0;
+    for (const c of this.chains) for (const tp of c.tps) n += tp.filters.length;
+    return n;
+  }
+
   /** Chain 0's filters: what the device's mini-qdisc classifies with (empty means tc does not run). */
   get hasFilters(): boolean {
     const c0 = this.chain(0);
