@@ -19,12 +19,12 @@ import { TC_ACT_CONSUMED, TC_ACT_REDIRECT, TC_ACT_SHOT, TC_ACT_STOLEN, TC_ACT_TR
 
 /** What the datapath needs from tc. */
 export interface Classifier {
-  hasHook(dev: string, hook: Hook): boolean;
+  hasHook(dev: Device, hook: Hook): boolean;
   /**
    * Runs the hook's filters; returns the TC_ACT_* verdict. `resume` resumes at that filter's
    * action `resumeAction` (a hardware miss to action) instead of matching from a chain.
    */
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain?: number, resume?: Filter | null, resumeAction?: number): number;
+  classify(pkt: Packet, dev: Device, hook: Hook, where: Where, startChain?: number, resume?: Filter | null, resumeAction?: number): number;
   /** tcf_classify's last_executed_chain of the last call (what a skb extension would carry). */
   readonly result: { readonly lastChain: number };
 }
@@ -106,8 +106,8 @@ export class Datapath {
   private software(pkt: Packet, dev: Device, resume: Filter | null, resumeAction: number): void {
     pkt.meta.indev = dev.name;
     this.emitArrive(pkt, dev.name, 'ingress');
-    if (this.tc.hasHook(dev.name, 'ingress')) {
-      const v = this.tc.classify(pkt, dev.name, 'ingress', 'sw', -1, resume, resumeAction);
+    if (this.tc.hasHook(dev, 'ingress')) {
+      const v = this.tc.classify(pkt, dev, 'ingress', 'sw', -1, resume, resumeAction);
       if (v === TC_ACT_SHOT) return this.drop(pkt, dev.name, `tc ingress on ${dev.name} returned drop`);
       if (v === TC_ACT_STOLEN || v === TC_ACT_REDIRECT || v === TC_ACT_CONSUMED) return;
       if (v === TC_ACT_TRAP) return this.deliver(pkt, dev.name, 'host', 'host stack', 'sw');
@@ -124,9 +124,9 @@ export class Datapath {
     const dev = this.devices.get(devName);
     if (!dev) return this.drop(pkt, devName, `device ${devName} does not exist`);
     this.emitArrive(pkt, dev.name, 'egress');
-    if (this.tc.hasHook(dev.name, 'egress')) {
+    if (this.tc.hasHook(dev, 'egress')) {
       pkt.meta.postCt = false;
-      const v = this.tc.classify(pkt, dev.name, 'egress', 'sw');
+      const v = this.tc.classify(pkt, dev, 'egress', 'sw');
       if (v === TC_ACT_SHOT) return this.drop(pkt, dev.name, `tc egress on ${dev.name} returned drop`);
       if (v === TC_ACT_STOLEN || v === TC_ACT_REDIRECT || v === TC_ACT_CONSUMED) return;
     }

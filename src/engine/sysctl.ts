@@ -48,16 +48,57 @@ export function isSysctlKey(k: string): k is SysctlKey {
   return Object.prototype.hasOwnProperty.call(SYSCTLS, k);
 }
 
-/** Current values; reads are plain property loads so hot paths can use them. */
-export class Sysctls {
-  private values = new Map<SysctlKey, number>();
+type SysctlValues = { [K in SysctlKey]: number };
 
-  constructor() {
-    for (const k of Object.keys(SYSCTLS) as SysctlKey[]) this.values.set(k, SYSCTLS[k].default);
-  }
+/** Every sysctl at its default, as one object literal of fixed shape (see Sysctls). */
+function defaults(): SysctlValues {
+  const v = {} as SysctlValues;
+  for (const k of Object.keys(SYSCTLS) as SysctlKey[]) v[k] = SYSCTLS[k].default;
+  return v;
+}
+
+/**
+ * The sysctls read on every packet, as plain fields: `get` with a key compiles to a keyed load
+ * whose feedback sees every key (megamorphic), a field read to one load. `set` keeps them current.
+ */
+export interface HotSysctls {
+  /** nf_conntrack_acct */
+  acct: number;
+  /** nf_conntrack_tcp_loose */
+  tcpLoose: number;
+  /** nf_conntrack_tcp_be_liberal */
+  tcpBeLiberal: number;
+  /** nf_flowtable_tcp_timeout (s) */
+  flowtableTcpTimeout: number;
+  /** nf_flowtable_udp_timeout (s) */
+  flowtableUdpTimeout: number;
+}
+
+const HOT_FIELD: { readonly [K in SysctlKey]?: keyof HotSysctls } = {
+  'net.netfilter.nf_conntrack_acct': 'acct',
+  'net.netfilter.nf_conntrack_tcp_loose': 'tcpLoose',
+  'net.netfilter.nf_conntrack_tcp_be_liberal': 'tcpBeLiberal',
+  'net.netfilter.nf_flowtable_tcp_timeout': 'flowtableTcpTimeout',
+  'net.netfilter.nf_flowtable_udp_timeout': 'flowtableUdpTimeout',
+};
+
+/**
+ * Current values. They live in one object of fixed shape rather than a Map: conntrack reads
+ * several per packet, and a read with a constant key compiles to a plain property load.
+ */
+export class Sysctls {
+  private readonly values: SysctlValues = defaults();
+  /** Per-packet reads (see HotSysctls); only `set` writes them. */
+  readonly hot: Readonly<HotSysctls> = {
+    acct: this.values['net.netfilter.nf_conntrack_acct'],
+    tcpLoose: this.values['net.netfilter.nf_conntrack_tcp_loose'],
+    tcpBeLiberal: this.values['net.netfilter.nf_conntrack_tcp_be_liberal'],
+    flowtableTcpTimeout: this.values['net.netfilter.nf_flowtable_tcp_timeout'],
+    flowtableUdpTimeout: this.values['net.netfilter.nf_flowtable_udp_timeout'],
+  };
 
   get(k: SysctlKey): number {
-    return this.values.get(k)!;
+    return this.values[k];
   }
 
   /** Returns the error sysctl(8) would print for this assignment, or null when it is valid. */
@@ -75,11 +116,14 @@ export class Sysctls {
   set(key: string, raw: string): string | null {
     const err = this.check(key, raw);
     if (err) return err;
-    this.values.set(normalize(key) as SysctlKey, Number(raw));
+    const k = normalize(key) as SysctlKey;
+    this.values[k] = Number(raw);
+    const field = HOT_FIELD[k];
+    if (field) (this.hot as HotSysctls)[field] = this.values[k];
     return null;
   }
 
   entries(): [SysctlKey, number][] {
-    return [...this.values.entries()];
+    return Object.entries(this.values) as [SysctlKey, number][];
   }
 }

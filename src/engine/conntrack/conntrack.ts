@@ -438,7 +438,7 @@ export class Conntrack implements L4Host, NatHost {
     s.n32[(o + 1) * N32 + N_DST] = reply.dst;
     s.n16[(o + 1) * N16 + N_SPORT] = reply.sport;
     s.n16[(o + 1) * N16 + N_DPORT] = reply.dport;
-    if (this.env.sysctl.get('net.netfilter.nf_conntrack_acct')) {
+    if (this.env.sysctl.hot.acct) {
       s.ensureAcct();
       s.h8[slot * H8 + H_FLAGS] |= F_ACCT;
     }

@@ -141,7 +141,7 @@ export function tcpNew(h: L4Host, slot: number, p: Packet): boolean {
     orig.end = segmentEnd(p);
     orig.maxwin = p.win === 0 ? 1 : p.win;
     orig.maxend = orig.end;
-  } else if (h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_loose') === 0) {
+  } else if (h.env.sysctl.hot.tcpLoose === 0) {
     h.reason = 'mid-stream pickup refused (nf_conntrack_tcp_loose=0)';
     return false;
   } else {
@@ -166,7 +166,7 @@ function initSender(s: CtStore, sender: number, end: number, win: number): void 
 
 /** nf_tcp_store_invalid(): BE_LIBERAL (sysctl or per direction) turns any failure into ACCEPT. */
 function outOfWindow(h: L4Host, sender: number, result: Win, reason: string): Win {
-  if (h.store.tdFlags[sender] & TCPF_BE_LIBERAL || h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_be_liberal')) {
+  if (h.store.tdFlags[sender] & TCPF_BE_LIBERAL || h.env.sysctl.hot.tcpBeLiberal) {
     return Win.ACCEPT;
   }
   h.reason = reason;

@@ -113,8 +113,8 @@ export class FlowTable {
 
   /** Per-protocol flow timeout (flow_offload_get_timeout), in µs. */
   offloadTimeout(flow: number): number {
-    const key = this.proto(flow) === IPPROTO_TCP ? 'net.netfilter.nf_flowtable_tcp_timeout' : 'net.netfilter.nf_flowtable_udp_timeout';
-    return this.env.sysctl.get(key) * 1_000_000;
+    const hot = this.env.sysctl.hot;
+    return (this.proto(flow) === IPPROTO_TCP ? hot.flowtableTcpTimeout : hot.flowtableUdpTimeout) * 1_000_000;
   }
 
   /**

@@ -171,7 +171,7 @@ export class ActCt implements ActCtApi {
       return false;
     }
     this.conntrack.attach(pkt, ct, ctinfo);
-    if (this.env.sysctl.get('net.netfilter.nf_conntrack_acct')) this.conntrack.acct(ct, dir, 1, ipLength(pkt));
+    if (this.env.sysctl.hot.acct) this.conntrack.acct(ct, dir, 1, ipLength(pkt));
     this.emitFtLookup(ft, pkt, true, ct);
     return true;
   }

@@ -9,6 +9,7 @@
 import type { Conntrack } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import type { Where } from '../events';
+import type { Device } from '../model/devices';
 import { frameLength, tcIngressLength, type Packet } from '../model/packet';
 import type { Hook } from '../script/ast';
 import type { ActionRun } from './actions/action';
@@ -73,24 +74,30 @@ export class Classifier {
 
   constructor(
     private readonly host: TcHost,
-    private readonly qdiscs: ReadonlyMap<string, Qdisc>,
+    /** By device ifindex (dev->miniq_ingress / miniq_egress). */
+    private readonly qdiscs: readonly (Qdisc | undefined)[],
   ) {
     this.env = host.env;
   }
 
   /** Whether tc runs on the hook at all: a qdisc with filters in chain 0 (the device's mini-qdisc). */
-  hasHook(dev: string, hook: Hook): boolean {
-    return this.qdiscs.get(dev)?.classifyBlock(hook)?.hasFilters ?? false;
+  hasHook(dev: Device, hook: Hook): boolean {
+    return this.qdiscs[dev.ifindex]?.classifyBlock(hook)?.hasFilters ?? false;
+  }
+
+  /** The verdict of a device without the hook: tc does not run. */
+  noHook(): number {
+    return this.finish(null, TC_ACT_UNSPEC, 0);
   }
 
   /**
    * `resume` (v6.4 hardware miss to action, tcf_exts_miss_cookie_lookup): instead of matching,
    * run that filter's actions from 0-based `resumeAction`, then go on as its verdict says.
    */
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain: number, resume: Filter | null = null, resumeAction = 0): number {
-    const block = this.qdiscs.get(dev)?.classifyBlock(hook);
-    if (!block || !block.hasFilters) return this.finish(null, TC_ACT_UNSPEC, 0);
-    const f = this.enter(pkt, dev, where, hook);
+  classify(pkt: Packet, dev: Device, hook: Hook, where: Where, startChain: number, resume: Filter | null = null, resumeAction = 0): number {
+    const block = this.qdiscs[dev.ifindex]?.classifyBlock(hook);
+    if (!block || !block.hasFilters) return this.noHook();
+    const f = this.enter(pkt, dev.name, where, hook);
     try {
       return this.run(f, block, hook, resume ? resume.chain : startChain, resume, resumeAction);
     } finally {

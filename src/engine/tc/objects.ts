@@ -193,6 +193,8 @@ export class Qdisc {
 
   constructor(
     readonly dev: string,
+    /** The device's ifindex: the datapath finds the qdisc by it (see Tc.qdiscByIfindex). */
+    readonly ifindex: number,
     readonly kind: QdiscKind,
   ) {
     this.ingress = new Block(dev, 'ingress');

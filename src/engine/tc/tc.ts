@@ -5,6 +5,7 @@
  * act_api.c) and fail with what iproute2 prints; a failed command changes nothing.
  */
 import type { Where } from '../events';
+import type { Device } from '../model/devices';
 import type { Packet } from '../model/packet';
 import { renderActionList, renderFilters } from '../render/tc';
 import type { Command, Hook } from '../script/ast';
@@ -16,7 +17,7 @@ import { FLUSH_ERROR, kernelError, noDevice, talkError, type TcError } from './e
 import { tcBehaviour, type TcBehaviour } from './features';
 import { FilterOps, findBlock, missingDevice } from './filter_ops';
 import type { TcHost } from './host';
-import { Qdisc, type Chain, type Filter } from './objects';
+import { Qdisc, type Chain, type Filter, type QdiscKind } from './objects';
 import { TC_ACT_EXT_VAL_MASK } from './verdict';
 
 export type TcCommand = Extract<Command, { kind: `tc.${string}` }>;
@@ -30,12 +31,17 @@ const isActionKind = (k: string): k is ActionKind => (ACTION_KINDS as readonly s
 export class Tc {
   readonly actions: ActionTables;
   private readonly qdiscs = new Map<string, Qdisc>();
+  /**
+   * The same qdiscs indexed by their device's ifindex: what the datapath reads per packet, as
+   * sch_handle_ingress reads dev->miniq_ingress instead of looking the qdisc up by name.
+   */
+  private readonly qdiscByIfindex: (Qdisc | undefined)[] = [];
   private readonly classifier: Classifier;
   private readonly filters: FilterOps;
 
   constructor(readonly host: TcHost) {
     this.actions = new ActionTables(host);
-    this.classifier = new Classifier(host, this.qdiscs);
+    this.classifier = new Classifier(host, this.qdiscByIfindex);
     this.filters = new FilterOps(host, this.actions, this.qdiscs);
   }
 
@@ -48,17 +54,21 @@ export class Tc {
   }
 
   /** Whether tc runs on a device's hook (a qdisc with filters in chain 0). */
-  hasHook(dev: string, hook: Hook): boolean {
-    return this.classifier.hasHook(dev, hook);
+  hasHook(dev: Device | string, hook: Hook): boolean {
+    const d = typeof dev === 'string' ? this.host.devices.get(dev) : dev;
+    return d !== undefined && this.classifier.hasHook(d, hook);
   }
 
   /**
    * Classifies a packet on a device's hook and returns the TC_ACT_* verdict; `result` then
    * holds the details. `startChain` starts elsewhere than chain 0 (hardware restoring a chain);
-   * otherwise an ingress packet's skb extension chain is used and consumed.
+   * otherwise an ingress packet's skb extension chain is used and consumed. A device given by
+   * name that does not exist has no hook (UNSPEC).
    */
-  classify(pkt: Packet, dev: string, hook: Hook, where: Where, startChain = -1, resume: Filter | null = null, resumeAction = 0): number {
-    return this.classifier.classify(pkt, dev, hook, where, startChain, resume, resumeAction);
+  classify(pkt: Packet, dev: Device | string, hook: Hook, where: Where, startChain = -1, resume: Filter | null = null, resumeAction = 0): number {
+    const d = typeof dev === 'string' ? this.host.devices.get(dev) : dev;
+    if (!d) return this.classifier.noHook();
+    return this.classifier.classify(pkt, d, hook, where, startChain, resume, resumeAction);
   }
 
   /** Details of the last `classify` (one object, overwritten by the next call). */
@@ -109,11 +119,11 @@ export class Tc {
     switch (cmd.op) {
       case 'add':
         if (q) return fail('Exclusivity flag on, cannot modify');
-        this.qdiscs.set(dev, new Qdisc(dev, cmd.qdisc));
+        this.createQdisc(dev, cmd.qdisc);
         return {};
       case 'replace':
         if (q && q.kind !== cmd.qdisc) return fail('Invalid qdisc name');
-        if (!q) this.qdiscs.set(dev, new Qdisc(dev, cmd.qdisc));
+        if (!q) this.createQdisc(dev, cmd.qdisc);
         return {};
       case 'del':
         if (!q) return { error: { span: cmd.dev.span, message: kernelError({ extack: 'Cannot find specified qdisc on specified device' }) } };
@@ -123,10 +133,18 @@ export class Tc {
     }
   }
 
+  /** On an existing device (qdiscCmd checked). */
+  private createQdisc(dev: string, kind: QdiscKind): void {
+    const q = new Qdisc(dev, this.host.devices.get(dev)!.ifindex, kind);
+    this.qdiscs.set(dev, q);
+    this.qdiscByIfindex[q.ifindex] = q;
+  }
+
   /** qdisc_destroy → tcf_block_put: every chain is flushed. */
   private destroyQdisc(q: Qdisc): void {
     for (const block of q.blocks) for (const c of [...block.chains]) this.filters.flushChain(c);
     this.qdiscs.delete(q.dev);
+    this.qdiscByIfindex[q.ifindex] = undefined;
   }
 
   private filterShow(cmd: Extract<TcCommand, { kind: 'tc.filter.show' }>): TcExecResult {
