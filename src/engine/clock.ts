@@ -13,25 +13,38 @@ export const seconds = (s: number): Micros => Math.round(s * US_PER_SEC);
 /** Whole seconds remaining, rounded down as the kernel prints `nf_ct_expires(ct) / HZ`. */
 export const wholeSeconds = (us: Micros): number => Math.floor(us / US_PER_SEC);
 
-export interface TimerHandle {
-  readonly id: number;
-}
+/**
+ * A timer's handle: its slot plus a generation, so cancelling a timer that already fired (and
+ * whose slot was reused) does nothing. A plain number, so arming a timer allocates nothing.
+ */
+export type TimerHandle = number;
+export const NO_TIMER: TimerHandle = -1;
 
-interface Timer {
-  at: Micros;
-  seq: number;
-  id: number;
-  name: string;
-  fn: () => void;
-  cancelled: boolean;
-}
+/** Slots per generation step in a handle (handle = generation * SLOT_SPAN + slot). */
+const SLOT_SPAN = 2 ** 24;
+const INITIAL_SLOTS = 64;
 
-/** A binary min-heap of timers ordered by time, then by the order they were armed. */
+/**
+ * A binary min-heap of timers ordered by time, then by the order they were armed. Timers live
+ * in slot columns reused through a free list: flowtable refreshes arm work timers on the
+ * packet path, so a timer must not cost an object.
+ */
 export class Clock {
   private nowUs: Micros = 0;
   private seq = 0;
-  private heap: Timer[] = [];
-  private byId = new Map<number, Timer>();
+  private live = 0;
+  // Per slot.
+  private atOf = new Float64Array(INITIAL_SLOTS);
+  private seqOf = new Float64Array(INITIAL_SLOTS);
+  private genOf = new Float64Array(INITIAL_SLOTS);
+  private armed = new Uint8Array(INITIAL_SLOTS);
+  private fnOf: ((() => void) | null)[] = new Array(INITIAL_SLOTS).fill(null);
+  private nameOf: string[] = new Array(INITIAL_SLOTS).fill('');
+  private free: number[] = [];
+  private slots = 0;
+  // The heap holds slots; cancelled ones stay until they reach the top.
+  private heap = new Int32Array(INITIAL_SLOTS);
+  private heapLen = 0;
 
   now(): Micros {
     return this.nowUs;
@@ -43,26 +56,30 @@ export class Clock {
   }
 
   at(when: Micros, name: string, fn: () => void): TimerHandle {
-    const t: Timer = { at: when, seq: this.seq, id: this.seq, name, fn, cancelled: false };
-    this.seq++;
-    this.push(t);
-    this.byId.set(t.id, t);
-    return { id: t.id };
+    const slot = this.free.length ? this.free.pop()! : this.newSlot();
+    this.atOf[slot] = when;
+    this.seqOf[slot] = this.seq++;
+    this.fnOf[slot] = fn;
+    this.nameOf[slot] = name;
+    this.armed[slot] = 1;
+    this.live++;
+    this.push(slot);
+    return this.genOf[slot] * SLOT_SPAN + slot;
   }
 
   cancel(h: TimerHandle | undefined): void {
-    if (!h) return;
-    const t = this.byId.get(h.id);
-    if (t) {
-      t.cancelled = true;
-      this.byId.delete(h.id);
-    }
+    if (h === undefined || h < 0) return;
+    const slot = h % SLOT_SPAN;
+    if (slot >= this.slots || this.genOf[slot] !== Math.floor(h / SLOT_SPAN) || !this.armed[slot]) return;
+    this.armed[slot] = 0;
+    this.fnOf[slot] = null;
+    this.live--;
   }
 
   /** Time of the next pending timer, or Infinity. */
   nextAt(): Micros {
     this.dropCancelledTop();
-    return this.heap.length ? this.heap[0].at : Infinity;
+    return this.heapLen ? this.atOf[this.heap[0]] : Infinity;
   }
 
   /**
@@ -73,59 +90,104 @@ export class Clock {
   advanceTo(until: Micros, onFire?: (name: string, at: Micros) => void): void {
     for (;;) {
       this.dropCancelledTop();
-      const top = this.heap[0];
-      if (!top || top.at > until) break;
+      if (this.heapLen === 0) break;
+      const slot = this.heap[0];
+      const at = this.atOf[slot];
+      if (at > until) break;
       this.pop();
-      this.byId.delete(top.id);
-      if (top.at > this.nowUs) this.nowUs = top.at;
-      onFire?.(top.name, top.at);
-      top.fn();
+      const fn = this.fnOf[slot]!;
+      const name = this.nameOf[slot];
+      this.release(slot);
+      if (at > this.nowUs) this.nowUs = at;
+      onFire?.(name, at);
+      fn();
     }
     if (until > this.nowUs) this.nowUs = until;
   }
 
   pendingCount(): number {
-    return this.byId.size;
+    return this.live;
+  }
+
+  private newSlot(): number {
+    if (this.slots === this.atOf.length) this.growSlots(this.slots * 2);
+    return this.slots++;
+  }
+
+  /** A fired or cancelled timer's slot goes back to the free list with a new generation. */
+  private release(slot: number): void {
+    if (this.armed[slot]) this.live--;
+    this.armed[slot] = 0;
+    this.fnOf[slot] = null;
+    this.genOf[slot]++;
+    this.free.push(slot);
   }
 
   private dropCancelledTop(): void {
-    while (this.heap.length && this.heap[0].cancelled) this.pop();
+    while (this.heapLen && !this.armed[this.heap[0]]) this.release(this.pop());
   }
 
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  private less(a: number, b: number): boolean {
+    const ta = this.atOf[a];
+    const tb = this.atOf[b];
+    return ta < tb || (ta === tb && this.seqOf[a] < this.seqOf[b]);
   }
 
-  private push(t: Timer): void {
+  private push(slot: number): void {
+    if (this.heapLen === this.heap.length) {
+      const next = new Int32Array(this.heap.length * 2);
+      next.set(this.heap);
+      this.heap = next;
+    }
     const h = this.heap;
-    h.push(t);
-    let i = h.length - 1;
+    let i = this.heapLen++;
+    h[i] = slot;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      const t = h[i];
+      h[i] = h[p];
+      h[p] = t;
       i = p;
     }
   }
 
-  private pop(): Timer | undefined {
+  private pop(): number {
     const h = this.heap;
     const top = h[0];
-    const last = h.pop();
-    if (h.length && last) {
+    const last = h[--this.heapLen];
+    if (this.heapLen > 0) {
       h[0] = last;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < h.length && this.less(h[l], h[m])) m = l;
-        if (r < h.length && this.less(h[r], h[m])) m = r;
+        if (l < this.heapLen && this.less(h[l], h[m])) m = l;
+        if (r < this.heapLen && this.less(h[r], h[m])) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
+        const t = h[i];
+        h[i] = h[m];
+        h[m] = t;
         i = m;
       }
     }
     return top;
+  }
+
+  private growSlots(n: number): void {
+    const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(n);
+      next.set(a);
+      return next;
+    };
+    this.atOf = grow(this.atOf);
+    this.seqOf = grow(this.seqOf);
+    this.genOf = grow(this.genOf);
+    this.armed = grow(this.armed);
+    for (let i = this.fnOf.length; i < n; i++) {
+      this.fnOf.push(null);
+      this.nameOf.push('');
+    }
   }
 }

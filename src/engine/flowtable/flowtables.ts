@@ -3,6 +3,7 @@
  * action in a zone creates the zone's nf_flowtable, later ones share it by reference, and the
  * last reference frees it (tearing every flow down). Each table runs its GC every second.
  */
+import type { TimerHandle } from '../clock';
 import type { Conntrack } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import { FlowTable } from './flowtable';
@@ -12,7 +13,7 @@ const GC_INTERVAL_US = 1_000_000;
 
 export class Flowtables {
   private byZone = new Map<number, FlowTable>();
-  private gcTimers = new Map<FlowTable, { id: number }>();
+  private gcTimers = new Map<FlowTable, TimerHandle>();
   readonly queue: OffloadQueue;
 
   constructor(

@@ -177,8 +177,12 @@ export class OffloadQueue {
       case 'stats': {
         // flow_offload_work_stats: timeout = max(timeout, lastused + flow timeout); accounting.
         let lastUsed = 0;
-        for (const cb of ft.callbacks) {
-          for (const dir of bidir ? ([0, 1] as const) : ([0] as const)) {
+        const dirs = bidir ? 2 : 1;
+        // Index loops: this runs for every hardware flow about every 3 s, and an array literal
+        // per call would allocate.
+        for (let i = 0; i < ft.callbacks.length; i++) {
+          const cb = ft.callbacks[i];
+          for (let dir: FlowDir = 0; dir < dirs; dir = (dir + 1) as FlowDir) {
             const s = cb.stats(ft, flow, dir);
             if (!s) continue;
             lastUsed = Math.max(lastUsed, s.lastUsed);
