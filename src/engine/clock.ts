@@ -4,6 +4,7 @@
  * scheduler), and timers fire in (time, insertion sequence) order so the same scenario always
  * produces the same trace.
  */
+import { NumberHeap } from './heap';
 
 /** Virtual time in integer microseconds. */
 export type Micros = number;
@@ -42,9 +43,8 @@ export class Clock {
   private nameOf: string[] = new Array(INITIAL_SLOTS).fill('');
   private free: number[] = [];
   private slots = 0;
-  // The heap holds slots; cancelled ones stay until they reach the top.
-  private heap = new Int32Array(INITIAL_SLOTS);
-  private heapLen = 0;
+  /** Slots by (time, sequence); cancelled ones stay until they reach the top. */
+  private readonly heap = new NumberHeap((a, b) => this.atOf[a] < this.atOf[b] || (this.atOf[a] === this.atOf[b] && this.seqOf[a] < this.seqOf[b]));
 
   now(): Micros {
     return this.nowUs;
@@ -63,7 +63,7 @@ export class Clock {
     this.nameOf[slot] = name;
     this.armed[slot] = 1;
     this.live++;
-    this.push(slot);
+    this.heap.push(slot);
     return this.genOf[slot] * SLOT_SPAN + slot;
   }
 
@@ -79,7 +79,7 @@ export class Clock {
   /** Time of the next pending timer, or Infinity. */
   nextAt(): Micros {
     this.dropCancelledTop();
-    return this.heapLen ? this.atOf[this.heap[0]] : Infinity;
+    return this.heap.size ? this.atOf[this.heap.peek()] : Infinity;
   }
 
   /**
@@ -90,11 +90,11 @@ export class Clock {
   advanceTo(until: Micros, onFire?: (name: string, at: Micros) => void): void {
     for (;;) {
       this.dropCancelledTop();
-      if (this.heapLen === 0) break;
-      const slot = this.heap[0];
+      if (this.heap.size === 0) break;
+      const slot = this.heap.peek();
       const at = this.atOf[slot];
       if (at > until) break;
-      this.pop();
+      this.heap.pop();
       const fn = this.fnOf[slot]!;
       const name = this.nameOf[slot];
       this.release(slot);
@@ -124,55 +124,7 @@ export class Clock {
   }
 
   private dropCancelledTop(): void {
-    while (this.heapLen && !this.armed[this.heap[0]]) this.release(this.pop());
-  }
-
-  private less(a: number, b: number): boolean {
-    const ta = this.atOf[a];
-    const tb = this.atOf[b];
-    return ta < tb || (ta === tb && this.seqOf[a] < this.seqOf[b]);
-  }
-
-  private push(slot: number): void {
-    if (this.heapLen === this.heap.length) {
-      const next = new Int32Array(this.heap.length * 2);
-      next.set(this.heap);
-      this.heap = next;
-    }
-    const h = this.heap;
-    let i = this.heapLen++;
-    h[i] = slot;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      const t = h[i];
-      h[i] = h[p];
-      h[p] = t;
-      i = p;
-    }
-  }
-
-  private pop(): number {
-    const h = this.heap;
-    const top = h[0];
-    const last = h[--this.heapLen];
-    if (this.heapLen > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.heapLen && this.less(h[l], h[m])) m = l;
-        if (r < this.heapLen && this.less(h[r], h[m])) m = r;
-        if (m === i) break;
-        const t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-      }
-    }
-    return top;
+    while (this.heap.size && !this.armed[this.heap.peek()]) this.release(this.heap.pop());
   }
 
   private growSlots(n: number): void {

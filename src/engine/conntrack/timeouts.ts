@@ -11,6 +11,7 @@
  * and sleeping five days over it fires one timer per second that actually holds entries.
  */
 import { US_PER_SEC, type Clock, type TimerHandle } from '../clock';
+import { NumberHeap } from '../heap';
 import type { SysctlKey } from '../sysctl';
 import type { TcpState } from './types';
 import { F_WHEEL, type CtStore } from './storage';
@@ -50,8 +51,7 @@ export class ExpiryWheel {
   /** Second → first entry of its list; -1 marks a second still in the heap whose list emptied. */
   private readonly heads = new Map<number, number>();
   /** Min-heap of the seconds that are keys of `heads` (each exactly once). */
-  private heap = new Float64Array(64);
-  private heapLen = 0;
+  private readonly heap = new NumberHeap();
   private armedSec = -1;
   private timer: TimerHandle | undefined;
 
@@ -99,8 +99,8 @@ export class ExpiryWheel {
 
   /** Calls fn for each entry filed in a slot at or before `sec` (the entries that may be due). */
   forEachFiledUpTo(sec: number, fn: (slot: number) => void): void {
-    for (let i = 0; i < this.heapLen; i++) {
-      const t = this.heap[i];
+    for (let i = 0; i < this.heap.size; i++) {
+      const t = this.heap.at(i);
       if (t > sec) continue;
       for (let slot = this.heads.get(t)!; slot >= 0; slot = this.store.wheelNext[slot]) fn(slot);
     }
@@ -112,7 +112,7 @@ export class ExpiryWheel {
     s.wheelPrev[slot] = -1;
     s.wheelSec[slot] = sec;
     s.h8[slot * H8 + H_FLAGS] |= F_WHEEL;
-    if (head === undefined) this.push(sec);
+    if (head === undefined) this.heap.push(sec);
     if (head === undefined || head < 0) {
       s.wheelNext[slot] = -1;
     } else {
@@ -136,54 +136,14 @@ export class ExpiryWheel {
 
   /** Arms the single timer for the earliest second that still holds entries. */
   private rearm(): void {
-    while (this.heapLen > 0 && this.heads.get(this.heap[0]) === -1) {
-      this.heads.delete(this.heap[0]);
-      this.pop();
+    while (this.heap.size > 0 && this.heads.get(this.heap.peek()) === -1) {
+      this.heads.delete(this.heap.pop());
     }
-    const sec = this.heapLen > 0 ? this.heap[0] : -1;
+    const sec = this.heap.size > 0 ? this.heap.peek() : -1;
     if (sec === this.armedSec && (sec < 0 || this.timer)) return;
     this.clock.cancel(this.timer);
     this.timer = undefined;
     this.armedSec = sec;
     if (sec >= 0) this.timer = this.clock.at(sec * US_PER_SEC, 'conntrack gc', this.fire);
-  }
-
-  private push(sec: number): void {
-    if (this.heapLen === this.heap.length) {
-      const bigger = new Float64Array(this.heap.length * 2);
-      bigger.set(this.heap);
-      this.heap = bigger;
-    }
-    const h = this.heap;
-    let i = this.heapLen++;
-    h[i] = sec;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p] <= h[i]) break;
-      const t = h[p];
-      h[p] = h[i];
-      h[i] = t;
-      i = p;
-    }
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h[--this.heapLen];
-    if (this.heapLen === 0) return;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < this.heapLen && h[l] < h[m]) m = l;
-      if (r < this.heapLen && h[r] < h[m]) m = r;
-      if (m === i) break;
-      const t = h[m];
-      h[m] = h[i];
-      h[i] = t;
-      i = m;
-    }
   }
 }
