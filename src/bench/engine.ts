@@ -15,24 +15,12 @@ import { DEFAULT_TRAFFIC, TrafficGenerator, type TrafficHost, type TrafficSpec }
 import { allocationDuring, canCollect, settledBytes } from './memory';
 import { progress, rateFigure, round3, unmeasured, type Baselines, type Emit, type Figure } from './report';
 import { timeNs } from './timing';
+import { talkRules } from '../scenarios/talk-rules';
 
 /**
  * The talk's use case (src/scenarios/talk-web-server.sim): HTTP to the web server in vm0.
  * `flags` goes after `flower` on every filter: `skip_hw` keeps the rules in software.
  */
-export function talkRules(flags: '' | 'skip_hw'): string {
-  const f = flags ? `flower ${flags}` : 'flower';
-  return `
-tc qdisc add dev uplink ingress
-tc qdisc add dev rep0 ingress
-tc filter add dev uplink ingress prio 1 chain 0 proto ip ${f} ip_proto tcp dst_port 80 ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev uplink ingress prio 1 chain 2 proto ip ${f} ct_state +trk+new action ct zone 1 commit pipe action mirred egress redirect dev rep0
-tc filter add dev uplink ingress prio 2 chain 2 proto ip ${f} ct_state +trk+est action mirred egress redirect dev rep0
-tc filter add dev rep0 ingress prio 1 chain 0 proto ip ${f} ip_proto tcp ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev rep0 ingress prio 1 chain 2 proto ip ${f} ct_state +trk+est action mirred egress redirect dev uplink
-tc filter add dev rep0 ingress prio 2 chain 2 proto ip ${f} ct_state +trk+new action drop
-`;
-}
 
 /** Virtual packet rate: the target rate, so timers (flowtable GC, offload work) cost what they would at it. */
 const VIRTUAL_PPS = 3_000_000;

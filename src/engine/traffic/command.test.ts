@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../events';
+import { talkRules } from '../../scenarios/talk-rules';
 import { Simulator } from '../simulator';
 
-const POLICY = `tc qdisc add dev uplink ingress
-tc qdisc add dev rep0 ingress
-tc filter add dev uplink ingress prio 1 chain 0 proto ip flower ip_proto tcp ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev uplink ingress prio 1 chain 2 proto ip flower ct_state +trk+new action ct zone 1 commit pipe action mirred egress redirect dev rep0
-tc filter add dev uplink ingress prio 2 chain 2 proto ip flower ct_state +trk+est action mirred egress redirect dev rep0
-tc filter add dev rep0 ingress prio 1 chain 0 proto ip flower ip_proto tcp ct_state -trk action ct zone 1 pipe action goto chain 2
-tc filter add dev rep0 ingress prio 1 chain 2 proto ip flower ct_state +trk+est action mirred egress redirect dev uplink
-`;
+const POLICY = talkRules('');
 
 describe('the traffic command', () => {
   it('sends rate × duration packets through the datapath, each ending once, in virtual time', () => {
