@@ -252,6 +252,13 @@ export class Conntrack implements L4Host, NatHost {
   isAlive(ct: number): boolean {
     return this.store.isUsed(ct) && !(this.store.h16[ct * H16 + H_STATUS] & IPS_DYING);
   }
+  /**
+   * The hashed node (slot * 2 + dir) holding this tuple in `zone`, or -1: a bare hash walk
+   * (no reaping of expired entries) for tables that index flows by conntrack entry.
+   */
+  findNode(zone: number, proto: number, src: number, dst: number, sport: number, dport: number): number {
+    return this.hash.find(zone, proto, src, dst, sport, dport);
+  }
   /** Tuple of one direction (allocates: for renderers, events and hardware rules, not per packet). */
   tuple(ct: number, dir: Dir): CtTuple {
     const s = this.store;
