@@ -123,9 +123,8 @@ export class FlowTable {
    * conntracks are not returned.
    */
   lookup(pkt: Packet): number {
-    // The headers are read here rather than passed in: addresses above 2^31 are doubles, and
-    // each one passed to a call the compiler does not inline would be boxed.
-    const node = this.conntrack.findNode(this.zone, pkt.proto, pkt.src, pkt.dst, pkt.sport, pkt.dport);
+    // The packet is the key: its headers are read inside the hash walk (no boxed addresses).
+    const node = this.conntrack.findNode(this.zone, pkt);
     if (node < 0) return -1;
     const flow = this.flowOfCt(node >> 1);
     if (flow < 0 || this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(node >> 1)) return -1;
