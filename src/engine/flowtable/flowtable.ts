@@ -1,6 +1,6 @@
 /**
  * One nf_flowtable (net/netfilter/nf_flow_table_core.c): the table of offloaded flows of one
- * ct zone. Each flow is one 16-byte record (struct flow_offload: the conntrack, flags and
+ * ct zone. Each flow is one 12-byte record (struct flow_offload: the conntrack, flags and
  * timeout) in a typed array. The kernel hashes both tuplehash nodes of a flow by their
  * direction's tuple; those tuples are exactly the conntrack entry's two tuples, which
  * conntrack already hashes by zone + tuple (a flow exists only for a confirmed entry, whose
@@ -9,13 +9,16 @@
  * copy of both tuples, hash links and buckets (40 bytes a connection).
  * The zone is the table's own (tcf_ct_flow_table_get: one table per act_ct zone).
  *
- * | word | field          | meaning                                                   |
- * | ---- | -------------- | --------------------------------------------------------- |
- * | 0    | R_CT (i32)     | conntrack slot, -1 while the flow slot is free            |
- * | 1    | R_FLAGS        | enum nf_flow_flags (low 16 bits), L4 protocol above them  |
- * | 2–3  | timeout (f64)  | absolute timeout, µs                                      |
+ * | word | field        | meaning                                                     |
+ * | ---- | ------------ | ----------------------------------------------------------- |
+ * | 0    | R_CT (i32)   | conntrack slot, -1 while the flow slot is free              |
+ * | 1    | R_FLAGS      | enum nf_flow_flags (low 9 bits); above them, timeout bits   |
+ * |      |              | 32–52                                                       |
+ * | 2    | R_TIMEOUT_LO | timeout bits 0–31                                           |
  *
- * Bytes per connection: 16 + 4 (conntrack slot → flow) ≈ 20.
+ * The timeout (absolute, µs) is an integer below 2^53 like every virtual time, so its 53 bits
+ * split over two words hold it exactly, without a float64's 8-byte alignment.
+ * Bytes per connection: 12 + 4 (conntrack slot → flow) ≈ 16.
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT } from '../conntrack/conntrack';
@@ -40,15 +43,15 @@ const INITIAL_CAPACITY = 64;
 const CT_DAY_US = 86400 * 1_000_000;
 
 /** A flow's record: REC 32-bit words (table above). */
-const REC = 4;
+const REC = 3;
 /** Conntrack slot (signed), -1 while the flow slot is free. */
 const R_CT = 0;
 /** enum nf_flow_flags bits in the low 16 bits, the L4 protocol above them. */
 const R_FLAGS = 1;
-const PROTO_SHIFT = 16;
-const FLAGS_MASK = 0xffff;
-/** Words 2–3: the absolute timeout in µs, a float64 (index flow * REC / 2 + 1 of the float view). */
-const R_TIMEOUT_F64 = 1;
+const FLAGS_BITS = 9;
+const FLAGS_MASK = (1 << FLAGS_BITS) - 1;
+const R_TIMEOUT_LO = 2;
+const TWO_32 = 2 ** 32;
 
 export class FlowTable {
   /** act_ct references (tcf_ct_flow_table_get/put) plus driver callbacks (flowtable_ct.get). */
@@ -58,10 +61,9 @@ export class FlowTable {
 
   private cap = 0;
   private used = 0;
-  /** The records, seen as unsigned words, signed words (ct, next) and float64 (timeout). */
+  /** The records, seen as unsigned words (flags, timeout) and signed words (ct). */
   private u32 = new Uint32Array(0);
   private i32 = new Int32Array(0);
-  private f64 = new Float64Array(0);
   /** Conntrack slot → flow + 1 (0 = no flow): the slot's own flow, torn down or not. */
   private flowOfSlot = new Int32Array(0);
   private freeList: number[] = [];
@@ -100,15 +102,17 @@ export class FlowTable {
   }
 
   private proto(flow: number): number {
-    return this.u32[flow * REC + R_FLAGS] >>> PROTO_SHIFT;
+    return this.conntrack.proto(this.ct(flow));
   }
 
   timeout(flow: number): number {
-    return this.f64[(flow * REC) / 2 + R_TIMEOUT_F64];
+    return (this.u32[flow * REC + R_FLAGS] >>> FLAGS_BITS) * TWO_32 + this.u32[flow * REC + R_TIMEOUT_LO];
   }
 
   setTimeout(flow: number, at: number): void {
-    this.f64[(flow * REC) / 2 + R_TIMEOUT_F64] = at;
+    const w = flow * REC;
+    this.u32[w + R_FLAGS] = (this.u32[w + R_FLAGS] & FLAGS_MASK) | (Math.floor(at / TWO_32) << FLAGS_BITS);
+    this.u32[w + R_TIMEOUT_LO] = at >>> 0;
   }
 
   /** Per-protocol flow timeout (flow_offload_get_timeout), in µs. */
@@ -157,7 +161,7 @@ export class FlowTable {
       (status & IPS_SRC_NAT ? NF_FLOW_SNAT : 0) |
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
     this.i32[flow * REC + R_CT] = ct;
-    this.u32[flow * REC + R_FLAGS] = flags | (this.conntrack.proto(ct) << PROTO_SHIFT);
+    this.u32[flow * REC + R_FLAGS] = flags;
     if (ct >= this.flowOfSlot.length) this.growSlotIndex(ct + 1);
     this.flowOfSlot[ct] = flow + 1;
     this.used++;
@@ -284,7 +288,6 @@ export class FlowTable {
     new Uint32Array(buf).set(this.u32);
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
-    this.f64 = new Float64Array(buf);
     for (let flow = this.cap; flow < cap; flow++) this.i32[flow * REC + R_CT] = -1;
     this.cap = cap;
   }
