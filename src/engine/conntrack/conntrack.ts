@@ -17,7 +17,7 @@ import { CtInfo, ETH_P_IP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipLength, typ
 import type { Label, Masked, MaskedLabel, NatSpec } from '../script/ast';
 import { CT_BEHAVIOUR, type CtBehaviour } from './behaviour';
 import { genericPacket } from './generic';
-import { TupleHash } from './hash';
+import { TupleHash, type TupleKey } from './hash';
 import { icmpPacket } from './icmp';
 import { LabelTable, formatLabel } from './labels';
 import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
@@ -252,6 +252,13 @@ export class Conntrack implements L4Host, NatHost {
   isAlive(ct: number): boolean {
     return this.store.isUsed(ct) && !(this.store.h16[ct * H16 + H_STATUS] & IPS_DYING);
   }
+  /**
+   * The hashed node (slot * 2 + dir) holding this tuple in `zone`, or -1: a bare hash walk
+   * (no reaping of expired entries) for tables that index flows by conntrack entry.
+   */
+  findNode(zone: number, key: TupleKey): number {
+    return this.hash.find(zone, key);
+  }
   /** Tuple of one direction (allocates: for renderers, events and hardware rules, not per packet). */
   tuple(ct: number, dir: Dir): CtTuple {
     const s = this.store;
@@ -408,7 +415,7 @@ export class Conntrack implements L4Host, NatHost {
    */
   private lookup(zone: number, t: MutableTuple): number {
     for (;;) {
-      const n = this.hash.find(zone, t.proto, t.src, t.dst, t.sport, t.dport);
+      const n = this.hash.find(zone, t);
       if (n < 0 || !this.isExpired(n >> 1)) return n;
       this.destroy(n >> 1, 'expired');
     }

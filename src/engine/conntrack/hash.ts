@@ -9,6 +9,15 @@ import { hashTuple } from '../model/hash';
 import type { CtStore } from './storage';
 import { H8, H16, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
+/** What a lookup reads its key from: a packet's headers or a conntrack tuple. */
+export interface TupleKey {
+  readonly proto: number;
+  readonly src: number;
+  readonly dst: number;
+  readonly sport: number;
+  readonly dport: number;
+}
+
 export class TupleHash {
   heads: Int32Array;
   mask: number;
@@ -48,9 +57,14 @@ export class TupleHash {
     next[node * N32 + N_NEXT] = -1;
   }
 
-  /** The node holding this tuple in `zone`, or -1. */
-  find(zone: number, proto: number, src: number, dst: number, sport: number, dport: number): number {
+  /**
+   * The node holding `key`'s tuple in `zone`, or -1. The key is read here (a packet's headers
+   * or a tuple) rather than passed as numbers: addresses above 2^31 are doubles, boxed when
+   * passed to a call the compiler does not inline.
+   */
+  find(zone: number, key: TupleKey): number {
     const s = this.store;
+    const { proto, src, dst, sport, dport } = key;
     let n = this.heads[this.bucketOf(zone, proto, src, dst, sport, dport)];
     while (n >= 0) {
       const slot = n >> 1;

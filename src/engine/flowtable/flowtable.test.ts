@@ -51,4 +51,17 @@ describe('nf_flowtable', () => {
     sim.run('sleep 1.5');
     expect(ft.size).toBe(0);
   });
+
+  it('holds timeouts exactly beyond 2^32 µs, up to the largest safe integer, without touching the flags', () => {
+    const sim = established('6.12');
+    const ft = sim.flowtables.get(1)!;
+    let flow = -1;
+    ft.forEach((f) => (flow = f));
+    const flags = ft.flags(flow);
+    for (const at of [0, 2 ** 32 - 1, 2 ** 32 + 7, 4_000_000_000_123, Number.MAX_SAFE_INTEGER]) {
+      ft.setTimeout(flow, at);
+      expect(ft.timeout(flow)).toBe(at);
+      expect(ft.flags(flow)).toBe(flags);
+    }
+  });
 });

@@ -1,15 +1,28 @@
 /**
  * One nf_flowtable (net/netfilter/nf_flow_table_core.c): the table of offloaded flows of one
- * ct zone. Each flow is one 48-byte record (struct flow_offload: the conntrack, flags, timeout
- * and both tuplehash nodes) in a typed array, hashed twice (one node per direction, node =
- * slot * 2 + dir) by its direction's 5-tuple. One record rather than a column per field: a
- * fast-path lookup among a million flows then costs a cache miss or two, not one per field.
- * The zone is not part of the key: the table itself belongs to one zone (tcf_ct_flow_table_get).
+ * ct zone. Each flow is one 12-byte record (struct flow_offload: the conntrack, flags and
+ * timeout) in a typed array. The kernel hashes both tuplehash nodes of a flow by their
+ * direction's tuple; those tuples are exactly the conntrack entry's two tuples, which
+ * conntrack already hashes by zone + tuple (a flow exists only for a confirmed entry, whose
+ * tuples no longer change). So a lookup walks conntrack's hash (zone + tuple → entry slot and
+ * direction) and maps the entry to its flow through `flowOfSlot`, rather than keeping a second
+ * copy of both tuples, hash links and buckets (40 bytes a connection).
+ * The zone is the table's own (tcf_ct_flow_table_get: one table per act_ct zone).
+ *
+ * | word | field        | meaning                                                     |
+ * | ---- | ------------ | ----------------------------------------------------------- |
+ * | 0    | R_CT (i32)   | conntrack slot, -1 while the flow slot is free              |
+ * | 1    | R_FLAGS      | enum nf_flow_flags (low 9 bits); above them, timeout bits   |
+ * |      |              | 32–52                                                       |
+ * | 2    | R_TIMEOUT_LO | timeout bits 0–31                                           |
+ *
+ * The timeout (absolute, µs) is an integer below 2^53 like every virtual time, so its 53 bits
+ * split over two words hold it exactly, without a float64's 8-byte alignment.
+ * Bytes per connection: 12 + 4 (conntrack slot → flow) ≈ 16.
  */
 import type { Conntrack } from '../conntrack/conntrack';
-import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT, type Dir } from '../conntrack/conntrack';
+import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT } from '../conntrack/conntrack';
 import type { Env } from '../env';
-import { hashTuple } from '../model/hash';
 import { IPPROTO_TCP, type Packet } from '../model/packet';
 import {
   NF_FLOW_DNAT,
@@ -29,27 +42,16 @@ const INITIAL_CAPACITY = 64;
 /** NF_CT_DAY: nf_ct_offload_timeout keeps an offloaded conntrack alive for a day at a time. */
 const CT_DAY_US = 86400 * 1_000_000;
 
-/** A flow's record: REC 32-bit words. */
-const REC = 12;
+/** A flow's record: REC 32-bit words (table above). */
+const REC = 3;
 /** Conntrack slot (signed), -1 while the flow slot is free. */
 const R_CT = 0;
 /** enum nf_flow_flags bits in the low 16 bits, the L4 protocol above them. */
 const R_FLAGS = 1;
-const PROTO_SHIFT = 16;
-const FLAGS_MASK = 0xffff;
-/** Words 2–3: the absolute timeout in µs, a float64 (index flow * REC / 2 + 1 of the float view). */
-const R_TIMEOUT_F64 = 1;
-/** The tuplehash node of direction d: 4 words at R_NODE + 4 * d. */
-const R_NODE = 4;
-const N_SRC = 0;
-const N_DST = 1;
-/** sport << 16 | dport */
-const N_PORTS = 2;
-/** Next node in the bucket's chain, -1 at the end (signed). */
-const N_NEXT = 3;
-
-const nodeAt = (node: number): number => (node >> 1) * REC + R_NODE + 4 * (node & 1);
-const portsWord = (sport: number, dport: number): number => (((sport & 0xffff) << 16) | (dport & 0xffff)) >>> 0;
+const FLAGS_BITS = 9;
+const FLAGS_MASK = (1 << FLAGS_BITS) - 1;
+const R_TIMEOUT_LO = 2;
+const TWO_32 = 2 ** 32;
 
 export class FlowTable {
   /** act_ct references (tcf_ct_flow_table_get/put) plus driver callbacks (flowtable_ct.get). */
@@ -59,11 +61,11 @@ export class FlowTable {
 
   private cap = 0;
   private used = 0;
-  /** The records, seen as unsigned words, signed words (ct, next) and float64 (timeout). */
+  /** The records, seen as unsigned words (flags, timeout) and signed words (ct). */
   private u32 = new Uint32Array(0);
   private i32 = new Int32Array(0);
-  private f64 = new Float64Array(0);
-  private heads = new Int32Array(0);
+  /** Conntrack slot → flow + 1 (0 = no flow): the slot's own flow, torn down or not. */
+  private flowOfSlot = new Int32Array(0);
   private freeList: number[] = [];
   private highWater = 0;
 
@@ -100,15 +102,17 @@ export class FlowTable {
   }
 
   private proto(flow: number): number {
-    return this.u32[flow * REC + R_FLAGS] >>> PROTO_SHIFT;
+    return this.conntrack.proto(this.ct(flow));
   }
 
   timeout(flow: number): number {
-    return this.f64[(flow * REC) / 2 + R_TIMEOUT_F64];
+    return (this.u32[flow * REC + R_FLAGS] >>> FLAGS_BITS) * TWO_32 + this.u32[flow * REC + R_TIMEOUT_LO];
   }
 
   setTimeout(flow: number, at: number): void {
-    this.f64[(flow * REC) / 2 + R_TIMEOUT_F64] = at;
+    const w = flow * REC;
+    this.u32[w + R_FLAGS] = (this.u32[w + R_FLAGS] & FLAGS_MASK) | (Math.floor(at / TWO_32) << FLAGS_BITS);
+    this.u32[w + R_TIMEOUT_LO] = at >>> 0;
   }
 
   /** Per-protocol flow timeout (flow_offload_get_timeout), in µs. */
@@ -123,36 +127,18 @@ export class FlowTable {
    * conntracks are not returned.
    */
   lookup(pkt: Packet): number {
-    // The headers are read here rather than passed in: addresses above 2^31 are doubles, and
-    // each one passed to a call the compiler does not inline would be boxed.
-    const { proto, src, dst, sport, dport } = pkt;
-    const ports = portsWord(sport, dport);
-    const u32 = this.u32;
-    let node = this.heads[hashTuple(0, proto, src, dst, sport, dport) & (this.heads.length - 1)];
-    while (node >= 0) {
-      const at = nodeAt(node);
-      if (u32[at + N_SRC] === src && u32[at + N_DST] === dst && u32[at + N_PORTS] === ports && this.proto(node >> 1) === proto) {
-        const flow = node >> 1;
-        if (this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(this.ct(flow))) return -1;
-        this.lastDir = (node & 1) as 0 | 1;
-        return flow;
-      }
-      node = this.i32[at + N_NEXT];
-    }
-    return -1;
+    // The packet is the key: its headers are read inside the hash walk (no boxed addresses).
+    const node = this.conntrack.findNode(this.zone, pkt);
+    if (node < 0) return -1;
+    const flow = this.flowOfCt(node >> 1);
+    if (flow < 0 || this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(node >> 1)) return -1;
+    this.lastDir = (node & 1) as 0 | 1;
+    return flow;
   }
 
-  /** Finds the flow that holds conntrack entry `ct` (by its original tuple), torn down or not. */
+  /** The flow that holds conntrack entry `ct`, torn down or not, or -1. */
   flowOfCt(ct: number): number {
-    const t = this.conntrack.tuple(ct, 0);
-    const ports = portsWord(t.sport, t.dport);
-    let node = this.heads[hashTuple(0, t.proto, t.src, t.dst, t.sport, t.dport) & (this.heads.length - 1)];
-    while (node >= 0) {
-      const at = nodeAt(node);
-      if ((node & 1) === 0 && this.ct(node >> 1) === ct && this.u32[at + N_PORTS] === ports) return node >> 1;
-      node = this.i32[at + N_NEXT];
-    }
-    return -1;
+    return ct < this.flowOfSlot.length ? this.flowOfSlot[ct] - 1 : -1;
   }
 
   /**
@@ -175,16 +161,9 @@ export class FlowTable {
       (status & IPS_SRC_NAT ? NF_FLOW_SNAT : 0) |
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
     this.i32[flow * REC + R_CT] = ct;
-    this.u32[flow * REC + R_FLAGS] = flags | (this.conntrack.proto(ct) << PROTO_SHIFT);
-    for (let dir = 0; dir < 2; dir++) {
-      const t = this.conntrack.tuple(ct, dir as Dir);
-      const node = flow * 2 + dir;
-      const at = nodeAt(node);
-      this.u32[at + N_SRC] = t.src;
-      this.u32[at + N_DST] = t.dst;
-      this.u32[at + N_PORTS] = portsWord(t.sport, t.dport);
-      this.hashNode(node, this.heads);
-    }
+    this.u32[flow * REC + R_FLAGS] = flags;
+    if (ct >= this.flowOfSlot.length) this.growSlotIndex(ct + 1);
+    this.flowOfSlot[ct] = flow + 1;
     this.used++;
     const now = this.env.now();
     this.setTimeout(flow, now + this.offloadTimeout(flow));
@@ -244,8 +223,7 @@ export class FlowTable {
     }
     this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
     this.conntrack.holdFlowRef(ct, false);
-    this.unhash(flow * 2);
-    this.unhash(flow * 2 + 1);
+    this.flowOfSlot[ct] = 0;
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.free', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct) });
     }
@@ -294,9 +272,9 @@ export class FlowTable {
     return (status & IPS_HW_OFFLOAD) !== 0 && (status & IPS_SEEN_REPLY) !== 0 && !(f & NF_FLOW_HW_PENDING);
   }
 
-  /** Bytes held by the records and buckets (the benchmark's memory breakdown). */
+  /** Bytes held by the records and the slot index (the benchmark's memory breakdown). */
   byteLength(): number {
-    return this.u32.byteLength + this.heads.byteLength;
+    return this.u32.byteLength + this.flowOfSlot.byteLength;
   }
 
   /** Every live flow slot, in slot order. */
@@ -304,52 +282,21 @@ export class FlowTable {
     for (let flow = 0; flow < this.highWater; flow++) if (this.ct(flow) >= 0) fn(flow);
   }
 
-  /** Links a node at the head of its bucket's chain in `heads`. */
-  private hashNode(node: number, heads: Int32Array): void {
-    const at = nodeAt(node);
-    const ports = this.u32[at + N_PORTS];
-    const b = hashTuple(0, this.proto(node >> 1), this.u32[at + N_SRC], this.u32[at + N_DST], ports >>> 16, ports & 0xffff) & (heads.length - 1);
-    this.i32[at + N_NEXT] = heads[b];
-    heads[b] = node;
-  }
-
-  private unhash(node: number): void {
-    const at = nodeAt(node);
-    const ports = this.u32[at + N_PORTS];
-    const b = hashTuple(0, this.proto(node >> 1), this.u32[at + N_SRC], this.u32[at + N_DST], ports >>> 16, ports & 0xffff) & (this.heads.length - 1);
-    let prev = -1;
-    let cur = this.heads[b];
-    while (cur >= 0 && cur !== node) {
-      prev = cur;
-      cur = this.i32[nodeAt(cur) + N_NEXT];
-    }
-    if (cur < 0) return;
-    if (prev < 0) this.heads[b] = this.i32[at + N_NEXT];
-    else this.i32[nodeAt(prev) + N_NEXT] = this.i32[at + N_NEXT];
-  }
-
-  /** Doubles the records (free slots get ct -1) and rebuilds the buckets for the new size. */
+  /** Doubles the records (free slots get ct -1). */
   private grow(cap: number): void {
     const buf = new ArrayBuffer(cap * REC * 4);
     new Uint32Array(buf).set(this.u32);
     this.u32 = new Uint32Array(buf);
     this.i32 = new Int32Array(buf);
-    this.f64 = new Float64Array(buf);
     for (let flow = this.cap; flow < cap; flow++) this.i32[flow * REC + R_CT] = -1;
     this.cap = cap;
-    this.rehash(cap * 2);
   }
 
-  /** Buckets: a power of two at least the node count, rebuilt when the table grows. */
-  private rehash(nodes: number): void {
-    let n = 1;
-    while (n < nodes) n <<= 1;
-    const heads = new Int32Array(n).fill(-1);
-    for (let flow = 0; flow < this.highWater; flow++) {
-      if (this.ct(flow) < 0) continue;
-      this.hashNode(flow * 2, heads);
-      this.hashNode(flow * 2 + 1, heads);
-    }
-    this.heads = heads;
+  private growSlotIndex(min: number): void {
+    let n = Math.max(INITIAL_CAPACITY, this.flowOfSlot.length);
+    while (n < min) n *= 2;
+    const next = new Int32Array(n);
+    next.set(this.flowOfSlot);
+    this.flowOfSlot = next;
   }
 }

@@ -4,13 +4,18 @@
  * zone + 5-tuple (TCP FIN/RST must be 0), setting the ct registers (state, mark, labels id,
  * zone restore id), rewriting NAT headers (ct_nat) and counting.
  *
- * One 56-byte record per connection (`pair`), with one node per direction
+ * One 48-byte record per connection (`pair`), with one node per direction
  * (`node = pair * 2 + dir`): a hardware hit reads and counts in one record rather than one
  * array per field (with a million connections in random order each array read is a cache
  * miss). The key of a node is the conntrack entry's tuple of that direction: the entry's
- * restore cookie points at the conntrack entry, whose node record already holds the tuple,
- * so the key is read there rather than stored twice. NAT'ed connections are flagged as
- * ct_nat entries; the rewrite target is the other direction's tuple inverted (a.6).
+ * restore cookie points at the conntrack entry, whose node record already holds the tuple.
+ * Conntrack hashes exactly these keys (zone + tuple), so a lookup walks conntrack's hash to
+ * the entry and maps it to its pair (`pairOfCt`) instead of keeping a second hash. That holds
+ * because a pair lives only while its entry is hashed: a destroyed entry (flush, kill) takes
+ * its pair with it at once (HwNic.forgetCt, before conntrack unhashes it), and installs come
+ * only from the flows of live entries. (mlx5 would keep matching until its FLOW_CLS_DESTROY
+ * runs; the simulator frees flow and rules together.) NAT'ed connections are flagged as ct_nat
+ * entries; the rewrite target is the other direction's tuple inverted (a.6).
  *
  * | word  | field          | meaning                                                      |
  * | ----- | -------------- | ------------------------------------------------------------ |
@@ -19,16 +24,14 @@
  * | 2     | P_MARK         | ct mark register value                                       |
  * | 3     | byte 12 flags  | E_* below                                                    |
  * |       | byte 13 + dir  | ct_state register value (CT_FLAG_*), 0 = not installed       |
- * | 4 + d | P_NEXT (i32)   | next node in the hash chain, -1 at the end                   |
- * | 6 + d | P_PACKETS      | packets since the last stats query                           |
- * | 8–11  | bytes (f64)    | bytes since the last stats query, per direction              |
- * | 12–13 | last use (f64) | µs of the last packet                                        |
+ * | 4 + d | P_PACKETS      | packets since the last stats query                           |
+ * | 6–9   | bytes (f64)    | bytes since the last stats query, per direction              |
+ * | 10–11 | last use (f64) | µs of the last packet                                        |
  *
- * Bytes per connection: 56 + 4 (ct → pair) + hash heads (8–16) ≈ 68–76.
+ * Bytes per connection: 48 + 4 (ct → pair) ≈ 52.
  */
 import type { Conntrack } from '../conntrack/conntrack';
-import { hashTuple } from '../model/hash';
-import { H8, H16, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from '../conntrack/storage';
+import type { TupleKey } from '../conntrack/hash';
 
 /** Per-pair flags. */
 export const E_USED = 1;
@@ -37,7 +40,7 @@ export const E_NAT = 2;
 /** One counter for both directions (mlx5_tc_ct_shared_counter_get, used without nf_conntrack_acct). */
 export const E_SHARED_COUNTER = 4;
 
-const REC_WORDS = 14;
+const REC_WORDS = 12;
 const REC_BYTES = REC_WORDS * 4;
 const REC_F64 = REC_WORDS / 2;
 const P_CT = 0;
@@ -45,10 +48,9 @@ const P_FLOW = 1;
 const P_MARK = 2;
 const B_FLAGS = 12;
 const B_STATE = 13;
-const P_NEXT = 4;
-const P_PACKETS = 6;
-const F_BYTES = 4;
-const F_LAST_USED = 6;
+const P_PACKETS = 4;
+const F_BYTES = 3;
+const F_LAST_USED = 5;
 
 const INITIAL_PAIRS = 64;
 
@@ -67,7 +69,6 @@ export class HwCtTable {
   private u32 = new Uint32Array(0);
   private u8 = new Uint8Array(0);
   private f64 = new Float64Array(0);
-  private heads = new Int32Array(0);
   /** conntrack slot → pair + 1 (0 = none). */
   private pairOfCt = new Int32Array(0);
 
@@ -145,7 +146,6 @@ export class HwCtTable {
     this.u8.fill(0, p * REC_BYTES, (p + 1) * REC_BYTES);
     this.i32[p * REC_WORDS + P_CT] = ct;
     this.i32[p * REC_WORDS + P_FLOW] = -1;
-    this.i32[p * REC_WORDS + P_NEXT] = this.i32[p * REC_WORDS + P_NEXT + 1] = -1;
     this.u32[p * REC_WORDS + P_MARK] = mark;
     this.u8[p * REC_BYTES + B_FLAGS] = E_USED | (nat ? E_NAT : 0) | (sharedCounter ? E_SHARED_COUNTER : 0);
     if (ct >= this.pairOfCt.length) this.growCtIndex(ct + 1);
@@ -158,7 +158,6 @@ export class HwCtTable {
   install(p: number, dir: 0 | 1, state: number): void {
     const node = 2 * p + dir;
     if (this.state(node) === 0) {
-      this.link(node, this.heads);
       this.entries++;
     }
     this.u8[p * REC_BYTES + B_STATE + dir] = state;
@@ -168,7 +167,6 @@ export class HwCtTable {
   remove(p: number, dir: 0 | 1): void {
     const node = 2 * p + dir;
     if (this.state(node) !== 0) {
-      this.unlink(node);
       this.u8[p * REC_BYTES + B_STATE + dir] = 0;
       this.entries--;
     }
@@ -182,30 +180,18 @@ export class HwCtTable {
   }
 
   /**
-   * The node matching zone + 5-tuple, or -1. `nat` selects the ct_nat table; `natInCt` lets a
-   * NAT'ed connection's rule be found from the plain ct table too (drivers before the
-   * ct/ct_nat split, ≈5.8–6.0, installed every entry in both tables).
+   * The node matching zone + 5-tuple (read from `key`, a packet), or -1. `nat` selects the
+   * ct_nat table; `natInCt` lets a NAT'ed connection's rule be found from the plain ct table
+   * too (drivers before the ct/ct_nat split, ≈5.8–6.0, installed every entry in both tables).
    */
-  lookup(zone: number, proto: number, src: number, dst: number, sport: number, dport: number, nat: boolean, natInCt: boolean): number {
-    const s = this.conntrack.store;
-    let node = this.heads[hashTuple(zone, proto, src, dst, sport, dport) & (this.heads.length - 1)];
-    while (node >= 0) {
-      const p = node >> 1;
-      const ct = this.i32[p * REC_WORDS + P_CT];
-      const n = 2 * ct + (node & 1);
-      if (
-        s.n32[n * N32 + N_SRC] === src &&
-        s.n32[n * N32 + N_DST] === dst &&
-        s.n16[n * N16 + N_SPORT] === sport &&
-        s.n16[n * N16 + N_DPORT] === dport &&
-        s.h8[ct * H8 + H_PROTO] === proto &&
-        s.h16[ct * H16 + H_ZONE] === zone
-      ) {
-        if (nat || natInCt || !(this.u8[p * REC_BYTES + B_FLAGS] & E_NAT)) return node;
-      }
-      node = this.i32[p * REC_WORDS + P_NEXT + (node & 1)];
-    }
-    return -1;
+  lookup(zone: number, key: TupleKey, nat: boolean, natInCt: boolean): number {
+    const n = this.conntrack.findNode(zone, key);
+    if (n < 0) return -1;
+    const p = this.pairOf(n >> 1);
+    if (p < 0) return -1;
+    const node = 2 * p + (n & 1);
+    if (this.state(node) === 0) return -1;
+    return nat || natInCt || !(this.u8[p * REC_BYTES + B_FLAGS] & E_NAT) ? node : -1;
   }
 
   /** The counter a node counts into (both directions share one without conntrack accounting). */
@@ -228,7 +214,7 @@ export class HwCtTable {
   }
 
   byteLength(): number {
-    return this.u8.byteLength + this.heads.byteLength + this.pairOfCt.byteLength;
+    return this.u8.byteLength + this.pairOfCt.byteLength;
   }
 
   private release(p: number): void {
@@ -240,37 +226,6 @@ export class HwCtTable {
     this.free.push(p);
   }
 
-  private bucketOfNode(node: number, heads: Int32Array): number {
-    const s = this.conntrack.store;
-    const ct = this.ct(node >> 1);
-    const n = 2 * ct + (node & 1);
-    const h = hashTuple(s.h16[ct * H16 + H_ZONE], s.h8[ct * H8 + H_PROTO], s.n32[n * N32 + N_SRC], s.n32[n * N32 + N_DST], s.n16[n * N16 + N_SPORT], s.n16[n * N16 + N_DPORT]);
-    return h & (heads.length - 1);
-  }
-
-  private nextAt(node: number): number {
-    return (node >> 1) * REC_WORDS + P_NEXT + (node & 1);
-  }
-
-  private link(node: number, heads: Int32Array): void {
-    const b = this.bucketOfNode(node, heads);
-    this.i32[this.nextAt(node)] = heads[b];
-    heads[b] = node;
-  }
-
-  private unlink(node: number): void {
-    const b = this.bucketOfNode(node, this.heads);
-    let prev = -1;
-    let cur = this.heads[b];
-    while (cur >= 0 && cur !== node) {
-      prev = cur;
-      cur = this.i32[this.nextAt(cur)];
-    }
-    if (cur < 0) return;
-    if (prev < 0) this.heads[b] = this.i32[this.nextAt(node)];
-    else this.i32[this.nextAt(prev)] = this.i32[this.nextAt(node)];
-  }
-
   private grow(pairs: number): void {
     const buf = new ArrayBuffer(pairs * REC_BYTES);
     new Uint8Array(buf).set(this.u8);
@@ -280,13 +235,6 @@ export class HwCtTable {
     this.f64 = new Float64Array(buf);
     for (let p = this.cap; p < pairs; p++) this.i32[p * REC_WORDS + P_CT] = -1;
     this.cap = pairs;
-    let n = 1;
-    while (n < pairs * 2) n <<= 1;
-    const heads = new Int32Array(n).fill(-1);
-    for (let node = 0; node < this.top * 2; node++) {
-      if (this.state(node) !== 0) this.link(node, heads);
-    }
-    this.heads = heads;
   }
 
   private growCtIndex(min: number): void {

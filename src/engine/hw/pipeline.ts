@@ -243,7 +243,7 @@ export class HwPipeline {
     if ((isTcp && !(pkt.tcpFlags & FIN_RST)) || pkt.proto === UDP) {
       // Drivers of the 5.7 era put every entry into both tables.
       const natInCt = this.env.profile.missRestore === 'chain';
-      node = this.table.lookup(step.zone, pkt.proto, pkt.src, pkt.dst, pkt.sport, pkt.dport, step.nat, natInCt);
+      node = this.table.lookup(step.zone, pkt, step.nat, natInCt);
     }
     const table = step.nat ? 'ct_nat' : 'ct';
     if (node < 0) {
