@@ -5,7 +5,7 @@
  * direction's tuple; those tuples are exactly the conntrack entry's two tuples, which
  * conntrack already hashes by zone + tuple (a flow exists only for a confirmed entry, whose
  * tuples no longer change). So a lookup walks conntrack's hash (zone + tuple → entry slot and
- * direction) and maps the entry to its flow through `flowOfSlot`, rather than keeping a second
+ * direction) and maps the entry to its flow through conntrack's `flowOf` column, rather than keeping a second
  * copy of both tuples, hash links and buckets (40 bytes a connection).
  * The zone is the table's own (tcf_ct_flow_table_get: one table per act_ct zone).
  *
@@ -18,7 +18,7 @@
  *
  * The timeout (absolute, µs) is an integer below 2^53 like every virtual time, so its 53 bits
  * split over two words hold it exactly, without a float64's 8-byte alignment.
- * Bytes per connection: 12 + 4 (conntrack slot → flow) ≈ 16.
+ * Bytes per connection: 12 (the entry → flow index is a conntrack column, 4 more).
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT } from '../conntrack/conntrack';
@@ -46,7 +46,7 @@ const CT_DAY_US = 86400 * 1_000_000;
 const REC = 3;
 /** Conntrack slot (signed), -1 while the flow slot is free. */
 const R_CT = 0;
-/** enum nf_flow_flags bits in the low 16 bits, the L4 protocol above them. */
+/** enum nf_flow_flags in the low FLAGS_BITS bits, the timeout's high bits above them. */
 const R_FLAGS = 1;
 const FLAGS_BITS = 9;
 const FLAGS_MASK = (1 << FLAGS_BITS) - 1;
@@ -64,8 +64,6 @@ export class FlowTable {
   /** The records, seen as unsigned words (flags, timeout) and signed words (ct). */
   private u32 = new Uint32Array(0);
   private i32 = new Int32Array(0);
-  /** Conntrack slot → flow + 1 (0 = no flow): the slot's own flow, torn down or not. */
-  private flowOfSlot = new Int32Array(0);
   private freeList: number[] = [];
   private highWater = 0;
 
@@ -138,7 +136,8 @@ export class FlowTable {
 
   /** The flow that holds conntrack entry `ct`, torn down or not, or -1. */
   flowOfCt(ct: number): number {
-    return ct < this.flowOfSlot.length ? this.flowOfSlot[ct] - 1 : -1;
+    // The column is shared by every zone's table; an entry's flow is in its own zone's table.
+    return this.conntrack.zone(ct) === this.zone ? this.conntrack.flowOf(ct) : -1;
   }
 
   /**
@@ -154,7 +153,6 @@ export class FlowTable {
     if (this.used === this.cap) this.grow(this.cap * 2);
     const flow = this.freeList.length ? this.freeList.pop()! : this.highWater++;
     const status = this.conntrack.status(ct);
-    this.conntrack.holdFlowRef(ct, true);
     const flags =
       NF_FLOW_HW |
       (bidirectional ? NF_FLOW_HW_BIDIRECTIONAL : 0) |
@@ -162,8 +160,7 @@ export class FlowTable {
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
     this.i32[flow * REC + R_CT] = ct;
     this.u32[flow * REC + R_FLAGS] = flags;
-    if (ct >= this.flowOfSlot.length) this.growSlotIndex(ct + 1);
-    this.flowOfSlot[ct] = flow + 1;
+    this.conntrack.setFlow(ct, flow);
     this.used++;
     const now = this.env.now();
     this.setTimeout(flow, now + this.offloadTimeout(flow));
@@ -222,8 +219,7 @@ export class FlowTable {
       this.conntrack.offloadFixup(ct, expired ? 'pickup' : 'pickup-timeout', this.offloadTimeout(flow) / 1_000_000);
     }
     this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
-    this.conntrack.holdFlowRef(ct, false);
-    this.flowOfSlot[ct] = 0;
+    this.conntrack.setFlow(ct, -1);
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.free', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct) });
     }
@@ -272,9 +268,9 @@ export class FlowTable {
     return (status & IPS_HW_OFFLOAD) !== 0 && (status & IPS_SEEN_REPLY) !== 0 && !(f & NF_FLOW_HW_PENDING);
   }
 
-  /** Bytes held by the records and the slot index (the benchmark's memory breakdown). */
+  /** Bytes held by the records (the benchmark's memory breakdown). */
   byteLength(): number {
-    return this.u32.byteLength + this.flowOfSlot.byteLength;
+    return this.u32.byteLength;
   }
 
   /** Every live flow slot, in slot order. */
@@ -290,13 +286,5 @@ export class FlowTable {
     this.i32 = new Int32Array(buf);
     for (let flow = this.cap; flow < cap; flow++) this.i32[flow * REC + R_CT] = -1;
     this.cap = cap;
-  }
-
-  private growSlotIndex(min: number): void {
-    let n = Math.max(INITIAL_CAPACITY, this.flowOfSlot.length);
-    while (n < min) n *= 2;
-    const next = new Int32Array(n);
-    next.set(this.flowOfSlot);
-    this.flowOfSlot = next;
   }
 }
