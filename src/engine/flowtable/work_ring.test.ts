@@ -31,3 +31,17 @@ describe('WorkRing', () => {
     expect(r.size).toBe(0);
   });
 });
+
+describe('WorkRing memory', () => {
+  it('gives a burst back once drained, and still works after', () => {
+    const r = new WorkRing();
+    const bytes = (): number => (r as unknown as { at: Float64Array }).at.byteLength;
+    const first = bytes();
+    for (let i = 0; i < 10_000; i++) r.push(tableA, i, i, 'stats', i);
+    expect(bytes()).toBeGreaterThan(first);
+    expect(drain(r, 10_000)[9_999]).toBe('1/9999/9999/stats@9999');
+    expect(bytes()).toBe(first);
+    r.push(tableB, 7, 8, 'add', 9);
+    expect(drain(r, 1)).toEqual(['2/7/8/add@9']);
+  });
+});

@@ -54,16 +54,23 @@ export class WorkRing {
     return OPS[this.op[this.head]];
   }
 
-  /** Drops the oldest item. */
+  /**
+   * Drops the oldest item. A drained ring that had grown goes back to its first size: the
+   * kernel frees each work item once it ran, so a burst (a GC pass queueing stats for every
+   * hardware flow) must not keep its memory.
+   */
   shift(): void {
     this.ft[this.head] = null;
     this.head = (this.head + 1) & (this.cap - 1);
-    this.count--;
+    if (--this.count === 0 && this.cap > INITIAL_CAPACITY) this.resize(INITIAL_CAPACITY);
   }
 
-  /** Doubles the ring, unrolling it so the oldest item is at index 0. */
   private grow(): void {
-    const cap = this.cap * 2;
+    this.resize(this.cap * 2);
+  }
+
+  /** Moves the items into rings of `cap` slots (≥ count), unrolled so the oldest is at 0. */
+  private resize(cap: number): void {
     const ft = new Array<FlowTable | null>(cap).fill(null);
     const flow = new Int32Array(cap);
     const ctId = new Uint32Array(cap);
