@@ -8,7 +8,7 @@
 import type { Env } from './env';
 import { formatIpv4 } from './model/addr';
 import {
-  ETH_P_IP,
+  blankPacket,
   ICMP_ECHO,
   IPPROTO_ICMP,
   IPPROTO_TCP,
@@ -42,28 +42,18 @@ export class Endpoints {
   /** Builds the packet a script line describes, filling seq/ack like a real endpoint. */
   build(spec: PacketSpec, indev: string): Packet {
     const proto = spec.proto === 'tcp' ? IPPROTO_TCP : spec.proto === 'udp' ? IPPROTO_UDP : IPPROTO_ICMP;
-    const pkt: Packet = {
-      id: this.nextId++,
-      family: 4,
-      srcMac: spec.srcMac ?? macOf(spec.src),
-      dstMac: spec.dstMac ?? macOf(spec.dst),
-      ethType: ETH_P_IP,
-      src: spec.src,
-      dst: spec.dst,
-      proto,
-      ttl: spec.ttl,
-      tos: spec.tos,
-      sport: proto === IPPROTO_ICMP ? 0 : spec.sport,
-      dport: proto === IPPROTO_ICMP ? 0 : spec.dport,
-      tcpFlags: 0,
-      seq: 0,
-      ack: 0,
-      win: 0,
-      payloadLen: spec.len,
-      icmp: null,
-      vxlan: null,
-      meta: newMeta(indev),
-    };
+    const pkt = blankPacket(this.nextId++, proto, indev);
+    pkt.srcMac = spec.srcMac ?? macOf(spec.src);
+    pkt.dstMac = spec.dstMac ?? macOf(spec.dst);
+    pkt.src = spec.src;
+    pkt.dst = spec.dst;
+    pkt.ttl = spec.ttl;
+    pkt.tos = spec.tos;
+    pkt.payloadLen = spec.len;
+    if (proto !== IPPROTO_ICMP) {
+      pkt.sport = spec.sport;
+      pkt.dport = spec.dport;
+    }
     if (proto === IPPROTO_TCP) this.fillTcp(pkt, spec);
     if (proto === IPPROTO_ICMP) {
       const h = spec.icmp ?? { type: ICMP_ECHO, code: 0, id: 1, seq: 1 };

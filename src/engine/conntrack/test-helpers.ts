@@ -6,13 +6,12 @@ import { Env } from '../env';
 import type { SimEvent } from '../events';
 import { parseIpv4 } from '../model/addr';
 import {
-  ETH_P_IP,
   ICMP_ECHO,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
   TCP_ACK,
-  newMeta,
+  blankPacket,
   type Packet,
 } from '../model/packet';
 import { PROFILES, type ProfileName } from '../profile';
@@ -24,28 +23,12 @@ let nextPacketId = 1;
 export const ip = (text: string): number => parseIpv4(text)!;
 
 function packet(proto: number, src: string, dst: string, sport: number, dport: number): Packet {
-  return {
-    id: nextPacketId++,
-    family: 4,
-    srcMac: 0,
-    dstMac: 0,
-    ethType: ETH_P_IP,
-    src: ip(src),
-    dst: ip(dst),
-    proto,
-    ttl: 64,
-    tos: 0,
-    sport,
-    dport,
-    tcpFlags: 0,
-    seq: 0,
-    ack: 0,
-    win: 0,
-    payloadLen: 0,
-    icmp: null,
-    vxlan: null,
-    meta: newMeta('rep0'),
-  };
+  const p = blankPacket(nextPacketId++, proto, 'rep0');
+  p.src = ip(src);
+  p.dst = ip(dst);
+  p.sport = sport;
+  p.dport = dport;
+  return p;
 }
 
 export function tcpPacket(

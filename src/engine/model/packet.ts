@@ -133,6 +133,32 @@ export function newMeta(indev: string): SkbMeta {
   };
 }
 
+/** An IPv4 packet with every header field zero (TTL 64) and fresh skb metadata, to fill in. */
+export function blankPacket(id: number, proto: number, indev: string): Packet {
+  return {
+    id,
+    family: 4,
+    srcMac: 0,
+    dstMac: 0,
+    ethType: ETH_P_IP,
+    src: 0,
+    dst: 0,
+    proto,
+    ttl: 64,
+    tos: 0,
+    sport: 0,
+    dport: 0,
+    tcpFlags: 0,
+    seq: 0,
+    ack: 0,
+    win: 0,
+    payloadLen: 0,
+    icmp: null,
+    vxlan: null,
+    meta: newMeta(indev),
+  };
+}
+
 const ETH_HLEN = 14;
 const IPV4_HLEN = 20;
 const TCP_HLEN = 20;
