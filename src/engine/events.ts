@@ -5,6 +5,14 @@
  * the place (device, chain, prio, handle, action order, table) so a UI can draw the hop and
  * explain it. A packet's whole journey is the ordered list of events with its id.
  *
+ * Order: events are emitted when the step completes, so an action's own work comes before the
+ * `tc.action` that closes it — `ct.lookup`/`ft.*` of a ct action, and for mirred the packet's
+ * whole continued journey on the target device (its `packet.arrive` … `packet.deliver`) — and
+ * a hook's `tc.verdict` comes after everything its actions caused. A UI nests the events between
+ * a `tc.filter` and each `tc.action` under that action (mirred transmits inline, as
+ * act_mirred does), and a packet's terminal event is its `packet.deliver`/`packet.drop`, which
+ * need not be its last event.
+ *
  * Emitters must guard construction with `bus.active` so that nothing is allocated per packet
  * when nobody listens.
  */
