@@ -463,7 +463,7 @@ export class Conntrack implements L4Host, NatHost {
   private earlyDrop(zone: number, t: MutableTuple): boolean {
     const s = this.store;
     let bucket = this.hash.bucketOf(zone, t.proto, t.src, t.dst, t.sport, t.dport);
-    for (let i = 0; i < EARLY_DROP_BUCKETS; i++, bucket = (bucket + 1) & this.hash.mask) {
+    for (let i = 0; i < EARLY_DROP_BUCKETS; i++, bucket = this.hash.nextBucket(bucket)) {
       let found = 0;
       for (let n = this.hash.heads[bucket]; n >= 0 && found < this.victims.length; n = s.ni32[n * N32 + N_NEXT]) {
         const slot = n >> 1;

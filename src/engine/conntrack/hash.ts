@@ -1,9 +1,10 @@
 /**
  * The conntrack hash (nf_conntrack_hash): chained buckets over nodes, one node per direction
  * of each confirmed entry, keyed by a numeric hash of zone + 5-tuple. Heads are an Int32Array
- * with a bucket per node (load factor ≤ 1: every node passed over on the way costs cache
- * misses: its node record), links are the node records' N_NEXT. No string keys, no objects
- * per lookup.
+ * of 1.25 buckets per entry slot (at full capacity a chain averages 1.6 nodes — the kernel
+ * runs its table at several entries per bucket — and every node passed over costs a cache
+ * miss: its node record), links are the node records' N_NEXT. No string keys, no objects per
+ * lookup.
  */
 import { hashTuple } from '../model/hash';
 import type { CtStore } from './storage';
@@ -18,18 +19,32 @@ export interface TupleKey {
   readonly dport: number;
 }
 
+/** Buckets per entry slot (see above): 5 bytes of heads per entry. */
+const BUCKETS_PER_SLOT = 1.25;
+
+/**
+ * Maps a 32-bit hash onto [0, n) as ⌊hash × n / 2^32⌋ (Lemire's multiply-shift, no division
+ * and no power-of-two size), computed in two 16-bit halves so every product is exact.
+ */
+function reduce(hash: number, n: number): number {
+  return Math.floor(((hash >>> 16) * n + ((hash & 0xffff) * n) / 65536) / 65536);
+}
+
 export class TupleHash {
   heads: Int32Array;
-  mask: number;
 
   constructor(private readonly store: CtStore) {
-    this.heads = new Int32Array(2 * store.capacity).fill(-1);
-    this.mask = 2 * store.capacity - 1;
+    this.heads = newHeads(store.capacity);
   }
 
   bucketOf(zone: number, proto: number, src: number, dst: number, sport: number, dport: number): number {
     // The zone seeds the hash (the kernel mixes it in the same way, with a siphash key).
-    return hashTuple(zone, proto, src, dst, sport, dport) & this.mask;
+    return reduce(hashTuple(zone, proto, src, dst, sport, dport), this.heads.length);
+  }
+
+  /** The bucket after `b`, wrapping (early_drop scans a few neighbouring buckets). */
+  nextBucket(b: number): number {
+    return b + 1 === this.heads.length ? 0 : b + 1;
   }
 
   private nodeBucket(node: number): number {
@@ -85,12 +100,15 @@ export class TupleHash {
 
   /** Rebuilds the buckets for a new capacity; `inHash(slot)` says which entries are hashed. */
   rebuild(capacity: number, inHash: (slot: number) => boolean): void {
-    this.heads = new Int32Array(2 * capacity).fill(-1);
-    this.mask = 2 * capacity - 1;
+    this.heads = newHeads(capacity);
     for (let slot = 0; slot < this.store.top; slot++) {
       if (!inHash(slot)) continue;
       this.insert(2 * slot);
       this.insert(2 * slot + 1);
     }
   }
+}
+
+function newHeads(capacity: number): Int32Array {
+  return new Int32Array(Math.ceil(capacity * BUCKETS_PER_SLOT)).fill(-1);
 }
