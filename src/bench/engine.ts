@@ -59,6 +59,10 @@ export class BenchHost implements TrafficHost {
     return this.sim.env;
   }
 
+  get warmup(): Simulator['warmup'] {
+    return this.sim.warmup;
+  }
+
   newPacketId(): number {
     return this.nextId++;
   }

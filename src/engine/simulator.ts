@@ -10,6 +10,7 @@ import { Env } from './env';
 import type { Listener } from './events';
 import { Flowtables } from './flowtable/flowtables';
 import { HW_SETTINGS, HwModel } from './hw/model';
+import { Warmup } from './warmup';
 import { Devices } from './model/devices';
 import type { Packet } from './model/packet';
 import { PROFILES, type ProfileName } from './profile';
@@ -50,6 +51,8 @@ export class Simulator implements TrafficHost {
   readonly datapath: Datapath;
   /** The switchdev NIC, the OVS datapath and the throughput model. */
   readonly hw: HwModel;
+  /** Cache warm-up for the traffic generator's bursts (TrafficHost). */
+  readonly warmup: Warmup;
   private lastOutcome: Outcome | null = null;
 
   constructor(opts: SimulatorOptions = {}) {
@@ -88,6 +91,7 @@ export class Simulator implements TrafficHost {
     this.datapath.onOutcome = (_pkt, o) => {
       this.lastOutcome = o;
     };
+    this.warmup = new Warmup(this.conntrack, this.flowtables, this.hw.nic.table);
   }
 
   subscribe(fn: Listener): () => void {

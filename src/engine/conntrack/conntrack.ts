@@ -259,6 +259,13 @@ export class Conntrack implements L4Host, NatHost {
   findNode(zone: number, key: TupleKey): number {
     return this.hash.find(zone, key);
   }
+  /** The hash bucket `key` hashes to in `zone`, and the buckets' heads (for the cache warm-up, see warmup.ts). */
+  bucketOf(zone: number, key: TupleKey): number {
+    return this.hash.bucketOfKey(zone, key);
+  }
+  get bucketHeads(): Int32Array {
+    return this.hash.heads;
+  }
   /** Tuple of one direction (allocates: for renderers, events and hardware rules, not per packet). */
   tuple(ct: number, dir: Dir): CtTuple {
     const s = this.store;

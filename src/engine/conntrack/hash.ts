@@ -42,6 +42,11 @@ export class TupleHash {
     return reduce(hashTuple(zone, proto, src, dst, sport, dport), this.heads.length);
   }
 
+  /** The bucket `key` hashes to in `zone` (for the cache warm-up, see warmup.ts). */
+  bucketOfKey(zone: number, key: TupleKey): number {
+    return this.bucketOf(zone, key.proto, key.src, key.dst, key.sport, key.dport);
+  }
+
   /** The bucket after `b`, wrapping (early_drop scans a few neighbouring buckets). */
   nextBucket(b: number): number {
     return b + 1 === this.heads.length ? 0 : b + 1;

@@ -134,6 +134,11 @@ export class FlowTable {
     return flow;
   }
 
+  /** Reads flow `flow`'s record (a cache warm-up read, see warmup.ts). */
+  touch(flow: number): number {
+    return flow < this.cap ? this.u32[flow * REC + R_FLAGS] : 0;
+  }
+
   /** The flow that holds conntrack entry `ct`, torn down or not, or -1. */
   flowOfCt(ct: number): number {
     // The column is shared by every zone's table; an entry's flow is in its own zone's table.

@@ -13,6 +13,8 @@ const GC_INTERVAL_US = 1_000_000;
 
 export class Flowtables {
   private byZone = new Map<number, FlowTable>();
+  /** The live tables, in creation order (read per burst by the cache warm-up: no array per call). */
+  readonly live: FlowTable[] = [];
   private gcTimers = new Map<FlowTable, TimerHandle>();
   readonly queue: OffloadQueue;
 
@@ -28,7 +30,7 @@ export class Flowtables {
   }
 
   all(): FlowTable[] {
-    return [...this.byZone.values()];
+    return [...this.live];
   }
 
   /** tcf_ct_flow_table_get: reuse the zone's table or create it (nf_flow_table_init starts the GC). */
@@ -40,6 +42,7 @@ export class Flowtables {
     }
     const ft = new FlowTable(zone, this.env, this.conntrack, this.queue);
     this.byZone.set(zone, ft);
+    this.live.push(ft);
     this.scheduleGc(ft);
     if (this.env.events.active) this.env.events.emit({ kind: 'ft.table', t: this.env.now(), pkt: 0, zone, op: 'create' });
     return ft;
@@ -49,6 +52,7 @@ export class Flowtables {
   release(ft: FlowTable): void {
     if (--ft.refs > 0) return;
     this.byZone.delete(ft.zone);
+    this.live.splice(this.live.indexOf(ft), 1);
     this.env.clock.cancel(this.gcTimers.get(ft));
     this.gcTimers.delete(ft);
     ft.forEach((flow) => ft.teardown(flow, 'table-freed'));

@@ -85,6 +85,11 @@ export class HwCtTable {
     return ct < this.pairOfCt.length ? this.pairOfCt[ct] - 1 : -1;
   }
 
+  /** Reads pair `p`'s record (a cache warm-up read, see warmup.ts). */
+  touch(p: number): number {
+    return p < this.cap ? this.u32[p * REC_WORDS + P_PACKETS] : 0;
+  }
+
   /** The conntrack slot of pair `p` (the restore cookie). */
   ct(p: number): number {
     return this.i32[p * REC_WORDS + P_CT];

@@ -36,7 +36,9 @@ import {
   type SkbMeta,
   type Vxlan,
 } from '../model/packet';
+import type { TupleKey } from '../conntrack/hash';
 import { Rng } from '../rng';
+import type { Warmup } from '../warmup';
 import { ClientAddressing } from './addressing';
 import { drawFlowSize, validateFlowSize, type FlowSizeDist } from './flowsize';
 
@@ -49,6 +51,17 @@ export interface TrafficHost {
   advanceTo(t: Micros): void;
   /** Puts the packet on `dev`'s ingress now; how its journey ended (null if it never ended). */
   inject(pkt: Packet, dev: string, line: number): Outcome | null;
+  /** Warms the lookups of a burst's packets before they are injected (an optimisation only). */
+  readonly warmup?: Warmup;
+}
+
+/** The tuple a burst's packet will be looked up by, for the cache warm-up (doubles from the start, see GeneratedPacket). */
+class WarmKey implements TupleKey {
+  src = -0;
+  dst = -0;
+  sport = 0;
+  dport = 0;
+  constructor(readonly proto: number) {}
 }
 
 export interface TrafficSpec {
@@ -109,6 +122,8 @@ export const MAX_RETRANSMITS = 3;
 const WINDOW = 65535;
 /** Random connection choices drawn at a time. */
 const DRAW_BLOCK = 1024;
+/** Packets planned (and their lookups warmed) at a time: a NAPI poll's budget (NAPI_POLL_WEIGHT). */
+const BURST = 64;
 
 /**
  * A connection's record: 8 words. The client tuple is not stored: it follows from the
@@ -148,6 +163,10 @@ const enum UdpStep {
   REQUEST,
   RESPONSE,
 }
+
+/** The steps the server sends, as bits by step number (the others are the client's). */
+const TCP_SERVER_STEPS = (1 << TcpStep.SYN_ACK) | (1 << TcpStep.DATA) | (1 << TcpStep.FIN_ACK);
+const UDP_SERVER_STEPS = (1 << UdpStep.FIRST_RESPONSE) | (1 << UdpStep.RESPONSE);
 
 export interface TrafficStats {
   /** Packets injected. */
@@ -248,6 +267,10 @@ export class TrafficGenerator {
   private trainLeft = 0;
   /** One record of REC words per connection slot (0 … conns-1). */
   private readonly rec: Uint32Array;
+  /** The planned burst: each packet's connection slot, and its record's step word. */
+  private readonly burstSlots = new Uint32Array(BURST);
+  private readonly burstSteps = new Uint32Array(BURST);
+  private readonly warmKey: WarmKey;
 
   constructor(
     private readonly host: TrafficHost,
@@ -262,6 +285,7 @@ export class TrafficGenerator {
     this.addressing = new ClientAddressing(spec.src, spec.dst);
     this.usPerPacket = 1_000_000 / spec.rate;
     this.pkt = new GeneratedPacket(this.proto, spec.ttl, spec.dev);
+    this.warmKey = new WarmKey(this.proto);
     const n = spec.conns;
     this.rec = new Uint32Array(n * REC);
     for (let slot = 0; slot < n; slot++) this.open(slot);
@@ -280,20 +304,62 @@ export class TrafficGenerator {
       this.originUs = clock.now();
       this.paced = 0;
     }
+    const slots = this.burstSlots;
+    for (let sent = 0; sent < count; ) {
+      const burst = Math.min(BURST, count - sent);
+      this.plan(burst);
+      for (let i = 0; i < burst; i++) {
+        this.host.advanceTo(this.originUs + Math.floor(this.paced * this.usPerPacket));
+        this.paced++;
+        if (this.proto === IPPROTO_TCP) this.tcpTurn(slots[i] * REC);
+        else this.udpTurn(slots[i] * REC);
+      }
+      sent += burst;
+    }
+  }
+
+  /**
+   * Picks the connections of the next `burst` packets (the same ones, in the same order, as
+   * picking each in its turn) and warms the host's lookups for them: first every record (the
+   * reads overlap), then the key each record gives to the host's warm-up (see warmup.ts).
+   */
+  private plan(burst: number): void {
+    const slots = this.burstSlots;
     const n = this.spec.conns;
-    for (let i = 0; i < count; i++) {
-      this.host.advanceTo(this.originUs + Math.floor(this.paced * this.usPerPacket));
-      this.paced++;
+    for (let i = 0; i < burst; i++) {
       if (this.trainLeft > 0) {
         this.trainLeft--;
       } else {
         this.current = this.nextSlot(n);
         this.trainLeft = this.train - 1;
       }
-      const slot = this.current;
-      if (this.proto === IPPROTO_TCP) this.tcpTurn(slot * REC);
-      else this.udpTurn(slot * REC);
+      slots[i] = this.current;
     }
+    const warmup = this.host.warmup;
+    if (!warmup) return;
+    const rec = this.rec;
+    const steps = this.burstSteps;
+    for (let i = 0; i < burst; i++) steps[i] = rec[slots[i] * REC + R_STEP];
+    const serverSteps = this.proto === IPPROTO_TCP ? TCP_SERVER_STEPS : UDP_SERVER_STEPS;
+    const key = this.warmKey;
+    for (let i = 0; i < burst; i++) {
+      const r = slots[i] * REC;
+      if ((serverSteps >>> (steps[i] >>> 8)) & 1) {
+        const ports = rec[r + R_SERVER_PORTS];
+        key.src = rec[r + R_SERVER_SRC];
+        key.dst = rec[r + R_SERVER_DST];
+        key.sport = ports >>> 16;
+        key.dport = ports & 0xffff;
+      } else {
+        const k = rec[r + R_CONN];
+        key.src = this.addressing.client(k);
+        key.dst = this.addressing.server(k);
+        key.sport = this.addressing.clientPort(k);
+        key.dport = this.spec.dport;
+      }
+      warmup.add(key);
+    }
+    warmup.run();
   }
 
   /** The connection whose turn it is. */
