@@ -12,9 +12,9 @@
  * but the wasted reads. The zones warmed are those with a flowtable: every zone an act_ct
  * instance looks up in.
  */
-import type { Conntrack } from './conntrack/conntrack';
+import { IPS_HW_OFFLOAD, type Conntrack } from './conntrack/conntrack';
 import type { TupleKey } from './conntrack/hash';
-import { H8, H_STATUS, N16, N32, N_DPORT, N_NEXT, N_SPORT, N_SRC } from './conntrack/storage';
+import { H16, H_STATUS, N16, N32, N_DPORT, N_NEXT, N_SPORT, N_SRC } from './conntrack/storage';
 import type { Flowtables } from './flowtable/flowtables';
 import type { HwCtTable } from './hw/ct_table';
 
@@ -95,9 +95,14 @@ export class Warmup {
       }
       found++;
       const slot = node >> 1;
-      sink ^= s.h8[slot * H8 + H_STATUS];
-      this.flow[i] = s.flowOf[slot];
-      this.pair[i] = this.hwTable.pairOf(slot);
+      // Packets of a connection in hardware do not touch its flow; the others not its pair.
+      if (s.h16[slot * H16 + H_STATUS] & IPS_HW_OFFLOAD) {
+        this.flow[i] = 0;
+        this.pair[i] = this.hwTable.pairOf(slot);
+      } else {
+        this.flow[i] = s.flowOf[slot];
+        this.pair[i] = -1;
+      }
     }
     const tables = this.flowtables.live;
     for (let i = 0; i < n; i++) {

@@ -16,6 +16,7 @@ import { HwCtTable } from './ct_table';
 import { FlowDriver } from './flow_driver';
 import { HwPipeline, type HwSink } from './pipeline';
 import { TC_OFFLOAD_DISABLED, UPLINK, translateFilter, type HwRule } from './rule';
+import { HwTables } from './tables';
 import { defaultNicSettings, DEFAULT_INSERT_RATE, type NicSettings } from './settings';
 
 /** What `ethtool -K` prints when the driver refuses the change (it logs the reason to dmesg). */
@@ -39,9 +40,8 @@ export class Nic {
   private pipelineInstance: HwPipeline | null = null;
   private readonly rules = new Map<Filter, HwRule>();
   /** Hardware tables: per tc device, per chain, the rules in prio order (then insertion order). */
-  private readonly tables = new Map<string, Map<number, HwRule[]>>();
-  /** Offloaded rules per tc device, and per eswitch port (a tunnel device's count on the uplink). */
-  private readonly rulesPerDev = new Map<string, number>();
+  private readonly tables = new HwTables();
+  /** Offloaded rules per eswitch port (a tunnel device's count on the uplink). */
   private readonly rulesPerPort = new Map<string, number>();
   /** Offloaded rules using each zone's ct, and the flowtables the driver registered on. */
   private readonly zoneUsers = new Map<number, number>();
@@ -61,7 +61,6 @@ export class Nic {
       this.deps.conntrack,
       this.table,
       this.tables,
-      this.rulesPerDev,
       this.deps.endpoints,
       this.deps.sink,
     );
@@ -97,9 +96,7 @@ export class Nic {
       return { inHwCount: 0, error: result };
     }
     this.rules.set(filter, result);
-    this.tableOf(devName, filter.chain, true)!.push(result);
-    this.sortTable(devName, filter.chain);
-    bump(this.rulesPerDev, devName, 1);
+    this.tables.add(dev, result);
     bump(this.rulesPerPort, result.port, 1);
     for (const zone of result.zones) this.useZone(zone);
     this.emitFilter(filter, 'add', true);
@@ -111,10 +108,7 @@ export class Nic {
     const rule = this.rules.get(filter);
     if (!rule) return;
     this.rules.delete(filter);
-    const table = this.tableOf(devName, filter.chain, false)!;
-    table.splice(table.indexOf(rule), 1);
-    if (table.length === 0) this.tables.get(devName)!.delete(filter.chain);
-    bump(this.rulesPerDev, devName, -1);
+    this.tables.remove(devName, rule);
     bump(this.rulesPerPort, rule.port, -1);
     for (const zone of rule.zones) this.unuseZone(zone);
     this.emitFilter(filter, 'del', true);
@@ -148,19 +142,6 @@ export class Nic {
   forgetCt(ct: number): void {
     const p = this.table.pairOf(ct);
     if (p >= 0) this.table.removePair(p);
-  }
-
-  private tableOf(dev: string, chain: number, create: boolean): HwRule[] | undefined {
-    let chains = this.tables.get(dev);
-    if (!chains && create) this.tables.set(dev, (chains = new Map()));
-    let t = chains?.get(chain);
-    if (!t && create) chains!.set(chain, (t = []));
-    return t;
-  }
-
-  /** A stable sort by prio: rules of one prio keep the order they were offloaded in. */
-  private sortTable(dev: string, chain: number): void {
-    this.tableOf(dev, chain, false)!.sort((a, b) => a.filter.prio - b.filter.prio);
   }
 
   /** mlx5_tc_ct_add_ft_cb: the first offloaded rule with `ct zone Z` registers on Z's flowtable. */

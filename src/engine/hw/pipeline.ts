@@ -27,6 +27,7 @@ import type { Filter } from '../tc/objects';
 import { TC_ACT_SHOT } from '../tc/verdict';
 import { E_NAT, type HwCtTable } from './ct_table';
 import { StepKind, type HwRule, type HwStep } from './rule';
+import type { HwTables } from './tables';
 import { N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from '../conntrack/storage';
 
 /** Where the datapath sends what hardware finished. */
@@ -87,10 +88,8 @@ export class HwPipeline {
     private readonly devices: Devices,
     private readonly conntrack: Conntrack,
     private readonly table: HwCtTable,
-    /** Per tc device, per chain: the offloaded rules in prio order. */
-    private readonly tables: ReadonlyMap<string, ReadonlyMap<number, readonly HwRule[]>>,
-    /** Offloaded rules per tc device (tunnel devices included). */
-    private readonly rulesPerDev: ReadonlyMap<string, number>,
+    /** Per tc device (tunnel devices included), per chain: the offloaded rules in prio order. */
+    private readonly tables: HwTables,
     private readonly endpoints: Endpoints,
     private readonly sink: HwSink,
   ) {
@@ -101,7 +100,7 @@ export class HwPipeline {
   receive(pkt: Packet, dev: Device): boolean {
     this.resume.dev = dev.name;
     this.resume.filter = null;
-    if (!dev.hwTcOffload || (!this.rulesPerDev.get(dev.name) && !(dev.kind === 'uplink' && pkt.vxlan))) {
+    if (!dev.hwTcOffload || (this.tables.rulesOf(dev) === 0 && !(dev.kind === 'uplink' && pkt.vxlan))) {
       this.swPackets++;
       return false;
     }
@@ -113,15 +112,15 @@ export class HwPipeline {
     this.regZone = 0;
     this.regMark = 0;
     const bytes = frameBytes(pkt);
-    let tcDev = dev.name;
+    let tcDev = dev;
     let rule: HwRule | null = null;
     if (dev.kind === 'uplink' && pkt.vxlan) {
       const vx = this.decapRule(pkt);
       if (vx) {
         tcDev = vx.dev;
         rule = vx.rule;
-      } else if (!this.rulesPerDev.get(dev.name)) {
-        return this.miss(pkt, tcDev, 'chain 0', 'no offloaded rule matches', 0, null, 0);
+      } else if (this.tables.rulesOf(dev) === 0) {
+        return this.miss(pkt, tcDev.name, 'chain 0', 'no offloaded rule matches', 0, null, 0);
       }
     }
     let chain = 0;
@@ -129,9 +128,9 @@ export class HwPipeline {
       rule ??= this.lookupChain(pkt, tcDev, chain);
       if (!rule) {
         this.chainMisses++;
-        return this.miss(pkt, tcDev, `chain ${chain}`, 'no offloaded rule matches', chain, null, 0);
+        return this.miss(pkt, tcDev.name, `chain ${chain}`, 'no offloaded rule matches', chain, null, 0);
       }
-      const r = this.runRule(pkt, tcDev, rule, bytes);
+      const r = this.runRule(pkt, tcDev.name, rule, bytes);
       if (r === DONE) {
         this.hwPackets++;
         return true;
@@ -146,20 +145,20 @@ export class HwPipeline {
    * A tunnel device's decap rules match encapsulated packets on the uplink: the packet is
    * decapsulated when one of them matches in chain 0, and left as it was otherwise.
    */
-  private decapRule(pkt: Packet): { dev: string; rule: HwRule } | null {
+  private decapRule(pkt: Packet): { dev: Device; rule: HwRule } | null {
     const v = pkt.vxlan!;
     for (const d of this.devices.all()) {
-      if (d.kind !== 'vxlan' || !this.rulesPerDev.get(d.name) || (d.dstPort ?? VXLAN_DEFAULT_PORT) !== pkt.dport || (!d.external && d.vni !== v.vni)) continue;
+      if (d.kind !== 'vxlan' || this.tables.rulesOf(d) === 0 || (d.dstPort ?? VXLAN_DEFAULT_PORT) !== pkt.dport || (!d.external && d.vni !== v.vni)) continue;
       const saved: Packet = { ...pkt };
       const outer = { id: v.vni, src: pkt.src, dst: pkt.dst, dstPort: pkt.dport, tos: pkt.tos, ttl: pkt.ttl };
       this.endpoints.decapsulate(pkt);
       pkt.meta.tunnel = outer;
-      const rule = this.lookupChain(pkt, d.name, 0);
+      const rule = this.lookupChain(pkt, d, 0);
       if (rule) {
         if (this.env.events.active) {
           this.env.events.emit({ kind: 'packet.decap', t: this.env.now(), pkt: pkt.id, dev: d.name, vni: outer.id, src: formatIpv4(outer.src), dst: formatIpv4(outer.dst) });
         }
-        return { dev: d.name, rule };
+        return { dev: d, rule };
       }
       Object.assign(pkt, saved);
       pkt.meta.tunnel = null;
@@ -168,8 +167,8 @@ export class HwPipeline {
   }
 
   /** One chain's hardware table (per prio, as mlx5 fs_chains builds them): the first rule that matches. */
-  private lookupChain(pkt: Packet, dev: string, chainIndex: number): HwRule | null {
-    const rules = this.tables.get(dev)?.get(chainIndex);
+  private lookupChain(pkt: Packet, dev: Device, chainIndex: number): HwRule | null {
+    const rules = this.tables.chain(dev, chainIndex);
     if (rules) {
       const v = this.view;
       v.pkt = pkt;
@@ -177,12 +176,12 @@ export class HwPipeline {
       for (let i = 0; i < rules.length; i++) {
         const f = rules[i].filter;
         if ((f.protocol === pkt.ethType || f.protocol === ALL) && f.match.check(v, null)) {
-          this.emitTable(pkt, dev, `chain ${chainIndex}`, true, chainIndex, f);
+          if (this.env.events.active) this.emitTable(pkt, dev.name, `chain ${chainIndex}`, true, chainIndex, f);
           return rules[i];
         }
       }
     }
-    this.emitTable(pkt, dev, `chain ${chainIndex}`, false, chainIndex, null);
+    if (this.env.events.active) this.emitTable(pkt, dev.name, `chain ${chainIndex}`, false, chainIndex, null);
     return null;
   }
 

@@ -1,0 +1,60 @@
+/**
+ * The NIC's rule tables (mlx5 fs_chains): per tc device, per chain, the offloaded rules in prio
+ * order (rules of one prio in the order they were offloaded). The driver edits them by device
+ * name as filters come and go; the hardware datapath reads them per packet by the device's
+ * ifindex and the chain number, without a string-keyed lookup.
+ */
+import type { Device } from '../model/devices';
+import type { HwRule } from './rule';
+
+/** One tc device's tables. */
+class DevTables {
+  /** Offloaded rules on the device, all chains together. */
+  rules = 0;
+  readonly chains = new Map<number, HwRule[]>();
+}
+
+export class HwTables {
+  private readonly byName = new Map<string, DevTables>();
+  /** The same tables by the device's ifindex (set whenever a rule is added for the device). */
+  private readonly byIfindex: (DevTables | undefined)[] = [];
+
+  /** Adds an offloaded rule to `dev`'s table of the rule's chain, after the rules of lower or equal prio. */
+  add(dev: Device, rule: HwRule): void {
+    let t = this.byName.get(dev.name);
+    if (!t) this.byName.set(dev.name, (t = new DevTables()));
+    // A device of this name created again has a new ifindex.
+    this.byIfindex[dev.ifindex] = t;
+    const chain = rule.filter.chain;
+    let rules = t.chains.get(chain);
+    if (!rules) t.chains.set(chain, (rules = []));
+    rules.push(rule);
+    rules.sort((a, b) => a.filter.prio - b.filter.prio);
+    t.rules++;
+  }
+
+  remove(devName: string, rule: HwRule): void {
+    const t = this.byName.get(devName);
+    const rules = t?.chains.get(rule.filter.chain);
+    if (!t || !rules) return;
+    rules.splice(rules.indexOf(rule), 1);
+    if (rules.length === 0) t.chains.delete(rule.filter.chain);
+    t.rules--;
+  }
+
+  /** Offloaded rules on the device (named, for the driver's own bookkeeping). */
+  rulesOn(devName: string): number {
+    return this.byName.get(devName)?.rules ?? 0;
+  }
+
+  /** Offloaded rules on the device (per packet). */
+  rulesOf(dev: Device): number {
+    const t = this.byIfindex[dev.ifindex];
+    return t === undefined ? 0 : t.rules;
+  }
+
+  /** The rules of one chain of the device, in match order; undefined when it has none. */
+  chain(dev: Device, chain: number): readonly HwRule[] | undefined {
+    return this.byIfindex[dev.ifindex]?.chains.get(chain);
+  }
+}
