@@ -98,7 +98,7 @@ export class Warmup {
       // Packets of a connection in hardware do not touch its flow; the others not its pair.
       if (s.h16[slot * H16 + H_STATUS] & IPS_HW_OFFLOAD) {
         this.flow[i] = 0;
-        this.pair[i] = this.hwTable.pairOf(slot);
+        this.pair[i] = slot; // a connection's hardware record is the one at its conntrack slot
       } else {
         this.flow[i] = s.flowOf[slot];
         this.pair[i] = -1;

@@ -32,6 +32,19 @@ function reduce(hash: number, n: number): number {
 
 export class TupleHash {
   heads: Int32Array;
+  /**
+   * The last walk's key and answer. One packet is looked up in this hash several times over
+   * (the NIC's CT table, the flowtable, nf_conntrack_in, the confirm clash check: the
+   * simulator finds all four through it), and nothing in between changes the hash as a rule;
+   * any insert or removal forgets the answer. Addresses start as -0 to be stored as doubles.
+   */
+  private lastZone = -1;
+  private lastProto = 0;
+  private lastSrc = -0;
+  private lastDst = -0;
+  private lastSport = 0;
+  private lastDport = 0;
+  private lastNode = -1;
 
   constructor(private readonly store: CtStore) {
     this.heads = newHeads(store.capacity);
@@ -59,12 +72,14 @@ export class TupleHash {
   }
 
   insert(node: number): void {
+    this.lastZone = -1;
     const b = this.nodeBucket(node);
     this.store.ni32[node * N32 + N_NEXT] = this.heads[b];
     this.heads[b] = node;
   }
 
   remove(node: number): void {
+    this.lastZone = -1;
     const next = this.store.ni32;
     const b = this.nodeBucket(node);
     let n = this.heads[b];
@@ -85,6 +100,15 @@ export class TupleHash {
   find(zone: number, key: TupleKey): number {
     const s = this.store;
     const { proto, src, dst, sport, dport } = key;
+    if (zone === this.lastZone && src === this.lastSrc && dst === this.lastDst && sport === this.lastSport && dport === this.lastDport && proto === this.lastProto) {
+      return this.lastNode;
+    }
+    this.lastZone = zone;
+    this.lastProto = proto;
+    this.lastSrc = src;
+    this.lastDst = dst;
+    this.lastSport = sport;
+    this.lastDport = dport;
     let n = this.heads[this.bucketOf(zone, proto, src, dst, sport, dport)];
     while (n >= 0) {
       const slot = n >> 1;
@@ -96,15 +120,17 @@ export class TupleHash {
         s.h8[slot * H8 + H_PROTO] === proto &&
         s.h16[slot * H16 + H_ZONE] === zone
       ) {
-        return n;
+        break;
       }
       n = s.ni32[n * N32 + N_NEXT];
     }
-    return -1;
+    this.lastNode = n;
+    return n;
   }
 
   /** Rebuilds the buckets for a new capacity; `inHash(slot)` says which entries are hashed. */
   rebuild(capacity: number, inHash: (slot: number) => boolean): void {
+    this.lastZone = -1;
     this.heads = newHeads(capacity);
     for (let slot = 0; slot < this.store.top; slot++) {
       if (!inHash(slot)) continue;

@@ -10,7 +10,8 @@
  * miss). The key of a node is the conntrack entry's tuple of that direction: the entry's
  * restore cookie points at the conntrack entry, whose node record already holds the tuple.
  * Conntrack hashes exactly these keys (zone + tuple), so a lookup walks conntrack's hash to
- * the entry and maps it to its pair (`pairOfCt`) instead of keeping a second hash. That holds
+ * the entry, and the pair is the record at the entry's slot (records are indexed by conntrack
+ * slot: no second hash, no slot → pair index to read on the way). That holds
  * because a pair lives only while its entry is hashed: a destroyed entry (flush, kill) takes
  * its pair with it at once (HwNic.forgetCt, before conntrack unhashes it), and installs come
  * only from the flows of live entries. (mlx5 would keep matching until its FLOW_CLS_DESTROY
@@ -19,8 +20,8 @@
  *
  * | word  | field          | meaning                                                      |
  * | ----- | -------------- | ------------------------------------------------------------ |
- * | 0     | P_CT (i32)     | conntrack slot (the restore cookie), -1 while free           |
- * | 1     | P_FLOW (i32)   | flowtable flow whose FLOW_CLS_REPLACE installed the pair     |
+ * | 0     | P_FLOW (i32)   | flowtable flow whose FLOW_CLS_REPLACE installed the pair     |
+ * | 1     | —              | spare (keeps the f64 fields 8-byte aligned)                  |
  * | 2     | P_MARK         | ct mark register value                                       |
  * | 3     | byte 12 flags  | E_* below                                                    |
  * |       | byte 13 + dir  | ct_state register value (CT_FLAG_*), 0 = not installed       |
@@ -28,7 +29,9 @@
  * | 6–9   | bytes (f64)    | bytes since the last stats query, per direction              |
  * | 10–11 | last use (f64) | µs of the last packet                                        |
  *
- * Bytes per connection: 48 + 4 (ct → pair) ≈ 52.
+ * The pair of conntrack slot `ct` is record `ct` (the restore cookie is the slot itself).
+ * Records cover the conntrack slots offloaded so far, growing by doubling: ≈ 48 bytes per
+ * connection when most connections are offloaded.
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import type { TupleKey } from '../conntrack/hash';
@@ -43,8 +46,7 @@ export const E_SHARED_COUNTER = 4;
 const REC_WORDS = 12;
 const REC_BYTES = REC_WORDS * 4;
 const REC_F64 = REC_WORDS / 2;
-const P_CT = 0;
-const P_FLOW = 1;
+const P_FLOW = 0;
 const P_MARK = 2;
 const B_FLAGS = 12;
 const B_STATE = 13;
@@ -62,27 +64,23 @@ export class HwCtTable {
   /** Directions held (hardware rules). */
   entries = 0;
 
+  /** Records allocated (conntrack slots 0 … cap-1). */
   private cap = 0;
-  private top = 0;
-  private free: number[] = [];
   private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
   private u8 = new Uint8Array(0);
   private f64 = new Float64Array(0);
-  /** conntrack slot → pair + 1 (0 = none). */
-  private pairOfCt = new Int32Array(0);
 
   constructor(
     private readonly conntrack: Conntrack,
     capacity: number,
   ) {
     this.capacity = capacity;
-    this.grow(INITIAL_PAIRS);
   }
 
   /** The pair holding conntrack entry `ct`, or -1. */
   pairOf(ct: number): number {
-    return ct < this.pairOfCt.length ? this.pairOfCt[ct] - 1 : -1;
+    return ct < this.cap && this.u8[ct * REC_BYTES + B_FLAGS] & E_USED ? ct : -1;
   }
 
   /** Reads pair `p`'s record (a cache warm-up read, see warmup.ts). */
@@ -90,9 +88,9 @@ export class HwCtTable {
     return p < this.cap ? this.u32[p * REC_WORDS + P_PACKETS] : 0;
   }
 
-  /** The conntrack slot of pair `p` (the restore cookie). */
+  /** The conntrack slot of pair `p` (the restore cookie): the pair's own index. */
   ct(p: number): number {
-    return this.i32[p * REC_WORDS + P_CT];
+    return p;
   }
   /** The flowtable flow (slot) whose FLOW_CLS_REPLACE installed the pair (mlx5 keys entries by that cookie). */
   flow(p: number): number {
@@ -146,15 +144,12 @@ export class HwCtTable {
     const existing = this.pairOf(ct);
     if (existing >= 0) return existing;
     if (this.size >= this.capacity) return -1;
-    if (this.top === this.cap && this.free.length === 0) this.grow(this.cap * 2);
-    const p = this.free.length ? this.free.pop()! : this.top++;
+    if (ct >= this.cap) this.grow(ct + 1);
+    const p = ct;
     this.u8.fill(0, p * REC_BYTES, (p + 1) * REC_BYTES);
-    this.i32[p * REC_WORDS + P_CT] = ct;
     this.i32[p * REC_WORDS + P_FLOW] = -1;
     this.u32[p * REC_WORDS + P_MARK] = mark;
     this.u8[p * REC_BYTES + B_FLAGS] = E_USED | (nat ? E_NAT : 0) | (sharedCounter ? E_SHARED_COUNTER : 0);
-    if (ct >= this.pairOfCt.length) this.growCtIndex(ct + 1);
-    this.pairOfCt[ct] = p + 1;
     this.size++;
     return p;
   }
@@ -190,12 +185,10 @@ export class HwCtTable {
    * too (drivers before the ct/ct_nat split, ≈5.8–6.0, installed every entry in both tables).
    */
   lookup(zone: number, key: TupleKey, nat: boolean, natInCt: boolean): number {
-    const n = this.conntrack.findNode(zone, key);
-    if (n < 0) return -1;
-    const p = this.pairOf(n >> 1);
-    if (p < 0) return -1;
-    const node = 2 * p + (n & 1);
-    if (this.state(node) === 0) return -1;
+    const node = this.conntrack.findNode(zone, key);
+    if (node < 0) return -1;
+    const p = this.pairOf(node >> 1);
+    if (p < 0 || this.state(node) === 0) return -1;
     return nat || natInCt || !(this.u8[p * REC_BYTES + B_FLAGS] & E_NAT) ? node : -1;
   }
 
@@ -207,7 +200,7 @@ export class HwCtTable {
   /** Least recently used pair whose last packet is older than `before` (for eviction), or -1. */
   idlest(before: number): number {
     let best = -1;
-    for (let p = 0; p < this.top; p++) {
+    for (let p = 0; p < this.cap; p++) {
       if (!(this.flags(p) & E_USED) || this.lastUsed(p) >= before) continue;
       if (best < 0 || this.lastUsed(p) < this.lastUsed(best)) best = p;
     }
@@ -215,38 +208,29 @@ export class HwCtTable {
   }
 
   forEachPair(fn: (p: number) => void): void {
-    for (let p = 0; p < this.top; p++) if (this.flags(p) & E_USED) fn(p);
+    for (let p = 0; p < this.cap; p++) if (this.flags(p) & E_USED) fn(p);
   }
 
   byteLength(): number {
-    return this.u8.byteLength + this.pairOfCt.byteLength;
+    return this.u8.byteLength;
   }
 
   private release(p: number): void {
     if (!(this.flags(p) & E_USED)) return;
-    this.pairOfCt[this.ct(p)] = 0;
     this.u8[p * REC_BYTES + B_FLAGS] = 0;
-    this.i32[p * REC_WORDS + P_CT] = -1;
     this.size--;
-    this.free.push(p);
   }
 
-  private grow(pairs: number): void {
+  /** Covers conntrack slots up to `min` - 1, doubling. */
+  private grow(min: number): void {
+    let pairs = Math.max(INITIAL_PAIRS, this.cap);
+    while (pairs < min) pairs *= 2;
     const buf = new ArrayBuffer(pairs * REC_BYTES);
     new Uint8Array(buf).set(this.u8);
     this.u8 = new Uint8Array(buf);
     this.i32 = new Int32Array(buf);
     this.u32 = new Uint32Array(buf);
     this.f64 = new Float64Array(buf);
-    for (let p = this.cap; p < pairs; p++) this.i32[p * REC_WORDS + P_CT] = -1;
     this.cap = pairs;
-  }
-
-  private growCtIndex(min: number): void {
-    let n = Math.max(64, this.pairOfCt.length);
-    while (n < min) n *= 2;
-    const next = new Int32Array(n);
-    next.set(this.pairOfCt);
-    this.pairOfCt = next;
   }
 }
