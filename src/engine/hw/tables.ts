@@ -7,11 +7,25 @@
 import type { Device } from '../model/devices';
 import type { HwRule } from './rule';
 
+/** Chains below this number are found by array index; the rest through a map. */
+const DIRECT_CHAINS = 256;
+
 /** One tc device's tables. */
 class DevTables {
   /** Offloaded rules on the device, all chains together. */
   rules = 0;
-  readonly chains = new Map<number, HwRule[]>();
+  readonly low: (HwRule[] | undefined)[] = [];
+  readonly high = new Map<number, HwRule[]>();
+
+  get(chain: number): HwRule[] | undefined {
+    return chain < DIRECT_CHAINS ? this.low[chain] : this.high.get(chain);
+  }
+
+  set(chain: number, rules: HwRule[] | undefined): void {
+    if (chain < DIRECT_CHAINS) this.low[chain] = rules;
+    else if (rules) this.high.set(chain, rules);
+    else this.high.delete(chain);
+  }
 }
 
 export class HwTables {
@@ -26,8 +40,8 @@ export class HwTables {
     // A device of this name created again has a new ifindex.
     this.byIfindex[dev.ifindex] = t;
     const chain = rule.filter.chain;
-    let rules = t.chains.get(chain);
-    if (!rules) t.chains.set(chain, (rules = []));
+    let rules = t.get(chain);
+    if (!rules) t.set(chain, (rules = []));
     rules.push(rule);
     rules.sort((a, b) => a.filter.prio - b.filter.prio);
     t.rules++;
@@ -35,10 +49,10 @@ export class HwTables {
 
   remove(devName: string, rule: HwRule): void {
     const t = this.byName.get(devName);
-    const rules = t?.chains.get(rule.filter.chain);
+    const rules = t?.get(rule.filter.chain);
     if (!t || !rules) return;
     rules.splice(rules.indexOf(rule), 1);
-    if (rules.length === 0) t.chains.delete(rule.filter.chain);
+    if (rules.length === 0) t.set(rule.filter.chain, undefined);
     t.rules--;
   }
 
@@ -55,6 +69,6 @@ export class HwTables {
 
   /** The rules of one chain of the device, in match order; undefined when it has none. */
   chain(dev: Device, chain: number): readonly HwRule[] | undefined {
-    return this.byIfindex[dev.ifindex]?.chains.get(chain);
+    return this.byIfindex[dev.ifindex]?.get(chain);
   }
 }
