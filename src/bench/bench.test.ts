@@ -15,6 +15,7 @@ const EXPECTED = [
   'engine_sw_conntrack_pps_100k_conns',
   'engine_events_per_sec',
   'engine_hw_pps_100k_conns',
+  'engine_hw_pps_100k_conns_trains16',
   'engine_sw_pps_100k_conns',
 ];
 

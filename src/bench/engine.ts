@@ -14,7 +14,7 @@ import { MAX_FLOW_SEGMENTS } from '../engine/traffic/flowsize';
 import { DEFAULT_TRAFFIC, TrafficGenerator, type TrafficHost, type TrafficSpec } from '../engine/traffic/generator';
 import { allocationDuring, canCollect, settledBytes } from './memory';
 import { progress, rateFigure, round3, unmeasured, type Baselines, type Emit, type Figure } from './report';
-import { timeNs } from './timing';
+import { unprofiled, type TimeRun } from './profile';
 import { talkRules } from '../scenarios/talk-rules';
 
 /**
@@ -39,6 +39,8 @@ export interface EngineSuiteOptions {
   packets: number;
   baselines: Baselines;
   emit: Emit;
+  /** Times each figure's run (and, with --profile, records its CPU profile). */
+  time?: TimeRun;
 }
 
 /**
@@ -133,6 +135,7 @@ function figureNames(conns: number) {
     setup: 'engine_setup_cps',
     memory: 'engine_bytes_per_conn',
     hw: `engine_hw_pps_${n}_conns`,
+    hwTrains: `engine_hw_pps_${n}_conns_trains${TRAIN}`,
     sw: `engine_sw_pps_${n}_conns`,
     fast: `engine_sw_fastpath_pps_${n}_conns`,
     fastTrains: `engine_sw_fastpath_pps_${n}_conns_trains${TRAIN}`,
@@ -159,10 +162,10 @@ function trafficSpec(conns: number): TrafficSpec {
  * Opens every connection of `gen` (round-robin: all SYNs, all SYN-ACKs, all ACKs) and lets
  * the offload work queued meanwhile run. Returns the wall-clock ns it took.
  */
-function openAll(sim: Simulator, gen: TrafficGenerator, conns: number): number {
+async function openAll(sim: Simulator, gen: TrafficGenerator, conns: number, time: TimeRun, figure: string): Promise<number> {
   progress(`opening ${conns} connections (SYN, SYN-ACK, ACK each)`);
   gen.order = 'round-robin';
-  const ns = timeNs(() => {
+  const ns = await time(figure, () => {
     gen.send(3 * conns);
     sim.env.clock.advanceTo(sim.env.now());
   });
@@ -188,6 +191,7 @@ function unmeasuredAll(names: Names, why: string): Figure[] {
     unmeasured(names.setup, 'conn/s', SETUP_TARGET_CPS, 'higher', why),
     unmeasured(names.memory, 'B/conn', BYTES_PER_CONN_TARGET, 'lower', why),
     unmeasured(names.hw, 'pkt/s', HW_TARGET_PPS, 'higher', why),
+    unmeasured(names.hwTrains, 'pkt/s', HW_TARGET_PPS, 'higher', why),
     unmeasured(names.fast, 'pkt/s', SW_TARGET_PPS, 'higher', why),
     unmeasured(names.fastTrains, 'pkt/s', SW_TARGET_PPS, 'higher', why),
     unmeasured(names.alloc, 'B/pkt', 0, 'lower', why),
@@ -208,7 +212,8 @@ async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<strin
   const b = o.baselines;
   const gen = new TrafficGenerator(new BenchHost(sim), trafficSpec(o.conns));
   const before = settledBytes();
-  const setupNs = openAll(sim, gen, o.conns);
+  const time = o.time ?? unprofiled;
+  const setupNs = await openAll(sim, gen, o.conns, time, names.setup);
   const after = settledBytes();
   const connected = gen.stats.connected;
   const pipeline = sim.hw.nic.pipeline;
@@ -240,10 +245,15 @@ async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<strin
 
   gen.send(o.packets / 4);
   const hwBefore = pipeline.hwPackets;
-  const hwNs = timeNs(() => gen.send(o.packets));
+  const hwNs = await time(names.hw, () => gen.send(o.packets));
   const share = percent(pipeline.hwPackets - hwBefore, o.packets);
   progress(`hardware path: ${share} of the packets finished in hardware`);
   o.emit(rateFigure(names.hw, (o.packets * 1e9) / hwNs, HW_TARGET_PPS, b, `packets of the offloaded connections, random order, through the hardware chain and CT tables; ${share} finished in hardware`));
+
+  gen.train = TRAIN;
+  gen.send(o.packets / 4);
+  const hwTrainNs = await time(names.hwTrains, () => gen.send(o.packets));
+  o.emit(rateFigure(names.hwTrains, (o.packets * 1e9) / hwTrainNs, HW_TARGET_PPS, b, `the same packets in trains of ${TRAIN} per connection drawn at random, as TCP windows arrive in bursts`));
   return null;
 }
 
@@ -258,19 +268,20 @@ async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void>
   const b = o.baselines;
   const host = new BenchHost(sim);
   const gen = new TrafficGenerator(host, trafficSpec(o.conns));
-  openAll(sim, gen, o.conns);
+  const time = o.time ?? unprofiled;
+  await openAll(sim, gen, o.conns, unprofiled, 'software phase setup');
   const connected = gen.stats.connected;
 
   // ---- flowtable fast path ---------------------------------------------------------------
   gen.send(o.packets / 4); // warm-up: every path compiled before timing
   const fastSample = samplePaths(sim, () => gen.send(SAMPLE_PACKETS));
   progress(`fast path sample: ${percent(fastSample.fast, SAMPLE_PACKETS)} flowtable hits`);
-  const fastNs = timeNs(() => gen.send(o.packets));
+  const fastNs = await time(names.fast, () => gen.send(o.packets));
   o.emit(rateFigure(names.fast, (o.packets * 1e9) / fastNs, SW_TARGET_PPS, b, `packets of established connections, each from a connection drawn at random (no locality: the worst case for the caches); sampled ${percent(fastSample.fast, SAMPLE_PACKETS)} flowtable hits`));
 
   gen.train = TRAIN;
   gen.send(o.packets / 4);
-  const trainNs = timeNs(() => gen.send(o.packets));
+  const trainNs = await time(names.fastTrains, () => gen.send(o.packets));
   gen.train = 1;
   o.emit(rateFigure(names.fastTrains, (o.packets * 1e9) / trainNs, SW_TARGET_PPS, b, `the same packets in trains of ${TRAIN} per connection drawn at random, as TCP windows arrive in bursts`));
 
@@ -294,7 +305,7 @@ async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void>
   gen.send(o.packets / 4);
   const ctSample = samplePaths(sim, () => gen.send(SAMPLE_PACKETS));
   progress(`conntrack path sample: ${percent(ctSample.conntrack, SAMPLE_PACKETS)} conntrack lookups`);
-  const ctNs = timeNs(() => gen.send(o.packets));
+  const ctNs = await time(names.ct, () => gen.send(o.packets));
   gen.ttl = DEFAULT_TRAFFIC.ttl;
   o.emit(
     rateFigure(
@@ -311,7 +322,7 @@ async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void>
   const off = sim.subscribe(() => {
     events++;
   });
-  const evNs = timeNs(() => gen.send(o.packets));
+  const evNs = await time(names.events, () => gen.send(o.packets));
   off();
   o.emit({
     name: names.events,
@@ -333,7 +344,7 @@ async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void>
   });
   mix.send(o.packets / 2);
   const mixSample = samplePaths(sim, () => mix.send(SAMPLE_PACKETS));
-  const mixNs = timeNs(() => mix.send(o.packets));
+  const mixNs = await time(names.sw, () => mix.send(o.packets));
   const fs = DEFAULT_TRAFFIC.flowSize;
   const flowLaw = fs.kind === 'pareto' ? `Pareto(alpha ${fs.alpha}, min ${fs.min} segments)` : fs.kind;
   o.emit(

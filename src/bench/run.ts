@@ -4,15 +4,18 @@
  */
 import { generatorTuples, lookupOrder, mapLookupNs, openAddressingLookupNs } from './baselines';
 import { runEngineSuite } from './engine';
+import { profiledRuns } from './profile';
 import { DEFAULT_TRAFFIC } from '../engine/traffic/generator';
 import { progress, round3, type Baselines, type Emit } from './report';
 
 export interface BenchOptions {
   quick: boolean;
   emit: Emit;
+  /** Where to save each timed run's CPU profile (--profile DIR), if anywhere. */
+  profileDir?: string;
 }
 
-export async function runBench({ quick, emit }: BenchOptions): Promise<void> {
+export async function runBench({ quick, emit, profileDir }: BenchOptions): Promise<void> {
   const conns = quick ? 100_000 : 1_000_000;
   const packets = quick ? 200_000 : 2_000_000;
 
@@ -24,6 +27,6 @@ export async function runBench({ quick, emit }: BenchOptions): Promise<void> {
   emit({ name: 'baseline_map_lookup_ns', value: round3(baselines.mapNs), unit: 'ns', target: null, better: 'lower', baseline_ratio: null, note: `Map<string, number>, prebuilt key strings; ${note}` });
   emit({ name: 'baseline_oa_lookup_ns', value: round3(baselines.oaNs), unit: 'ns', target: null, better: 'lower', baseline_ratio: null, note: `typed-array open addressing, key inline in the slot, linear probing, load 0.5; ${note}` });
 
-  await runEngineSuite({ conns, packets, baselines, emit });
+  await runEngineSuite({ conns, packets, baselines, emit, time: profileDir ? profiledRuns(profileDir) : undefined });
 }
 

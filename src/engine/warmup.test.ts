@@ -68,9 +68,9 @@ describe('cache warm-up', () => {
       Object.assign(key, sim.conntrack.tuple(ct, 1));
       sim.warmup.add(key);
     });
-    expect(sim.warmup.run()).toBe(100);
+    expect(sim.warmup.warm()).toBe(100);
     Object.assign(key, { src: 0x01020304, dst: 0x0a000001, sport: 1, dport: 80 });
     sim.warmup.add(key);
-    expect(sim.warmup.run()).toBe(0);
+    expect(sim.warmup.warm()).toBe(0);
   });
 });

@@ -61,7 +61,7 @@ export class Warmup {
    * Walks the queued lookups stage by stage (each stage's reads are independent of each
    * other); returns how many found an entry.
    */
-  run(): number {
+  warm(): number {
     const n = this.n;
     this.n = 0;
     const s = this.conntrack.store;

@@ -374,7 +374,7 @@ export class TrafficGenerator {
         warmup.add(key);
       }
     }
-    warmup.run();
+    warmup.warm();
   }
 
   /** The connection whose turn it is. */
