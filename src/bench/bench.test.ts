@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -19,17 +22,24 @@ const EXPECTED = [
   'engine_sw_pps_100k_conns',
 ];
 
-function runQuick(): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile('npx', ['tsx', '--expose-gc', 'src/bench/main.ts', '--quick'], { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout, stderr }),
+const PROFILE_DIR = mkdtempSync(join(tmpdir(), 'ct-bench-'));
+/** The figures measured by a timed run (the others are computed or baselines). */
+const TIMED = EXPECTED.filter((n) => /pps|cps|events_per_sec/.test(n));
+
+function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('npx', ['tsx', '--expose-gc', 'src/bench/main.ts', ...args], { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
 }
 
+const runQuick = () => bench(['--quick', '--profile', PROFILE_DIR]);
+
 describe('npm run bench -- --quick', () => {
-  it('prints one well-formed JSON figure per line and nothing else on stdout', async () => {
-    const { stdout } = await runQuick();
+  it('prints one well-formed JSON figure per line and nothing else on stdout; --profile saves a CPU profile per timed figure', async () => {
+    const { code, stdout, stderr } = await runQuick();
+    expect(code, stderr).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     const figures = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(figures.map((f) => f.name).sort()).toEqual([...EXPECTED].sort());
@@ -42,5 +52,19 @@ describe('npm run bench -- --quick', () => {
       const r = f.baseline_ratio as Record<string, unknown> | null;
       if (r !== null) expect(Object.keys(r).sort()).toEqual(['map_lookup', 'oa_lookup']);
     }
+    // --profile: one CPU profile per timed figure, and its top functions on stderr.
+    expect(readdirSync(PROFILE_DIR).sort()).toEqual(TIMED.map((n) => `${n}.cpuprofile`).sort());
+    const profile = JSON.parse(readFileSync(join(PROFILE_DIR, 'engine_hw_pps_100k_conns.cpuprofile'), 'utf8')) as { nodes: unknown[]; samples: unknown[] };
+    expect(profile.samples.length).toBeGreaterThan(10);
+    expect(stderr).toMatch(/profile of engine_hw_pps_100k_conns: .*\n\[bench\] +\d+\.\d% {2}\S+/);
   }, 180_000);
+
+  it('refuses an unknown option or --profile without a directory, with usage and exit code 2', async () => {
+    for (const args of [['--fast'], ['--profile'], ['--profile', '--quick']]) {
+      const r = await bench(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('usage: npm run --silent bench');
+    }
+  }, 60_000);
 });
