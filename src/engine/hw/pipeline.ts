@@ -204,6 +204,7 @@ export class HwPipeline {
       if (kind === S_CT) {
         if (!this.ctStep(pkt, dev, rule, step, bytes)) return MISSED;
       } else if (kind === S_REDIRECT) {
+        if (!this.target(step)) return this.targetGone(pkt, dev, rule, step);
         redirect = step;
       } else if (kind === S_CT_CLEAR) {
         this.regCt = -1;
@@ -214,7 +215,8 @@ export class HwPipeline {
       } else if (kind === S_TUNNEL_UNSET) {
         pkt.meta.tunnel = null;
       } else if (kind === S_MIRROR) {
-        this.forward(this.endpoints.clone(pkt), step);
+        // tcf_mirred_act: a mirror whose device is gone sends no copy.
+        if (this.target(step)) this.forward(this.endpoints.clone(pkt), step);
       }
       // TunnelSet and Nop steps have nothing to do here (a redirect reads the tunnel).
     }
@@ -292,9 +294,32 @@ export class HwPipeline {
     }
   }
 
+  /** The step's target device, or undefined once it is gone (resolved again only when devices changed). */
+  private target(step: HwStep): Device | undefined {
+    const generation = this.devices.generation;
+    if (step.targetGeneration !== generation) {
+      step.target = this.devices.get(step.dev);
+      step.targetGeneration = generation;
+    }
+    return step.target;
+  }
+
+  /**
+   * The rule forwards to a device deleted since it was offloaded: hardware has no port to send
+   * to, so the packet misses to software, where act_mirred finds its device gone and drops it
+   * (tcf_mirred_act: "tc mirred: target device is gone").
+   */
+  private targetGone(pkt: Packet, dev: string, rule: HwRule, step: HwStep): number {
+    const f = rule.filter;
+    const reason = `redirect target ${step.dev} is gone`;
+    if (this.env.profile.missRestore === 'action') this.miss(pkt, dev, `chain ${f.chain}`, reason, f.chain, f, step.index);
+    else this.miss(pkt, dev, `chain ${f.chain}`, reason, f.chain, null, 0);
+    return MISSED;
+  }
+
   /** Forwarding inside the eswitch: to a VF (its VM), the wire, or encapsulated into a tunnel. */
   private forward(pkt: Packet, step: HwStep): void {
-    const target = this.devices.get(step.dev)!;
+    const target = this.target(step)!;
     switch (target.kind) {
       case 'rep':
         return this.sink.deliver(pkt, target.name, 'vm', target.vm ?? target.name, 'hw');

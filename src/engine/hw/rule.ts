@@ -45,6 +45,9 @@ export interface HwStep {
   /** Redirect/mirror target (an eswitch port, or a tunnel device with encap). */
   dev: string;
   tunnel: TunnelInfo | null;
+  /** `dev` as the datapath last resolved it, for Devices.generation `targetGeneration` (-1: never). */
+  target: Device | undefined;
+  targetGeneration: number;
 }
 
 /** The rule the driver installed for a filter. */
@@ -95,7 +98,7 @@ export function translateFilter(filter: Filter, dev: Device, devices: Devices, p
   let seenCt = false;
   for (let i = 0; i < filter.actions.length; i++) {
     const a = filter.actions[i];
-    const step: HwStep = { kind: StepKind.Nop, action: a, index: i, zone: 0, nat: false, dev: '', tunnel: null };
+    const step: HwStep = { kind: StepKind.Nop, action: a, index: i, zone: 0, nat: false, dev: '', tunnel: null, target: undefined, targetGeneration: -1 };
     if (a instanceof CtAction) {
       if (a.spec.helper) return `${MLX5}ct helper isn't supported`;
       if (a.spec.clear) {

@@ -31,6 +31,8 @@ export const DEFAULT_VFS = 4;
 export class Devices {
   private byName = new Map<string, Device>();
   private nextIfindex = 1;
+  /** Bumped by every add and remove: a Device looked up earlier by name is still that name's while it is unchanged. */
+  generation = 0;
 
   constructor() {
     this.add({ name: 'uplink', kind: 'uplink', hwTcOffload: true, onNic: true });
@@ -42,11 +44,13 @@ export class Devices {
   add(d: Omit<Device, 'ifindex'>): Device {
     const dev: Device = { ...d, ifindex: this.nextIfindex++ };
     this.byName.set(dev.name, dev);
+    this.generation++;
     return dev;
   }
 
   remove(name: string): void {
     this.byName.delete(name);
+    this.generation++;
   }
 
   get(name: string): Device | undefined {

@@ -20,27 +20,35 @@ function hostRange(p: Prefix): { first: number; count: number } {
 export class ClientAddressing {
   private readonly clients: { first: number; count: number };
   private readonly servers: { first: number; count: number };
+  /** Clients × servers: connections before the port moves on. */
+  private readonly pairs: number;
 
   constructor(src: Prefix, dst: Prefix) {
     this.clients = hostRange(src);
     this.servers = hostRange(dst);
+    this.pairs = this.clients.count * this.servers.count;
   }
 
   /** Distinct connections before the numbering wraps. */
   get distinct(): number {
-    return this.clients.count * this.servers.count * CLIENT_PORTS;
+    return this.pairs * CLIENT_PORTS;
   }
 
-  /** Servers take turns fastest, then clients, then ports. */
+  /*
+   * Servers take turns fastest, then clients, then ports. A single server (the usual case)
+   * skips the divisions: a double's % is a library call, several per packet otherwise.
+   */
+
   server(k: number): number {
-    return this.servers.first + (k % this.servers.count);
+    return this.servers.count === 1 ? this.servers.first : this.servers.first + (k % this.servers.count);
   }
 
   client(k: number): number {
-    return this.clients.first + (Math.floor(k / this.servers.count) % this.clients.count);
+    const n = this.servers.count === 1 ? k : Math.floor(k / this.servers.count);
+    return this.clients.first + (n < this.clients.count ? n : n % this.clients.count);
   }
 
   clientPort(k: number): number {
-    return FIRST_CLIENT_PORT + (Math.floor(k / (this.servers.count * this.clients.count)) % CLIENT_PORTS);
+    return k < this.pairs ? FIRST_CLIENT_PORT : FIRST_CLIENT_PORT + (Math.floor(k / this.pairs) % CLIENT_PORTS);
   }
 }
