@@ -97,8 +97,22 @@ export class Sysctls {
     flowtableUdpTimeout: this.values['net.netfilter.nf_flowtable_udp_timeout'],
   };
 
+  /** Arrays from `indexed`, kept current by `set`. */
+  private readonly indexes: { keys: readonly (SysctlKey | null)[]; values: number[] }[] = [];
+
   get(k: SysctlKey): number {
     return this.values[k];
+  }
+
+  /**
+   * The values of `keys` by position (`missing` where the key is null), kept current by `set`:
+   * for per-packet reads by a computed key (a TCP state's timeout), which on the values object
+   * would be a dictionary lookup.
+   */
+  indexed(keys: readonly (SysctlKey | null)[], missing: number): readonly number[] {
+    const values = keys.map((k) => (k ? this.values[k] : missing));
+    this.indexes.push({ keys, values });
+    return values;
   }
 
   /** Returns the error sysctl(8) would print for this assignment, or null when it is valid. */
@@ -120,6 +134,9 @@ export class Sysctls {
     this.values[k] = Number(raw);
     const field = HOT_FIELD[k];
     if (field) (this.hot as HotSysctls)[field] = this.values[k];
+    for (const index of this.indexes) {
+      for (let i = 0; i < index.keys.length; i++) if (index.keys[i] === k) index.values[i] = this.values[k];
+    }
     return null;
   }
 

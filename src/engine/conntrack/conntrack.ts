@@ -25,7 +25,7 @@ import { NatEngine, type NatHost } from './nat';
 import { CtStore, F_ACCT } from './storage';
 import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
 import { udpPacket } from './udp';
-import { ExpiryWheel, NF_CT_DAY_US, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
+import { ExpiryWheel, NF_CT_DAY_US, TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
 import { MutableTuple, NR_ICMP_TYPES, icmpIsError, invertTuple, tupleFromPacket, tupleView } from './tuple';
 import {
   IPS_ASSURED,
@@ -88,6 +88,7 @@ export type OffloadFixupMode = 'pickup' | 'pickup-state' | 'pickup-timeout' | 's
 
 export class Conntrack implements L4Host, NatHost {
   readonly store = new CtStore();
+  readonly tcpStateTimeout: readonly number[];
   private readonly hash: TupleHash;
   private readonly wheel: ExpiryWheel;
   private readonly labels: LabelTable;
@@ -102,6 +103,7 @@ export class Conntrack implements L4Host, NatHost {
   private readonly victims = new Int32Array(64);
 
   constructor(readonly env: Env) {
+    this.tcpStateTimeout = env.sysctl.indexed(TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC);
     this.hash = new TupleHash(this.store);
     this.wheel = new ExpiryWheel(this.store, env.clock, (slot) => this.onDue(slot));
     this.labels = new LabelTable(this.store);

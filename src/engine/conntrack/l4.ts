@@ -18,6 +18,8 @@ export interface L4Host {
   readonly store: CtStore;
   readonly env: Env;
   readonly behaviour: CtBehaviour;
+  /** Each TCP state's timeout sysctl (s), by enum tcp_conntrack (SYN_SENT2: its fixed 120 s). */
+  readonly tcpStateTimeout: readonly number[];
   /** nf_ct_refresh_acct(): new timeout (unless IPS_FIXED_TIMEOUT) and accounting. */
   refreshAcct(slot: number, dir: Dir, pkt: Packet, timeoutSec: number): void;
   /** Sets the absolute expiry (µs), e.g. when a tracker lowers it. */

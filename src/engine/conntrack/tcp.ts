@@ -23,7 +23,7 @@ import {
   TCPF_SIMULTANEOUS_OPEN,
   type CtStore,
 } from './storage';
-import { TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, TCP_TIMEOUT_RETRANS, TCP_TIMEOUT_UNACK } from './timeouts';
+import { TCP_TIMEOUT_RETRANS, TCP_TIMEOUT_UNACK } from './timeouts';
 import { DIR_ORIGINAL, DIR_REPLY, IPS_ASSURED, IPS_FIXED_TIMEOUT, IPS_SEEN_REPLY, TCP_STATE_NAMES, type Dir } from './types';
 import { H8, H16, H_STATUS, H_TCP_STATE, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS } from './storage';
 
@@ -317,8 +317,7 @@ function lowerTimeoutOnInvalid(h: L4Host, slot: number, dir: Dir, index: number)
 }
 
 function stateTimeoutSec(h: L4Host, state: number): number {
-  const key = TCP_STATE_TIMEOUT[state];
-  return key ? h.env.sysctl.get(key) : TCP_SYN_SENT2_TIMEOUT_SEC;
+  return h.tcpStateTimeout[state];
 }
 
 /** The ignored-packet bookkeeping of nf_conntrack_tcp_packet's TCP_CONNTRACK_IGNORE case. */
