@@ -31,10 +31,9 @@ export class Warmup {
   /** The key's source address and ports (the cheap part of the comparison: enough to pick the node). */
   private readonly src = new Float64Array(MAX_WARM);
   private readonly ports = new Uint32Array(MAX_WARM);
-  /** The found entry's flow (+1) and hardware pair, and the live flowtable (index) of the lookup. */
-  private readonly flow = new Int32Array(MAX_WARM);
-  private readonly pair = new Int32Array(MAX_WARM);
-  private readonly table = new Uint8Array(MAX_WARM);
+  /** The found entry's slot, and whether its packets run in hardware (its CT record) or software (its flow). */
+  private readonly slot = new Int32Array(MAX_WARM);
+  private readonly inHw = new Uint8Array(MAX_WARM);
   private n = 0;
   /** What the reads returned, folded together so the compiler cannot drop them. */
   sink = 0;
@@ -53,7 +52,6 @@ export class Warmup {
       this.bucket[i] = this.conntrack.bucketOf(tables[t].zone, key);
       this.src[i] = key.src;
       this.ports[i] = ((key.sport << 16) | key.dport) >>> 0;
-      this.table[i] = t;
     }
   }
 
@@ -84,32 +82,22 @@ export class Warmup {
         }
       }
     }
-    let sink = this.sink;
     let found = 0;
     for (let i = 0; i < n; i++) {
       const node = this.found[i];
-      if (node < 0) {
-        this.flow[i] = 0;
-        this.pair[i] = -1;
-        continue;
-      }
+      this.slot[i] = node >> 1;
+      if (node < 0) continue;
       found++;
-      const slot = node >> 1;
-      // Packets of a connection in hardware do not touch its flow; the others not its pair.
-      if (s.h16[slot * H16 + H_STATUS] & IPS_HW_OFFLOAD) {
-        this.flow[i] = 0;
-        this.pair[i] = slot; // a connection's hardware record is the one at its conntrack slot
-      } else {
-        this.flow[i] = s.flowOf[slot];
-        this.pair[i] = -1;
-      }
+      // Packets of a connection in hardware do not touch its flow; the others not its CT record.
+      this.inHw[i] = s.h16[(node >> 1) * H16 + H_STATUS] & IPS_HW_OFFLOAD ? 1 : 0;
     }
-    const tables = this.flowtables.live;
+    // Both records are the ones at the entry's slot (records.ts, hw/ct_table.ts).
+    let sink = this.sink;
+    const flows = this.flowtables.records;
     for (let i = 0; i < n; i++) {
-      const flow = this.flow[i] - 1;
-      if (flow >= 0 && this.table[i] < tables.length) sink ^= tables[this.table[i]].touch(flow);
-      const pair = this.pair[i];
-      if (pair >= 0) sink ^= this.hwTable.touch(pair);
+      const slot = this.slot[i];
+      if (slot < 0) continue;
+      sink ^= this.inHw[i] ? this.hwTable.touch(slot) : flows.touch(slot);
     }
     this.sink = sink;
     return found;

@@ -22,7 +22,7 @@ import { icmpPacket } from './icmp';
 import { LabelTable, formatLabel } from './labels';
 import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
 import { NatEngine, type NatHost } from './nat';
-import { CtStore, F_ACCT } from './storage';
+import { CtStore, F_ACCT, F_FLOW } from './storage';
 import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
 import { udpPacket } from './udp';
 import { ExpiryWheel, NF_CT_DAY_US, TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
@@ -342,16 +342,12 @@ export class Conntrack implements L4Host, NatHost {
    * current kernels do a while after teardown cleared IPS_OFFLOAD.
    */
   use(ct: number): number {
-    return 1 + (this.store.flowOf[ct] !== 0 ? 1 : 0);
+    return 1 + (this.store.h8[ct * H8 + H_FLAGS] & F_FLOW ? 1 : 0);
   }
-  /** A flowtable flow takes (flow_offload_alloc) or drops (flow_offload_free) its reference. */
-  /** The flowtable flow holding the entry (its slot in its zone's table), or -1. */
-  flowOf(ct: number): number {
-    return this.store.flowOf[ct] - 1;
-  }
-  /** flow_offload_alloc takes a reference on the entry (flow ≥ 0); flow_offload_free drops it (-1). */
-  setFlow(ct: number, flow: number): void {
-    this.store.flowOf[ct] = flow + 1;
+  /** flow_offload_alloc takes a reference on the entry (held); flow_offload_free drops it. */
+  holdFlowRef(ct: number, held: boolean): void {
+    if (held) this.store.h8[ct * H8 + H_FLAGS] |= F_FLOW;
+    else this.store.h8[ct * H8 + H_FLAGS] &= ~F_FLOW;
   }
   /** nf_ct_expires(): µs left before expiry (0 when past). */
   expiresIn(ct: number): number {

@@ -80,6 +80,7 @@ export const F_ACCT = 2; // has the accounting extension (nf_conntrack_acct was 
 export const F_LABEL = 4; // has a non-zero label in the label side table
 export const F_BYSRC = 8; // linked in the NAT by-source index
 export const F_WHEEL = 16; // filed in the expiry wheel
+export const F_FLOW = 32; // a flowtable flow holds a reference (flow_offload_alloc … flow_offload_free)
 
 /** Per-direction TCP window flags (struct ip_ct_tcp_state.flags, IP_CT_TCP_FLAG_*). */
 export const TCPF_WINDOW_SCALE = 0x01;
@@ -165,12 +166,6 @@ export class CtStore {
 
   // ---- per entry, cold ---------------------------------------------------------------------
   ctId: Uint32Array;
-  /**
-   * Flow slot + 1 of the flowtable flow that holds the entry (flow_offload_alloc's reference,
-   * until flow_offload_free), 0 for none. One column for every zone's flowtable: an entry
-   * belongs to one zone, so to at most one flow.
-   */
-  flowOf: Int32Array;
   /** Absolute expiry time, µs. */
   timeoutAt: Float64Array;
   wheelPrev: Int32Array;
@@ -199,7 +194,6 @@ export class CtStore {
     const n = capacity;
     this.setRecords(new ArrayBuffer(n * HOT_BYTES), new ArrayBuffer(2 * n * NODE_BYTES));
     this.ctId = new Uint32Array(n);
-    this.flowOf = new Int32Array(n);
     this.timeoutAt = new Float64Array(n);
     this.wheelPrev = new Int32Array(n);
     this.wheelNext = new Int32Array(n);
@@ -257,7 +251,6 @@ export class CtStore {
   private clear(slot: number): void {
     // The whole entry record: four words.
     for (let w = slot * H32; w < (slot + 1) * H32; w++) this.h32[w] = 0;
-    this.flowOf[slot] = 0;
     this.timeoutAt[slot] = 0;
     this.wheelPrev[slot] = -1;
     this.wheelNext[slot] = -1;
@@ -310,7 +303,6 @@ export class CtStore {
     new Uint8Array(nodes).set(new Uint8Array(this.n32.buffer));
     this.setRecords(hot, nodes);
     this.ctId = resized(this.ctId, n);
-    this.flowOf = resized(this.flowOf, n);
     this.timeoutAt = resized(this.timeoutAt, n);
     this.wheelPrev = resized(this.wheelPrev, n);
     this.wheelNext = resized(this.wheelNext, n);

@@ -1,24 +1,13 @@
 /**
  * One nf_flowtable (net/netfilter/nf_flow_table_core.c): the table of offloaded flows of one
- * ct zone. Each flow is one 12-byte record (struct flow_offload: the conntrack, flags and
- * timeout) in a typed array. The kernel hashes both tuplehash nodes of a flow by their
- * direction's tuple; those tuples are exactly the conntrack entry's two tuples, which
- * conntrack already hashes by zone + tuple (a flow exists only for a confirmed entry, whose
- * tuples no longer change). So a lookup walks conntrack's hash (zone + tuple → entry slot and
- * direction) and maps the entry to its flow through conntrack's `flowOf` column, rather than keeping a second
- * copy of both tuples, hash links and buckets (40 bytes a connection).
+ * ct zone. The kernel hashes both tuplehash nodes of a flow by their direction's tuple; those
+ * tuples are exactly the conntrack entry's two tuples, which conntrack already hashes by
+ * zone + tuple (a flow exists only for a confirmed entry, whose tuples no longer change). So a
+ * lookup walks conntrack's hash (zone + tuple → entry slot and direction), and the flow is the
+ * record at the entry's slot in the records every zone's table shares (records.ts: 12 bytes a
+ * connection), rather than a second copy of both tuples, hash links and buckets.
  * The zone is the table's own (tcf_ct_flow_table_get: one table per act_ct zone).
- *
- * | word | field        | meaning                                                     |
- * | ---- | ------------ | ----------------------------------------------------------- |
- * | 0    | R_CT (i32)   | conntrack slot, -1 while the flow slot is free              |
- * | 1    | R_FLAGS      | enum nf_flow_flags (low 9 bits); above them, timeout bits   |
- * |      |              | 32–52                                                       |
- * | 2    | R_TIMEOUT_LO | timeout bits 0–31                                           |
- *
- * The timeout (absolute, µs) is an integer below 2^53 like every virtual time, so its 53 bits
- * split over two words hold it exactly, without a float64's 8-byte alignment.
- * Bytes per connection: 12 (the entry → flow index is a conntrack column, 4 more).
+ * A flow is named by its conntrack slot.
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import { IPS_DST_NAT, IPS_HW_OFFLOAD, IPS_OFFLOAD, IPS_SEEN_REPLY, IPS_SRC_NAT } from '../conntrack/conntrack';
@@ -35,23 +24,12 @@ import {
   NF_FLOW_TEARDOWN,
 } from './flags';
 import type { FlowOffloadCallback, OffloadQueue } from './offload';
+import type { FlowRecords } from './records';
 
 export type TeardownReason = 'fin' | 'rst' | 'expired' | 'ct-dying' | 'outdated' | 'table-freed' | 'device';
 
-const INITIAL_CAPACITY = 64;
 /** NF_CT_DAY: nf_ct_offload_timeout keeps an offloaded conntrack alive for a day at a time. */
 const CT_DAY_US = 86400 * 1_000_000;
-
-/** A flow's record: REC 32-bit words (table above). */
-const REC = 3;
-/** Conntrack slot (signed), -1 while the flow slot is free. */
-const R_CT = 0;
-/** enum nf_flow_flags in the low FLAGS_BITS bits, the timeout's high bits above them. */
-const R_FLAGS = 1;
-const FLAGS_BITS = 9;
-const FLAGS_MASK = (1 << FLAGS_BITS) - 1;
-const R_TIMEOUT_LO = 2;
-const TWO_32 = 2 ** 32;
 
 export class FlowTable {
   /** act_ct references (tcf_ct_flow_table_get/put) plus driver callbacks (flowtable_ct.get). */
@@ -59,13 +37,7 @@ export class FlowTable {
   /** Driver block callbacks registered on this table (nf_flow_table_offload_add_cb). */
   readonly callbacks: FlowOffloadCallback[] = [];
 
-  private cap = 0;
   private used = 0;
-  /** The records, seen as unsigned words (flags, timeout) and signed words (ct). */
-  private u32 = new Uint32Array(0);
-  private i32 = new Int32Array(0);
-  private freeList: number[] = [];
-  private highWater = 0;
 
   /** Direction of the last successful lookup (avoids returning a tuple object). */
   lastDir: 0 | 1 = 0;
@@ -75,28 +47,28 @@ export class FlowTable {
     private readonly env: Env,
     private readonly conntrack: Conntrack,
     private readonly queue: OffloadQueue,
-  ) {
-    this.grow(INITIAL_CAPACITY);
-  }
+    private readonly records: FlowRecords,
+  ) {}
 
   get size(): number {
     return this.used;
   }
 
+  /** The conntrack entry of a flow: the flow's own name. */
   ct(flow: number): number {
-    return this.i32[flow * REC + R_CT];
+    return flow;
   }
 
   flags(flow: number): number {
-    return this.u32[flow * REC + R_FLAGS] & FLAGS_MASK;
+    return this.records.flags(flow);
   }
 
   setFlags(flow: number, bits: number): void {
-    this.u32[flow * REC + R_FLAGS] |= bits & FLAGS_MASK;
+    this.records.setFlags(flow, bits);
   }
 
   clearFlags(flow: number, bits: number): void {
-    this.u32[flow * REC + R_FLAGS] &= ~(bits & FLAGS_MASK);
+    this.records.clearFlags(flow, bits);
   }
 
   private proto(flow: number): number {
@@ -104,13 +76,11 @@ export class FlowTable {
   }
 
   timeout(flow: number): number {
-    return (this.u32[flow * REC + R_FLAGS] >>> FLAGS_BITS) * TWO_32 + this.u32[flow * REC + R_TIMEOUT_LO];
+    return this.records.timeout(flow);
   }
 
   setTimeout(flow: number, at: number): void {
-    const w = flow * REC;
-    this.u32[w + R_FLAGS] = (this.u32[w + R_FLAGS] & FLAGS_MASK) | (Math.floor(at / TWO_32) << FLAGS_BITS);
-    this.u32[w + R_TIMEOUT_LO] = at >>> 0;
+    this.records.setTimeout(flow, at);
   }
 
   /** Per-protocol flow timeout (flow_offload_get_timeout), in µs. */
@@ -128,44 +98,36 @@ export class FlowTable {
     // The packet is the key: its headers are read inside the hash walk (no boxed addresses).
     const node = this.conntrack.findNode(this.zone, pkt);
     if (node < 0) return -1;
-    const flow = this.flowOfCt(node >> 1);
-    if (flow < 0 || this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(node >> 1)) return -1;
+    const flow = node >> 1;
+    if (this.records.zone(flow) !== this.zone || this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(flow)) return -1;
     this.lastDir = (node & 1) as 0 | 1;
     return flow;
   }
 
-  /** Reads flow `flow`'s record (a cache warm-up read, see warmup.ts). */
-  touch(flow: number): number {
-    return flow < this.cap ? this.u32[flow * REC + R_FLAGS] : 0;
-  }
-
-  /** The flow that holds conntrack entry `ct`, torn down or not, or -1. */
+  /** The flow that holds conntrack entry `ct` in this table, torn down or not, or -1. */
   flowOfCt(ct: number): number {
-    // The column is shared by every zone's table; an entry's flow is in its own zone's table.
-    return this.conntrack.zone(ct) === this.zone ? this.conntrack.flowOf(ct) : -1;
+    return this.records.zone(ct) === this.zone ? ct : -1;
   }
 
   /**
    * flow_offload_alloc + flow_offload_add: both direction tuples from the conntrack entry,
    * timeout = now + offload timeout, the conntrack kept alive (nf_ct_offload_timeout), and
    * a hardware add queued (act_ct flowtables always carry NF_FLOWTABLE_HW_OFFLOAD).
-   * Returns the flow slot, or -1 when the connection still has a flow in the table.
+   * Returns the flow, or -1 when the connection still has a flow.
    */
   add(ct: number, bidirectional: boolean): number {
     // flow_offload_add's rhashtable insert fails with -EEXIST while a torn-down flow of the
     // same connection is still hashed (waiting for the GC to free it).
-    if (this.flowOfCt(ct) >= 0) return -1;
-    if (this.used === this.cap) this.grow(this.cap * 2);
-    const flow = this.freeList.length ? this.freeList.pop()! : this.highWater++;
+    if (this.records.zone(ct) >= 0) return -1;
+    const flow = ct;
     const status = this.conntrack.status(ct);
     const flags =
       NF_FLOW_HW |
       (bidirectional ? NF_FLOW_HW_BIDIRECTIONAL : 0) |
       (status & IPS_SRC_NAT ? NF_FLOW_SNAT : 0) |
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
-    this.i32[flow * REC + R_CT] = ct;
-    this.u32[flow * REC + R_FLAGS] = flags;
-    this.conntrack.setFlow(ct, flow);
+    this.records.claim(flow, this.zone, flags);
+    this.conntrack.holdFlowRef(ct, true);
     this.used++;
     const now = this.env.now();
     this.setTimeout(flow, now + this.offloadTimeout(flow));
@@ -224,14 +186,13 @@ export class FlowTable {
       this.conntrack.offloadFixup(ct, expired ? 'pickup' : 'pickup-timeout', this.offloadTimeout(flow) / 1_000_000);
     }
     this.conntrack.clearStatus(ct, IPS_HW_OFFLOAD);
-    this.conntrack.setFlow(ct, -1);
+    this.conntrack.holdFlowRef(ct, false);
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ft.free', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct) });
     }
-    this.i32[flow * REC + R_CT] = -1;
-    this.u32[flow * REC + R_FLAGS] = 0;
+    if (this.flags(flow) & NF_FLOW_HW_PENDING) this.queue.forget(this, flow);
+    this.records.release(flow);
     this.used--;
-    this.freeList.push(flow);
   }
 
   /**
@@ -242,9 +203,10 @@ export class FlowTable {
    */
   gc(): void {
     const now = this.env.now();
-    for (let flow = 0; flow < this.highWater; flow++) {
-      const ct = this.ct(flow);
-      if (ct < 0) continue;
+    const records = this.records;
+    for (let flow = 0; flow < records.cap; flow++) {
+      if (records.zone(flow) !== this.zone) continue;
+      const ct = flow;
       if (!(this.flags(flow) & NF_FLOW_TEARDOWN)) {
         if (this.timeout(flow) - now <= 0) this.teardown(flow, 'expired');
         else if (!this.conntrack.isAlive(ct)) this.teardown(flow, 'ct-dying');
@@ -273,23 +235,8 @@ export class FlowTable {
     return (status & IPS_HW_OFFLOAD) !== 0 && (status & IPS_SEEN_REPLY) !== 0 && !(f & NF_FLOW_HW_PENDING);
   }
 
-  /** Bytes held by the records (the benchmark's memory breakdown). */
-  byteLength(): number {
-    return this.u32.byteLength;
-  }
-
-  /** Every live flow slot, in slot order. */
+  /** Every flow of the table, in conntrack slot order. */
   forEach(fn: (flow: number) => void): void {
-    for (let flow = 0; flow < this.highWater; flow++) if (this.ct(flow) >= 0) fn(flow);
-  }
-
-  /** Doubles the records (free slots get ct -1). */
-  private grow(cap: number): void {
-    const buf = new ArrayBuffer(cap * REC * 4);
-    new Uint32Array(buf).set(this.u32);
-    this.u32 = new Uint32Array(buf);
-    this.i32 = new Int32Array(buf);
-    for (let flow = this.cap; flow < cap; flow++) this.i32[flow * REC + R_CT] = -1;
-    this.cap = cap;
+    for (let flow = 0; flow < this.records.cap; flow++) if (this.records.zone(flow) === this.zone) fn(flow);
   }
 }

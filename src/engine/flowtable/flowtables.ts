@@ -8,6 +8,7 @@ import type { Conntrack } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import { FlowTable } from './flowtable';
 import { OffloadQueue } from './offload';
+import { FlowRecords } from './records';
 
 const GC_INTERVAL_US = 1_000_000;
 
@@ -17,6 +18,8 @@ export class Flowtables {
   readonly live: FlowTable[] = [];
   private gcTimers = new Map<FlowTable, TimerHandle>();
   readonly queue: OffloadQueue;
+  /** Every table's flows, one record per conntrack slot (records.ts). */
+  readonly records = new FlowRecords();
 
   constructor(
     private readonly env: Env,
@@ -40,7 +43,7 @@ export class Flowtables {
       existing.refs++;
       return existing;
     }
-    const ft = new FlowTable(zone, this.env, this.conntrack, this.queue);
+    const ft = new FlowTable(zone, this.env, this.conntrack, this.queue, this.records);
     this.byZone.set(zone, ft);
     this.live.push(ft);
     this.scheduleGc(ft);

@@ -84,6 +84,14 @@ export class OffloadQueue {
     if (this.enqueue(ft, flow, 'del')) ft.setFlags(flow, NF_FLOW_HW_DYING);
   }
 
+  /**
+   * The flow is freed with work still queued: that work will not run. (The kernel's work holds
+   * the flow until it ran; here only a destroyed connection frees its flow at once.)
+   */
+  forget(ft: FlowTable, flow: number): void {
+    this.work.cancel(ft, flow);
+  }
+
   /** nf_flow_offload_stats: only when 10% of the flow timeout has elapsed since its last refresh. */
   stats(ft: FlowTable, flow: number): void {
     if (ft.timeout(flow) - this.env.now() >= (9 * ft.offloadTimeout(flow)) / 10) return;
@@ -116,7 +124,7 @@ export class OffloadQueue {
       at = Math.max(at, this.busyUntil) + 1_000_000 / this.settings.insertRate;
       this.busyUntil = at;
     }
-    this.work.push(ft, flow, this.conntrack.ctId(ft.ct(flow)), op, at);
+    this.work.push(ft, flow, op, at);
     this.arm();
     return true;
   }
@@ -133,12 +141,11 @@ export class OffloadQueue {
     while (w.size > 0 && w.headAt() <= now) {
       const ft = w.headFt();
       const flow = w.headFlow();
-      const ctId = w.headCtId();
       const op = w.headOp();
       w.shift();
       if (op === 'add') this.pendingAdds--;
-      // The flow may have been freed (and its slot reused) while the work waited.
-      if (ft.ct(flow) >= 0 && this.conntrack.ctId(ft.ct(flow)) === ctId) this.run(ft, flow, op);
+      // Null: the flow was freed while the work waited (see cancel).
+      if (ft) this.run(ft, flow, op);
     }
     this.arm();
   }

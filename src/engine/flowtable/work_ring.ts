@@ -1,6 +1,6 @@
 /**
- * Storage of the offload work queue: a FIFO ring of work items (flowtable, flow, the
- * connection's ctId, operation, due time) in typed arrays. Every fast-path refresh queues an
+ * Storage of the offload work queue: a FIFO ring of work items (flowtable, flow, operation,
+ * due time) in typed arrays. Every fast-path refresh queues an
  * add (flow_offload_refresh → nf_flow_offload_add), so an object per item would be an
  * allocation on the packet path.
  */
@@ -18,7 +18,6 @@ export class WorkRing {
   private count = 0;
   private ft: (FlowTable | null)[] = new Array<FlowTable | null>(INITIAL_CAPACITY).fill(null);
   private flow = new Int32Array(INITIAL_CAPACITY);
-  private ctId = new Uint32Array(INITIAL_CAPACITY);
   private op = new Uint8Array(INITIAL_CAPACITY);
   private at = new Float64Array(INITIAL_CAPACITY);
 
@@ -26,12 +25,11 @@ export class WorkRing {
     return this.count;
   }
 
-  push(ft: FlowTable, flow: number, ctId: number, op: Op, at: number): void {
+  push(ft: FlowTable, flow: number, op: Op, at: number): void {
     if (this.count === this.cap) this.grow();
     const i = (this.head + this.count) & (this.cap - 1);
     this.ft[i] = ft;
     this.flow[i] = flow;
-    this.ctId[i] = ctId;
     this.op[i] = OP_INDEX[op];
     this.at[i] = at;
     this.count++;
@@ -41,14 +39,12 @@ export class WorkRing {
   headAt(): number {
     return this.at[this.head];
   }
-  headFt(): FlowTable {
-    return this.ft[this.head]!;
+  /** null when the item was cancelled. */
+  headFt(): FlowTable | null {
+    return this.ft[this.head];
   }
   headFlow(): number {
     return this.flow[this.head];
-  }
-  headCtId(): number {
-    return this.ctId[this.head];
   }
   headOp(): Op {
     return OPS[this.op[this.head]];
@@ -65,6 +61,14 @@ export class WorkRing {
     if (--this.count === 0 && this.cap > INITIAL_CAPACITY) this.resize(INITIAL_CAPACITY);
   }
 
+  /** Cancels the queued items of a flow (they stay queued, to be skipped when due). */
+  cancel(ft: FlowTable, flow: number): void {
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & (this.cap - 1);
+      if (this.ft[i] === ft && this.flow[i] === flow) this.ft[i] = null;
+    }
+  }
+
   private grow(): void {
     this.resize(this.cap * 2);
   }
@@ -73,20 +77,17 @@ export class WorkRing {
   private resize(cap: number): void {
     const ft = new Array<FlowTable | null>(cap).fill(null);
     const flow = new Int32Array(cap);
-    const ctId = new Uint32Array(cap);
     const op = new Uint8Array(cap);
     const at = new Float64Array(cap);
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) & (this.cap - 1);
       ft[k] = this.ft[i];
       flow[k] = this.flow[i];
-      ctId[k] = this.ctId[i];
       op[k] = this.op[i];
       at[k] = this.at[i];
     }
     this.ft = ft;
     this.flow = flow;
-    this.ctId = ctId;
     this.op = op;
     this.at = at;
     this.cap = cap;

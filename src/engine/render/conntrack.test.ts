@@ -53,7 +53,7 @@ describe('conntrack -L', () => {
     const h = harness();
     const slot = established(h, 2);
     // What flow_offload_alloc + tcf_ct_flow_table_add do: a reference and IPS_OFFLOAD.
-    h.ct.setFlow(slot, 0);
+    h.ct.holdFlowRef(slot, true);
     h.ct.setStatus(slot, IPS_OFFLOAD);
     expect(renderConntrackList(h.ct)).toBe(`tcp      6 ${TCP_TUPLES} [OFFLOAD] mark=0 zone=2 use=2\n`);
     h.ct.setStatus(slot, IPS_HW_OFFLOAD);
@@ -95,7 +95,7 @@ describe('/proc/net/nf_conntrack', () => {
     const slot = established(h, 0);
     h.sleep(0.5);
     expect(renderProcConntrack(h.ct)).toBe(`ipv4     2 tcp      6 431999 ESTABLISHED ${TCP_TUPLES} [ASSURED] mark=0 zone=0 use=2\n`);
-    h.ct.setFlow(slot, 0);
+    h.ct.holdFlowRef(slot, true);
     h.ct.setStatus(slot, IPS_OFFLOAD | IPS_HW_OFFLOAD);
     expect(renderProcConntrack(h.ct)).toBe(`ipv4     2 tcp      6 ${TCP_TUPLES} [HW_OFFLOAD] mark=0 zone=0 use=3\n`);
   });
