@@ -219,9 +219,9 @@ async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<strin
   const pipeline = sim.hw.nic.pipeline;
   progress(`hardware CT table holds ${sim.hw.nic.table.size} entries`);
   const perConn = (bytes: number): number => Math.round(bytes / Math.max(1, connected));
-  const ftBytes = sim.flowtables.records.byteLength();
+
   progress(
-    `bytes per connection: conntrack ${perConn(sim.conntrack.memoryBytes())}, flowtable ${perConn(ftBytes)}, hardware CT table ${perConn(sim.hw.nic.table.byteLength())} (capacity included)`,
+    `bytes per connection: conntrack with the flowtable's flows in its entries ${perConn(sim.conntrack.memoryBytes())}, hardware CT table ${perConn(sim.hw.nic.table.byteLength())} (capacity included)`,
   );
   o.emit(
     rateFigure(

@@ -88,16 +88,13 @@ export class Warmup {
       this.slot[i] = node >> 1;
       if (node < 0) continue;
       found++;
-      // Packets of a connection in hardware do not touch its flow; the others not its CT record.
+      // Packets of a connection in hardware read its CT record (the others the entry's flow).
       this.inHw[i] = s.h16[(node >> 1) * H16 + H_STATUS] & IPS_HW_OFFLOAD ? 1 : 0;
     }
-    // Both records are the ones at the entry's slot (records.ts, hw/ct_table.ts).
+    // The flow is in the entry's record, read above; the CT record is at the entry's slot.
     let sink = this.sink;
-    const flows = this.flowtables.records;
     for (let i = 0; i < n; i++) {
-      const slot = this.slot[i];
-      if (slot < 0) continue;
-      sink ^= this.inHw[i] ? this.hwTable.touch(slot) : flows.touch(slot);
+      if (this.slot[i] >= 0 && this.inHw[i]) sink ^= this.hwTable.touch(this.slot[i]);
     }
     this.sink = sink;
     return found;

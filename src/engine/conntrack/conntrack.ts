@@ -42,7 +42,7 @@ import {
   type Dir,
   type NfVerdict,
 } from './types';
-import { H8, H16, H32, H_STATUS, H_ZONE, H_SKB_REFS, H_FLAGS, H_PROTO, H_TCP_STATE, H_MARK, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
+import { H8, H16, H32, H_CT_ID, H_STATUS, H_ZONE, H_SKB_REFS, H_FLAGS, H_PROTO, H_TCP_STATE, H_MARK, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
 export {
   DIR_ORIGINAL,
@@ -214,7 +214,7 @@ export class Conntrack implements L4Host, NatHost {
 
   // ---- accessors (cheap, no allocation) --------------------------------------------------
   ctId(ct: number): number {
-    return this.store.ctId[ct];
+    return this.store.h32[ct * H32 + H_CT_ID];
   }
   zone(ct: number): number {
     return this.store.h16[ct * H16 + H_ZONE];
@@ -442,7 +442,7 @@ export class Conntrack implements L4Host, NatHost {
     const max = this.env.sysctl.get('net.netfilter.nf_conntrack_max');
     if (max > 0 && s.used >= max && !this.earlyDrop(zone, orig)) return -1;
     const slot = s.alloc();
-    s.ctId[slot] = this.nextId++;
+    s.h32[slot * H32 + H_CT_ID] = this.nextId++;
     s.h16[slot * H16 + H_ZONE] = zone;
     s.h8[slot * H8 + H_PROTO] = orig.proto;
     const o = 2 * slot;
@@ -519,7 +519,7 @@ export class Conntrack implements L4Host, NatHost {
         kind: 'ct.confirm',
         t: this.env.now(),
         pkt: this.env.pkt,
-        ctId: s.ctId[slot],
+        ctId: s.h32[slot * H32 + H_CT_ID],
         zone: s.h16[slot * H16 + H_ZONE],
         mark: s.h32[slot * H32 + H_MARK],
         label: formatLabel(this.labels.get(slot)),
@@ -534,7 +534,7 @@ export class Conntrack implements L4Host, NatHost {
     const confirmed = (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) !== 0;
     if (confirmed) this.onDestroy(slot);
     if (this.env.events.active) {
-      this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.ctId[slot], zone: s.h16[slot * H16 + H_ZONE], reason });
+      this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.h32[slot * H32 + H_CT_ID], zone: s.h16[slot * H16 + H_ZONE], reason });
     }
     s.h16[slot * H16 + H_STATUS] |= IPS_DYING;
     if (confirmed) {
@@ -609,7 +609,7 @@ export class Conntrack implements L4Host, NatHost {
       if (reap && this.isExpired(slot)) this.destroy(slot, 'expired');
       else out[k++] = slot;
     }
-    return out.subarray(0, k).sort((a, b) => s.ctId[a] - s.ctId[b]);
+    return out.subarray(0, k).sort((a, b) => s.h32[a * H32 + H_CT_ID] - s.h32[b * H32 + H_CT_ID]);
   }
 
   /**
@@ -685,7 +685,7 @@ export class Conntrack implements L4Host, NatHost {
         kind: 'ct.new',
         t: env.now(),
         pkt: pkt.id,
-        ctId: s.ctId[slot],
+        ctId: s.h32[slot * H32 + H_CT_ID],
         zone,
         orig: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[o * N32 + N_SRC], s.n32[o * N32 + N_DST], s.n16[o * N16 + N_SPORT], s.n16[o * N16 + N_DPORT]),
         reply: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[(o + 1) * N32 + N_SRC], s.n32[(o + 1) * N32 + N_DST], s.n16[(o + 1) * N16 + N_SPORT], s.n16[(o + 1) * N16 + N_DPORT]),
@@ -700,7 +700,7 @@ export class Conntrack implements L4Host, NatHost {
         kind: 'ct.state',
         t: env.now(),
         pkt: pkt.id,
-        ctId: s.ctId[slot],
+        ctId: s.h32[slot * H32 + H_CT_ID],
         from: stateBefore,
         to: stateAfter,
         status,
@@ -728,7 +728,7 @@ export class Conntrack implements L4Host, NatHost {
       zone,
       tuple: tupleView(pkt.proto, pkt.src, pkt.dst, t.sport, t.dport),
       result,
-      ctId: slot >= 0 ? this.store.ctId[slot] : 0,
+      ctId: slot >= 0 ? this.store.h32[slot * H32 + H_CT_ID] : 0,
       ctState,
       stateBefore,
       stateAfter,

@@ -28,7 +28,7 @@ import {
   type Dir,
   type NfVerdict,
 } from './types';
-import { H8, H16, H_STATUS, H_ZONE, H_FLAGS, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from './storage';
+import { H8, H16, H32, H_CT_ID, H_STATUS, H_ZONE, H_FLAGS, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from './storage';
 
 const MANIP_SRC = 0;
 const MANIP_DST = 1;
@@ -420,7 +420,7 @@ export class NatEngine {
       kind: 'ct.nat',
       t: env.now(),
       pkt: env.pkt,
-      ctId: this.host.store.ctId[slot],
+      ctId: this.host.store.h32[slot * H32 + H_CT_ID],
       manip: manip === MANIP_SRC ? 'src' : 'dst',
       before,
       after: this.packetView(pkt),

@@ -22,9 +22,9 @@ describe('scale', () => {
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     expect(ct.count()).toBe(N);
     expect(ct.store.capacity).toBe(262144);
-    // ~124 bytes per entry of capacity, all in typed arrays (off the JS heap): entry and node
-    // records, cold columns, and the entry → flowtable flow index.
-    expect(ct.memoryBytes() / ct.store.capacity).toBeLessThanOrEqual(128);
+    // ~133 bytes per entry of capacity, all in typed arrays (off the JS heap): entry records
+    // (with the room for the entry's flowtable flow), node records, cold columns, hash heads.
+    expect(ct.memoryBytes() / ct.store.capacity).toBeLessThanOrEqual(134);
     expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
 
     const r = udpPacket('10.1.0.1', '10.0.0.1', 53, 1);

@@ -4,12 +4,14 @@
  * exists, so a million entries cost about 120 bytes each and nothing on the GC heap.
  *
  * With a million entries touched in random order every separate array read is a cache miss,
- * so what a packet reads is kept together: the hot fields of an entry in one 16-byte record
- * (four to a cache line), and each node's key, hash link and TCP window state in one 32-byte
- * record (both nodes of an entry share a cache line). A lookup and everything conntrack, act_ct
- * and flower read after it then cost two or three misses, not one per field.
+ * so what a packet reads is kept together: the hot fields of an entry in one 32-byte record
+ * (two to a cache line) with room for the entry's flowtable flow (a flow is named by its
+ * entry's slot, see flowtable/records.ts), and each node's key, hash link and TCP window state
+ * in one 32-byte record (both nodes of an entry share a cache line). A lookup and everything
+ * conntrack, act_ct, the flowtable and flower read after it then cost two or three misses,
+ * not one per field.
  *
- * Entry record (`hot`, 16 bytes; view h8/h16/h32 index = slot * H8/H16/H32 + field):
+ * Entry record (`hot`, 32 bytes; view h8/h16/h32 index = slot * H8/H16/H32 + field):
  *
  * | byte | field       | view | meaning                                             |
  * | ---- | ----------- | ---- | --------------------------------------------------- |
@@ -23,6 +25,12 @@
  * | 10   | H_LAST_DIR  | h8   | last_dir                                            |
  * | 11   | H_LAST_FLAGS| h8   | last_flags (TCPF_EXP_CHALLENGE_ACK …)               |
  * | 12   | H_MARK      | h32  | ct mark                                             |
+ * | 16   | H_FLOW_ZONE | h16  | zone + 1 of the flowtable holding the entry's flow, |
+ * |      |             |      | 0 for none                                          |
+ * | 18   | H_FLOW_FLAGS| h16  | the flow's enum nf_flow_flags                       |
+ * | 20   | H_FLOW_TO_LO| h32  | the flow's timeout (µs, absolute), bits 0–31        |
+ * | 24   | H_FLOW_TO_HI| h32  | bits 32–52 (virtual times are integers below 2^53)  |
+ * | 28   | H_CT_ID     | h32  | the id ctnetlink reports                            |
  *
  * Node record (`node`, 32 bytes; view n16/n32/ni32 index = node * N16/N32 + field):
  *
@@ -45,7 +53,7 @@
  */
 
 /** Entry record: bytes, and elements per entry in each view. */
-const HOT_BYTES = 16;
+const HOT_BYTES = 32;
 export const H8 = HOT_BYTES;
 export const H16 = HOT_BYTES / 2;
 export const H32 = HOT_BYTES / 4;
@@ -59,6 +67,11 @@ export const H_LAST_INDEX = 9;
 export const H_LAST_DIR = 10;
 export const H_LAST_FLAGS = 11;
 export const H_MARK = 3;
+export const H_FLOW_ZONE = 8;
+export const H_FLOW_FLAGS = 9;
+export const H_FLOW_TO_LO = 5;
+export const H_FLOW_TO_HI = 6;
+export const H_CT_ID = 7;
 
 /** Node record: bytes, and elements per node in each view. */
 const NODE_BYTES = 32;
@@ -165,7 +178,6 @@ export class CtStore {
   ni32!: Int32Array;
 
   // ---- per entry, cold ---------------------------------------------------------------------
-  ctId: Uint32Array;
   /** Absolute expiry time, µs. */
   timeoutAt: Float64Array;
   wheelPrev: Int32Array;
@@ -193,7 +205,6 @@ export class CtStore {
     this.capacity = capacity;
     const n = capacity;
     this.setRecords(new ArrayBuffer(n * HOT_BYTES), new ArrayBuffer(2 * n * NODE_BYTES));
-    this.ctId = new Uint32Array(n);
     this.timeoutAt = new Float64Array(n);
     this.wheelPrev = new Int32Array(n);
     this.wheelNext = new Int32Array(n);
@@ -249,7 +260,7 @@ export class CtStore {
   }
 
   private clear(slot: number): void {
-    // The whole entry record: four words.
+    // The whole entry record (its flow fields included: a new entry has no flow).
     for (let w = slot * H32; w < (slot + 1) * H32; w++) this.h32[w] = 0;
     this.timeoutAt[slot] = 0;
     this.wheelPrev[slot] = -1;
@@ -302,7 +313,6 @@ export class CtStore {
     const nodes = new ArrayBuffer(2 * n * NODE_BYTES);
     new Uint8Array(nodes).set(new Uint8Array(this.n32.buffer));
     this.setRecords(hot, nodes);
-    this.ctId = resized(this.ctId, n);
     this.timeoutAt = resized(this.timeoutAt, n);
     this.wheelPrev = resized(this.wheelPrev, n);
     this.wheelNext = resized(this.wheelNext, n);

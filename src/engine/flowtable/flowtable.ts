@@ -3,9 +3,9 @@
  * ct zone. The kernel hashes both tuplehash nodes of a flow by their direction's tuple; those
  * tuples are exactly the conntrack entry's two tuples, which conntrack already hashes by
  * zone + tuple (a flow exists only for a confirmed entry, whose tuples no longer change). So a
- * lookup walks conntrack's hash (zone + tuple → entry slot and direction), and the flow is the
- * record at the entry's slot in the records every zone's table shares (records.ts: 12 bytes a
- * connection), rather than a second copy of both tuples, hash links and buckets.
+ * lookup walks conntrack's hash (zone + tuple → entry slot and direction), and the flow's
+ * fields are in the entry's own record (records.ts: 12 bytes a connection), rather than a
+ * second copy of both tuples, hash links and buckets.
  * The zone is the table's own (tcf_ct_flow_table_get: one table per act_ct zone).
  * A flow is named by its conntrack slot.
  */
@@ -204,7 +204,7 @@ export class FlowTable {
   gc(): void {
     const now = this.env.now();
     const records = this.records;
-    for (let flow = 0; flow < records.cap; flow++) {
+    for (let flow = 0; flow < records.end; flow++) {
       if (records.zone(flow) !== this.zone) continue;
       const ct = flow;
       if (!(this.flags(flow) & NF_FLOW_TEARDOWN)) {
@@ -237,6 +237,6 @@ export class FlowTable {
 
   /** Every flow of the table, in conntrack slot order. */
   forEach(fn: (flow: number) => void): void {
-    for (let flow = 0; flow < this.records.cap; flow++) if (this.records.zone(flow) === this.zone) fn(flow);
+    for (let flow = 0; flow < this.records.end; flow++) if (this.records.zone(flow) === this.zone) fn(flow);
   }
 }

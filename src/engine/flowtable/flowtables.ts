@@ -18,14 +18,15 @@ export class Flowtables {
   readonly live: FlowTable[] = [];
   private gcTimers = new Map<FlowTable, TimerHandle>();
   readonly queue: OffloadQueue;
-  /** Every table's flows, one record per conntrack slot (records.ts). */
-  readonly records = new FlowRecords();
+  /** Every table's flows, in their conntrack entries' records (records.ts). */
+  readonly records: FlowRecords;
 
   constructor(
     private readonly env: Env,
     private readonly conntrack: Conntrack,
   ) {
     this.queue = new OffloadQueue(env, conntrack);
+    this.records = new FlowRecords(conntrack.store);
   }
 
   get(zone: number): FlowTable | undefined {
