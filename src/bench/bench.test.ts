@@ -20,6 +20,7 @@ const EXPECTED = [
   'engine_hw_pps_100k_conns',
   'engine_hw_pps_100k_conns_trains16',
   'engine_sw_pps_100k_conns',
+  'traffic_generator_pps_100k_conns',
 ];
 
 const PROFILE_DIR = mkdtempSync(join(tmpdir(), 'ct-bench-'));

@@ -338,11 +338,11 @@ export class TrafficGenerator {
       }
       slots[i] = this.current;
     }
-    const warmup = this.host.warmup;
-    if (!warmup) return;
     const rec = this.rec;
     const steps = this.burstSteps;
     for (let i = 0; i < burst; i++) steps[i] = rec[slots[i] * REC + R_STEP];
+    const warmup = this.host.warmup;
+    if (!warmup) return;
     const serverSteps = this.proto === IPPROTO_TCP ? TCP_SERVER_STEPS : UDP_SERVER_STEPS;
     const key = this.warmKey;
     for (let i = 0; i < burst; i++) {
