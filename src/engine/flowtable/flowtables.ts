@@ -25,7 +25,7 @@ export class Flowtables {
     private readonly env: Env,
     private readonly conntrack: Conntrack,
   ) {
-    this.queue = new OffloadQueue(env, conntrack);
+    this.queue = new OffloadQueue(env, conntrack, (zone) => this.byZone.get(zone));
     this.records = new FlowRecords(conntrack.store);
   }
 

@@ -68,6 +68,8 @@ export class OffloadQueue {
   constructor(
     private readonly env: Env,
     private readonly conntrack: Conntrack,
+    /** The live flowtable of a zone (work items name their table by zone). */
+    private readonly tableOf: (zone: number) => FlowTable | undefined,
   ) {}
 
   get pending(): number {
@@ -89,7 +91,7 @@ export class OffloadQueue {
    * the flow until it ran; here only a destroyed connection frees its flow at once.)
    */
   forget(ft: FlowTable, flow: number): void {
-    this.work.cancel(ft, flow);
+    this.work.cancel(ft.zone, flow);
   }
 
   /** nf_flow_offload_stats: only when 10% of the flow timeout has elapsed since its last refresh. */
@@ -124,7 +126,7 @@ export class OffloadQueue {
       at = Math.max(at, this.busyUntil) + 1_000_000 / this.settings.insertRate;
       this.busyUntil = at;
     }
-    this.work.push(ft, flow, op, at);
+    this.work.push(ft.zone, flow, op, at);
     this.arm();
     return true;
   }
@@ -139,12 +141,13 @@ export class OffloadQueue {
     const now = this.env.now();
     const w = this.work;
     while (w.size > 0 && w.headAt() <= now) {
-      const ft = w.headFt();
+      const zone = w.headZone();
       const flow = w.headFlow();
       const op = w.headOp();
       w.shift();
       if (op === 'add') this.pendingAdds--;
-      // Null: the flow was freed while the work waited (see cancel).
+      // Zone -1: the flow was freed while the work waited (see forget).
+      const ft = zone >= 0 ? this.tableOf(zone) : undefined;
       if (ft) this.run(ft, flow, op);
     }
     this.arm();

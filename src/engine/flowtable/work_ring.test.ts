@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowTable } from './flowtable';
 import { WorkRing } from './work_ring';
 
-const tableA = { zone: 1 } as unknown as FlowTable;
-const tableB = { zone: 2 } as unknown as FlowTable;
+/** Zones of two flowtables. */
+const tableA = 1;
+const tableB = 2;
 
 function drain(r: WorkRing, n: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(`${r.headFt()?.zone ?? 'cancelled'}/${r.headFlow()}/${r.headOp()}@${r.headAt()}`);
+    out.push(`${r.headZone() >= 0 ? r.headZone() : 'cancelled'}/${r.headFlow()}/${r.headOp()}@${r.headAt()}`);
     r.shift();
   }
   return out;

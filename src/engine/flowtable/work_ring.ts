@@ -1,10 +1,10 @@
 /**
- * Storage of the offload work queue: a FIFO ring of work items (flowtable, flow, operation,
- * due time) in typed arrays. Every fast-path refresh queues an
- * add (flow_offload_refresh → nf_flow_offload_add), so an object per item would be an
- * allocation on the packet path.
+ * Storage of the offload work queue: a FIFO ring of work items (the flowtable's zone, flow,
+ * operation, due time) in typed arrays. Every fast-path refresh queues an add
+ * (flow_offload_refresh → nf_flow_offload_add), so an object per item would be an allocation
+ * on the packet path; and a GC pass queues a stats request for every hardware flow, so the
+ * ring holds no JS array whose growth would land on the JS heap.
  */
-import type { FlowTable } from './flowtable';
 
 export const OPS = ['add', 'del', 'stats'] as const;
 export type Op = (typeof OPS)[number];
@@ -16,7 +16,8 @@ export class WorkRing {
   private cap = INITIAL_CAPACITY;
   private head = 0;
   private count = 0;
-  private ft: (FlowTable | null)[] = new Array<FlowTable | null>(INITIAL_CAPACITY).fill(null);
+  /** The flowtable's zone; -1 for a cancelled item. */
+  private zone = new Int32Array(INITIAL_CAPACITY);
   private flow = new Int32Array(INITIAL_CAPACITY);
   private op = new Uint8Array(INITIAL_CAPACITY);
   private at = new Float64Array(INITIAL_CAPACITY);
@@ -25,10 +26,10 @@ export class WorkRing {
     return this.count;
   }
 
-  push(ft: FlowTable, flow: number, op: Op, at: number): void {
+  push(zone: number, flow: number, op: Op, at: number): void {
     if (this.count === this.cap) this.grow();
     const i = (this.head + this.count) & (this.cap - 1);
-    this.ft[i] = ft;
+    this.zone[i] = zone;
     this.flow[i] = flow;
     this.op[i] = OP_INDEX[op];
     this.at[i] = at;
@@ -39,9 +40,9 @@ export class WorkRing {
   headAt(): number {
     return this.at[this.head];
   }
-  /** null when the item was cancelled. */
-  headFt(): FlowTable | null {
-    return this.ft[this.head];
+  /** -1 when the item was cancelled. */
+  headZone(): number {
+    return this.zone[this.head];
   }
   headFlow(): number {
     return this.flow[this.head];
@@ -56,16 +57,15 @@ export class WorkRing {
    * hardware flow) must not keep its memory.
    */
   shift(): void {
-    this.ft[this.head] = null;
     this.head = (this.head + 1) & (this.cap - 1);
     if (--this.count === 0 && this.cap > INITIAL_CAPACITY) this.resize(INITIAL_CAPACITY);
   }
 
   /** Cancels the queued items of a flow (they stay queued, to be skipped when due). */
-  cancel(ft: FlowTable, flow: number): void {
+  cancel(zone: number, flow: number): void {
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) & (this.cap - 1);
-      if (this.ft[i] === ft && this.flow[i] === flow) this.ft[i] = null;
+      if (this.zone[i] === zone && this.flow[i] === flow) this.zone[i] = -1;
     }
   }
 
@@ -75,18 +75,18 @@ export class WorkRing {
 
   /** Moves the items into rings of `cap` slots (≥ count), unrolled so the oldest is at 0. */
   private resize(cap: number): void {
-    const ft = new Array<FlowTable | null>(cap).fill(null);
+    const zone = new Int32Array(cap);
     const flow = new Int32Array(cap);
     const op = new Uint8Array(cap);
     const at = new Float64Array(cap);
     for (let k = 0; k < this.count; k++) {
       const i = (this.head + k) & (this.cap - 1);
-      ft[k] = this.ft[i];
+      zone[k] = this.zone[i];
       flow[k] = this.flow[i];
       op[k] = this.op[i];
       at[k] = this.at[i];
     }
-    this.ft = ft;
+    this.zone = zone;
     this.flow = flow;
     this.op = op;
     this.at = at;
