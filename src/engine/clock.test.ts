@@ -20,6 +20,19 @@ describe('Clock', () => {
     expect(c.pendingCount()).toBe(0);
   });
 
+  it('orders handle-less timers (schedule) with the others by time, then arming order', () => {
+    const c = new Clock();
+    const fired: string[] = [];
+    c.at(20, 'a', () => fired.push('a'));
+    c.schedule(10, 'b', () => fired.push('b'));
+    c.schedule(20, 'c', () => fired.push('c'));
+    c.at(10, 'd', () => fired.push('d'));
+    expect(c.pendingCount()).toBe(4);
+    c.advanceTo(20);
+    expect(fired).toEqual(['b', 'd', 'a', 'c']);
+    expect(c.pendingCount()).toBe(0);
+  });
+
   it('fires timers armed by a firing timer within the same advance', () => {
     const c = new Clock();
     const fired: number[] = [];

@@ -56,15 +56,16 @@ export class Clock {
   }
 
   at(when: Micros, name: string, fn: () => void): TimerHandle {
-    const slot = this.free.length ? this.free.pop()! : this.newSlot();
-    this.atOf[slot] = when;
-    this.seqOf[slot] = this.seq++;
-    this.fnOf[slot] = fn;
-    this.nameOf[slot] = name;
-    this.armed[slot] = 1;
-    this.live++;
-    this.heap.push(slot);
+    const slot = this.arm(when, name, fn);
     return this.genOf[slot] * SLOT_SPAN + slot;
+  }
+
+  /**
+   * A timer that is never cancelled (no handle): for timers armed on the packet path, since a
+   * handle above 2^31 is a double, boxed when returned from a call the compiler did not inline.
+   */
+  schedule(when: Micros, name: string, fn: () => void): void {
+    this.arm(when, name, fn);
   }
 
   cancel(h: TimerHandle | undefined): void {
@@ -107,6 +108,18 @@ export class Clock {
 
   pendingCount(): number {
     return this.live;
+  }
+
+  private arm(when: Micros, name: string, fn: () => void): number {
+    const slot = this.free.length ? this.free.pop()! : this.newSlot();
+    this.atOf[slot] = when;
+    this.seqOf[slot] = this.seq++;
+    this.fnOf[slot] = fn;
+    this.nameOf[slot] = name;
+    this.armed[slot] = 1;
+    this.live++;
+    this.heap.push(slot);
+    return slot;
   }
 
   private newSlot(): number {

@@ -134,7 +134,7 @@ export class OffloadQueue {
   private arm(): void {
     if (this.armed || this.work.size === 0) return;
     this.armed = true;
-    this.env.clock.at(this.work.headAt(), 'flowtable offload work', this.onDue);
+    this.env.clock.schedule(this.work.headAt(), 'flowtable offload work', this.onDue);
   }
 
   private runDue(): void {
