@@ -42,7 +42,7 @@ import {
   type Dir,
   type NfVerdict,
 } from './types';
-import { H8, H16, H32, H_CT_ID, H_STATUS, H_ZONE, H_SKB_REFS, H_FLAGS, H_PROTO, H_TCP_STATE, H_MARK, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
+import { H8, H16, H32, H64, H_CT_ID, H_TIMEOUT_AT, H_STATUS, H_ZONE, H_SKB_REFS, H_FLAGS, H_PROTO, H_TCP_STATE, H_MARK, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
 export {
   DIR_ORIGINAL,
@@ -276,10 +276,10 @@ export class Conntrack implements L4Host, NatHost {
   }
   /** Absolute expiry time (µs). */
   timeoutAt(ct: number): number {
-    return this.store.timeoutAt[ct];
+    return this.store.hf64[ct * H64 + H_TIMEOUT_AT];
   }
   setTimeoutAt(ct: number, at: number): void {
-    this.store.timeoutAt[ct] = at;
+    this.store.hf64[ct * H64 + H_TIMEOUT_AT] = at;
     this.reschedule(ct);
   }
   /** Per-direction BE_LIBERAL (act_ct sets it on both directions when it adds a TCP flow). */
@@ -317,7 +317,7 @@ export class Conntrack implements L4Host, NatHost {
     }
     const timeoutUs = Math.max(0, timeoutSec) * US_PER_SEC;
     const now = this.env.now();
-    if (s.timeoutAt[ct] - now > timeoutUs) this.setTimeoutAt(ct, now + timeoutUs);
+    if (s.hf64[ct * H64 + H_TIMEOUT_AT] - now > timeoutUs) this.setTimeoutAt(ct, now + timeoutUs);
   }
   /** nf_ct_acct_add: add packets/bytes to one direction's counters. */
   acct(ct: number, dir: Dir, packets: number, bytes: number): void {
@@ -351,7 +351,7 @@ export class Conntrack implements L4Host, NatHost {
   }
   /** nf_ct_expires(): µs left before expiry (0 when past). */
   expiresIn(ct: number): number {
-    return Math.max(0, this.store.timeoutAt[ct] - this.env.now());
+    return Math.max(0, this.store.hf64[ct * H64 + H_TIMEOUT_AT] - this.env.now());
   }
 
   // ---- table-wide ---------------------------------------------------------------------
@@ -433,7 +433,7 @@ export class Conntrack implements L4Host, NatHost {
   /** nf_ct_is_expired(); offloaded entries are kept alive by nf_ct_offload_timeout(). */
   private isExpired(slot: number): boolean {
     const s = this.store;
-    return !(s.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) && s.timeoutAt[slot] <= this.env.now();
+    return !(s.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) && s.hf64[slot * H64 + H_TIMEOUT_AT] <= this.env.now();
   }
 
   /** init_conntrack(): a new unconfirmed entry, or -1 when the table is full. */
@@ -579,7 +579,7 @@ export class Conntrack implements L4Host, NatHost {
   /** nf_ct_offload_timeout(): an offloaded entry never gets closer than half a day to expiry. */
   private offloadTimeout(slot: number): void {
     const now = this.env.now();
-    if (this.store.timeoutAt[slot] - now < HALF_DAY_US) this.store.timeoutAt[slot] = now + NF_CT_DAY_US;
+    if (this.store.hf64[slot * H64 + H_TIMEOUT_AT] - now < HALF_DAY_US) this.store.hf64[slot * H64 + H_TIMEOUT_AT] = now + NF_CT_DAY_US;
   }
 
   /**
@@ -592,7 +592,7 @@ export class Conntrack implements L4Host, NatHost {
   private reschedule(slot: number): void {
     const s = this.store;
     if ((s.h16[slot * H16 + H_STATUS] & (IPS_CONFIRMED | IPS_DYING)) !== IPS_CONFIRMED) return;
-    this.wheel.schedule(slot, s.timeoutAt[slot]);
+    this.wheel.schedule(slot, s.hf64[slot * H64 + H_TIMEOUT_AT]);
   }
 
   private isHashed(slot: number): boolean {

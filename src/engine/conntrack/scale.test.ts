@@ -22,8 +22,8 @@ describe('scale', () => {
     const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
     expect(ct.count()).toBe(N);
     expect(ct.store.capacity).toBe(262144);
-    // ~133 bytes per entry of capacity, all in typed arrays (off the JS heap): entry records
-    // (with the room for the entry's flowtable flow), node records, cold columns, hash heads.
+    // ~133 bytes per entry of capacity, all in typed arrays (off the JS heap): the 64-byte
+    // entry record (the flowtable flow's fields included), two 32-byte node records, hash heads.
     expect(ct.memoryBytes() / ct.store.capacity).toBeLessThanOrEqual(134);
     expect(heapGrowth).toBeLessThan(8 * 1024 * 1024);
 

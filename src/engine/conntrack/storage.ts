@@ -1,17 +1,19 @@
 /**
  * Storage for conntrack entries, indexed by slot (entry) or by node (`slot * 2 + dir`, one node
  * per direction, as the kernel keeps one tuplehash per direction). No per-entry JS object
- * exists, so a million entries cost about 120 bytes each and nothing on the GC heap.
+ * exists, so a million entries cost about 133 bytes each (a 64-byte entry record, two 32-byte
+ * node records, hash heads) and nothing on the GC heap.
  *
  * With a million entries touched in random order every separate array read is a cache miss,
- * so what a packet reads is kept together: the hot fields of an entry in one 32-byte record
- * (two to a cache line) with room for the entry's flowtable flow (a flow is named by its
- * entry's slot, see flowtable/records.ts), and each node's key, hash link and TCP window state
- * in one 32-byte record (both nodes of an entry share a cache line). A lookup and everything
- * conntrack, act_ct, the flowtable and flower read after it then cost two or three misses,
- * not one per field.
+ * so what a packet reads is kept together: everything of an entry in one 64-byte record (one
+ * cache line) — state, status, timeout and expiry-wheel links, the TCP tracker's per-entry
+ * fields, and room for the entry's flowtable flow (a flow is named by its entry's slot, see
+ * flowtable/records.ts) — and each node's key, hash link and TCP window state in one 32-byte
+ * record (both nodes of an entry share a cache line). A lookup and everything conntrack,
+ * act_ct, the flowtable and flower read after it then cost two or three misses, not one per
+ * field.
  *
- * Entry record (`hot`, 32 bytes; view h8/h16/h32 index = slot * H8/H16/H32 + field):
+ * Entry record (64 bytes; view h8/h16/h32/hi32/hf64 index = slot * H8/H16/H32/H64 + field):
  *
  * | byte | field       | view | meaning                                             |
  * | ---- | ----------- | ---- | --------------------------------------------------- |
@@ -31,6 +33,15 @@
  * | 20   | H_FLOW_TO_LO| h32  | the flow's timeout (µs, absolute), bits 0–31        |
  * | 24   | H_FLOW_TO_HI| h32  | bits 32–52 (virtual times are integers below 2^53)  |
  * | 28   | H_CT_ID     | h32  | the id ctnetlink reports                            |
+ * | 32   | H_TIMEOUT_AT| hf64 | absolute expiry time, µs                            |
+ * | 40   | H_LAST_ACK  | h32  | struct ip_ct_tcp last_ack                           |
+ * | 44   | H_LAST_END  | h32  | last_end                                            |
+ * | 48   | H_WHEEL_PREV| hi32 | expiry-wheel list links (-1: none)                  |
+ * | 52   | H_WHEEL_NEXT| hi32 |                                                     |
+ * | 56   | H_WHEEL_SEC | h32  | second of the wheel slot the entry is filed in      |
+ * | 60   | H_LAST_WIN  | h16  | last_win                                            |
+ * | 62   | H_TD_FLAGS  | h8   | struct ip_ct_tcp_state flags (TCPF_*) of direction  |
+ * |      |             |      | 0, then 1 (index: tdFlagsAt(node))                  |
  *
  * Node record (`node`, 32 bytes; view n16/n32/ni32 index = node * N16/N32 + field):
  *
@@ -46,17 +57,18 @@
  * | 24   | N_TD_MAXWIN | n32  | td_maxwin                                           |
  * | 28   | N_TD_MAXACK | n32  | td_maxack                                           |
  *
- * Colder fields stay columns. Columns and records grow by doubling; freed slots are reused
+ * Records and columns grow by doubling; freed slots are reused
  * through a free list threaded through the node's hash link (a free slot is in no hash chain).
  * Extensions the kernel allocates only on demand (accounting, NAT by-source links) are
  * columns allocated the first time any entry needs them; labels live in a side table.
  */
 
 /** Entry record: bytes, and elements per entry in each view. */
-const HOT_BYTES = 32;
+const HOT_BYTES = 64;
 export const H8 = HOT_BYTES;
 export const H16 = HOT_BYTES / 2;
 export const H32 = HOT_BYTES / 4;
+export const H64 = HOT_BYTES / 8;
 export const H_STATUS = 0;
 export const H_ZONE = 1;
 export const H_SKB_REFS = 2;
@@ -72,6 +84,19 @@ export const H_FLOW_FLAGS = 9;
 export const H_FLOW_TO_LO = 5;
 export const H_FLOW_TO_HI = 6;
 export const H_CT_ID = 7;
+export const H_TIMEOUT_AT = 4;
+export const H_LAST_ACK = 10;
+export const H_LAST_END = 11;
+export const H_WHEEL_PREV = 12;
+export const H_WHEEL_NEXT = 13;
+export const H_WHEEL_SEC = 14;
+export const H_LAST_WIN = 30;
+const H_TD_FLAGS = 62;
+
+/** h8 index of a node's struct ip_ct_tcp_state flags (both directions' sit in the entry record). */
+export function tdFlagsAt(node: number): number {
+  return (node >> 1) * H8 + H_TD_FLAGS + (node & 1);
+}
 
 /** Node record: bytes, and elements per node in each view. */
 const NODE_BYTES = 32;
@@ -172,47 +197,25 @@ export class CtStore {
   h8!: Uint8Array;
   h16!: Uint16Array;
   h32!: Uint32Array;
+  hi32!: Int32Array;
+  hf64!: Float64Array;
   // ---- node records (see the table above) ----------------------------------------------
   n16!: Uint16Array;
   n32!: Uint32Array;
   ni32!: Int32Array;
-
-  // ---- per entry, cold ---------------------------------------------------------------------
-  /** Absolute expiry time, µs. */
-  timeoutAt: Float64Array;
-  wheelPrev: Int32Array;
-  wheelNext: Int32Array;
-  /** Second of the expiry-wheel slot the entry is filed in. */
-  wheelSec: Uint32Array;
-  // TCP, per entry (struct ip_ct_tcp last_*; the byte-sized ones are in the entry record)
-  lastAck: Uint32Array;
-  lastEnd: Uint32Array;
-  lastWin: Uint16Array;
-
-  // ---- per node, cold ----------------------------------------------------------------------
-  /** struct ip_ct_tcp_state flags (TCPF_*). */
-  tdFlags: Uint8Array;
 
   // ---- extensions, allocated on first use --------------------------------------------------
   /** Per node: packets / bytes (struct nf_conn_counter). */
   acctPackets: Float64Array | null = null;
   acctBytes: Float64Array | null = null;
 
-  /** Called after the columns grew (indexes that size by capacity rebuild themselves). */
+  /** Called after the records grew (indexes that size by capacity rebuild themselves). */
   onGrow: (capacity: number) => void = () => {};
 
   constructor(capacity = INITIAL_CAPACITY) {
     this.capacity = capacity;
     const n = capacity;
     this.setRecords(new ArrayBuffer(n * HOT_BYTES), new ArrayBuffer(2 * n * NODE_BYTES));
-    this.timeoutAt = new Float64Array(n);
-    this.wheelPrev = new Int32Array(n);
-    this.wheelNext = new Int32Array(n);
-    this.wheelSec = new Uint32Array(n);
-    this.lastAck = new Uint32Array(n);
-    this.lastEnd = new Uint32Array(n);
-    this.lastWin = new Uint16Array(n);
-    this.tdFlags = new Uint8Array(2 * n);
   }
 
   /** Takes a slot (reused first), zeroing every field. */
@@ -262,10 +265,8 @@ export class CtStore {
   private clear(slot: number): void {
     // The whole entry record (its flow fields included: a new entry has no flow).
     for (let w = slot * H32; w < (slot + 1) * H32; w++) this.h32[w] = 0;
-    this.timeoutAt[slot] = 0;
-    this.wheelPrev[slot] = -1;
-    this.wheelNext[slot] = -1;
-    this.wheelSec[slot] = 0;
+    this.hi32[slot * H32 + H_WHEEL_PREV] = -1;
+    this.hi32[slot * H32 + H_WHEEL_NEXT] = -1;
     this.clearTcp(slot);
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
       this.n32[n * N32 + N_SRC] = 0;
@@ -282,9 +283,9 @@ export class CtStore {
 
   /** Zeroes struct ip_ct_tcp (tcp_new's memset). */
   clearTcp(slot: number): void {
-    this.lastAck[slot] = 0;
-    this.lastEnd[slot] = 0;
-    this.lastWin[slot] = 0;
+    this.h32[slot * H32 + H_LAST_ACK] = 0;
+    this.h32[slot * H32 + H_LAST_END] = 0;
+    this.h16[slot * H16 + H_LAST_WIN] = 0;
     this.h8[slot * H8 + H_LAST_INDEX] = 0;
     this.h8[slot * H8 + H_LAST_DIR] = 0;
     this.h8[slot * H8 + H_LAST_FLAGS] = 0;
@@ -293,7 +294,7 @@ export class CtStore {
       this.n32[n * N32 + N_TD_MAXEND] = 0;
       this.n32[n * N32 + N_TD_MAXWIN] = 0;
       this.n32[n * N32 + N_TD_MAXACK] = 0;
-      this.tdFlags[n] = 0;
+      this.h8[tdFlagsAt(n)] = 0;
     }
   }
 
@@ -301,6 +302,8 @@ export class CtStore {
     this.h8 = new Uint8Array(hot);
     this.h16 = new Uint16Array(hot);
     this.h32 = new Uint32Array(hot);
+    this.hi32 = new Int32Array(hot);
+    this.hf64 = new Float64Array(hot);
     this.n16 = new Uint16Array(nodes);
     this.n32 = new Uint32Array(nodes);
     this.ni32 = new Int32Array(nodes);
@@ -313,14 +316,6 @@ export class CtStore {
     const nodes = new ArrayBuffer(2 * n * NODE_BYTES);
     new Uint8Array(nodes).set(new Uint8Array(this.n32.buffer));
     this.setRecords(hot, nodes);
-    this.timeoutAt = resized(this.timeoutAt, n);
-    this.wheelPrev = resized(this.wheelPrev, n);
-    this.wheelNext = resized(this.wheelNext, n);
-    this.wheelSec = resized(this.wheelSec, n);
-    this.lastAck = resized(this.lastAck, n);
-    this.lastEnd = resized(this.lastEnd, n);
-    this.lastWin = resized(this.lastWin, n);
-    this.tdFlags = resized(this.tdFlags, 2 * n);
     if (this.acctPackets) {
       this.acctPackets = resized(this.acctPackets, 2 * n);
       this.acctBytes = resized(this.acctBytes!, 2 * n);

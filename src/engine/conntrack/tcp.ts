@@ -25,7 +25,7 @@ import {
 } from './storage';
 import { TCP_TIMEOUT_RETRANS, TCP_TIMEOUT_UNACK } from './timeouts';
 import { DIR_ORIGINAL, DIR_REPLY, IPS_ASSURED, IPS_FIXED_TIMEOUT, IPS_SEEN_REPLY, TCP_STATE_NAMES, type Dir } from './types';
-import { H8, H16, H_STATUS, H_TCP_STATE, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS } from './storage';
+import { H8, H16, H32, H64, H_STATUS, H_TCP_STATE, H_LAST_INDEX, H_LAST_DIR, H_LAST_FLAGS, H_LAST_ACK, H_LAST_END, H_LAST_WIN, H_TIMEOUT_AT, tdFlagsAt } from './storage';
 
 // enum tcp_conntrack, plus the table's two pseudo states.
 const sNO = 0;
@@ -150,7 +150,7 @@ export function tcpNew(h: L4Host, slot: number, p: Packet): boolean {
     orig.maxwin = p.win === 0 ? 1 : p.win;
     orig.maxend = u32(orig.end + orig.maxwin);
     // "We assume SACK and liberal window checking to handle window scaling".
-    s.tdFlags[o] = s.tdFlags[o + 1] = TCPF_SACK_PERM | TCPF_BE_LIBERAL;
+    s.h8[tdFlagsAt(o)] = s.h8[tdFlagsAt(o + 1)] = TCPF_SACK_PERM | TCPF_BE_LIBERAL;
   }
   s.h8[slot * H8 + H_LAST_INDEX] = TCP_NONE_SET;
   return true;
@@ -166,7 +166,7 @@ function initSender(s: CtStore, sender: number, end: number, win: number): void 
 
 /** nf_tcp_store_invalid(): BE_LIBERAL (sysctl or per direction) turns any failure into ACCEPT. */
 function outOfWindow(h: L4Host, sender: number, result: Win, reason: string): Win {
-  if (h.store.tdFlags[sender] & TCPF_BE_LIBERAL || h.env.sysctl.hot.tcpBeLiberal) {
+  if (h.store.h8[tdFlagsAt(sender)] & TCPF_BE_LIBERAL || h.env.sysctl.hot.tcpBeLiberal) {
     return Win.ACCEPT;
   }
   h.reason = reason;
@@ -236,7 +236,7 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
       if (rcv.maxwin !== 0 && inRecvWin && ackAboveLower && overshot <= rcv.maxwin && ackOk) {
         // A sender that overshoots the receive window: remember the data so its ACK passes.
         snd.end = end;
-        s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
+        s.h8[tdFlagsAt(sender)] |= TCPF_DATA_UNACKNOWLEDGED;
         return outOfWindow(h, sender, Win.IGNORE, 'bytes more than expected');
       }
       return outOfWindow(h, sender, Win.INVALID, 'SEQ is over upper bound (over the window of the receiver)');
@@ -264,12 +264,12 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   if (snd.maxwin < swin) snd.maxwin = swin;
   if (after(end, snd.end)) {
     snd.end = end;
-    s.tdFlags[sender] |= TCPF_DATA_UNACKNOWLEDGED;
+    s.h8[tdFlagsAt(sender)] |= TCPF_DATA_UNACKNOWLEDGED;
   }
   if (flags & TCP_ACK) {
-    if (!(s.tdFlags[sender] & TCPF_MAXACK_SET)) {
+    if (!(s.h8[tdFlagsAt(sender)] & TCPF_MAXACK_SET)) {
       snd.maxack = ack;
-      s.tdFlags[sender] |= TCPF_MAXACK_SET;
+      s.h8[tdFlagsAt(sender)] |= TCPF_MAXACK_SET;
     } else if (after(ack, snd.maxack)) {
       snd.maxack = ack;
     }
@@ -281,11 +281,11 @@ function tcpInWindow(h: L4Host, slot: number, dir: Dir, index: number, p: Packet
   if (after(u32(sack + win), u32(rcv.maxend - 1))) {
     rcv.maxend = u32(sack + win + (win === 0 ? 1 : 0));
   }
-  if (ack === rcv.end) s.tdFlags[receiver] &= ~TCPF_DATA_UNACKNOWLEDGED;
+  if (ack === rcv.end) s.h8[tdFlagsAt(receiver)] &= ~TCPF_DATA_UNACKNOWLEDGED;
   if (index === TCP_ACK_SET) {
-    s.lastAck[slot] = ack;
-    s.lastEnd[slot] = end;
-    s.lastWin[slot] = win;
+    s.h32[slot * H32 + H_LAST_ACK] = ack;
+    s.h32[slot * H32 + H_LAST_END] = end;
+    s.h16[slot * H16 + H_LAST_WIN] = win;
   }
   return Win.ACCEPT;
 }
@@ -307,7 +307,7 @@ function lowerTimeoutOnInvalid(h: L4Host, slot: number, dir: Dir, index: number)
   if (index !== TCP_RST_SET && index !== TCP_FIN_SET) return;
   if (s.h8[slot * H8 + H_LAST_DIR] !== dir && (s.h8[slot * H8 + H_LAST_INDEX] === TCP_FIN_SET || s.h8[slot * H8 + H_LAST_INDEX] === TCP_RST_SET)) {
     const now = h.env.now();
-    const expires = s.timeoutAt[slot] - now;
+    const expires = s.hf64[slot * H64 + H_TIMEOUT_AT] - now;
     const unack = h.env.sysctl.get(TCP_TIMEOUT_UNACK) * US_PER_SEC;
     if (expires >= 120 * US_PER_SEC && expires > unack) h.setTimeoutAt(slot, now + unack);
   } else {
@@ -325,14 +325,14 @@ function ignorePacket(h: L4Host, slot: number, dir: Dir, index: number, old: num
   const s = h.store;
   s.h8[slot * H8 + H_LAST_INDEX] = index;
   s.h8[slot * H8 + H_LAST_DIR] = dir;
-  s.lastEnd[slot] = segmentEnd(p);
-  s.lastWin[slot] = p.win & 0xffff;
+  s.h32[slot * H32 + H_LAST_END] = segmentEnd(p);
+  s.h16[slot * H16 + H_LAST_WIN] = p.win & 0xffff;
   if (index === TCP_SYN_SET && dir === DIR_ORIGINAL) {
     // A SYN in ORIGINAL: client and server may be in sync while we are not. In LAST_ACK the
     // server may answer with an RFC 5961 challenge ACK that must not close the entry.
     s.h8[slot * H8 + H_LAST_FLAGS] = old === sLA ? TCPF_EXP_CHALLENGE_ACK : 0;
   }
-  if (old === sSS && index === TCP_ACK_SET && dir === DIR_REPLY) s.lastAck[slot] = u32(p.ack);
+  if (old === sSS && index === TCP_ACK_SET && dir === DIR_REPLY) s.h32[slot * H32 + H_LAST_ACK] = u32(p.ack);
   if (h.env.events.active) h.reason = `packet (index ${index}) in dir ${dir} ignored, state ${TCP_STATE_NAMES[old]}`;
   return L4_ACCEPT;
 }
@@ -362,28 +362,28 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
         if (old < sTW) break;
         // RFC 1122 re-open from TIME_WAIT/CLOSE, or a client aborting and starting over:
         // delete this connection and look the packet up again as a new one.
-        const closeInit = (s.tdFlags[2 * slot] | s.tdFlags[2 * slot + 1]) & TCPF_CLOSE_INIT;
+        const closeInit = (s.h8[tdFlagsAt(2 * slot)] | s.h8[tdFlagsAt(2 * slot + 1)]) & TCPF_CLOSE_INIT;
         if (closeInit || (s.h8[slot * H8 + H_LAST_DIR] === dir && s.h8[slot * H8 + H_LAST_INDEX] === TCP_RST_SET)) {
           h.kill(slot, 'replaced');
           return L4_REPEAT;
         }
       }
-      if (index === TCP_SYNACK_SET && s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET && s.h8[slot * H8 + H_LAST_DIR] !== dir && u32(p.ack) === s.lastEnd[slot]) {
+      if (index === TCP_SYNACK_SET && s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET && s.h8[slot * H8 + H_LAST_DIR] !== dir && u32(p.ack) === s.h32[slot * H32 + H_LAST_END]) {
         // This SYN/ACK acknowledges a SYN we ignored: both ends are in sync, we are not.
         // Resynchronise from the annotated SYN.
         const last = 2 * slot + s.h8[slot * H8 + H_LAST_DIR];
         const lastSeen = s.sender.at(last);
         old = sSS;
         next = sSR;
-        lastSeen.end = s.lastEnd[slot];
-        lastSeen.maxend = s.lastEnd[slot];
-        lastSeen.maxwin = s.lastWin[slot] === 0 ? 1 : s.lastWin[slot];
+        lastSeen.end = s.h32[slot * H32 + H_LAST_END];
+        lastSeen.maxend = s.h32[slot * H32 + H_LAST_END];
+        lastSeen.maxwin = s.h16[slot * H16 + H_LAST_WIN] === 0 ? 1 : s.h16[slot * H16 + H_LAST_WIN];
         s.h8[slot * H8 + H_LAST_FLAGS] &= ~TCPF_EXP_CHALLENGE_ACK;
-        s.tdFlags[last] = s.h8[slot * H8 + H_LAST_FLAGS];
+        s.h8[tdFlagsAt(last)] = s.h8[slot * H8 + H_LAST_FLAGS];
         const cur = 2 * slot + dir;
         const current = s.receiver.at(cur);
         current.end = current.maxend = current.maxwin = current.maxack = 0;
-        s.tdFlags[cur] &= TCPF_BE_LIBERAL;
+        s.h8[tdFlagsAt(cur)] &= TCPF_BE_LIBERAL;
         break;
       }
       return ignorePacket(h, slot, dir, index, old, p);
@@ -433,16 +433,16 @@ export function tcpPacket(h: L4Host, slot: number, dir: Dir, p: Packet, confirme
   s.h8[slot * H8 + H_LAST_INDEX] = index;
   s.h8[slot * H8 + H_LAST_DIR] = dir;
   s.h8[slot * H8 + H_TCP_STATE] = next;
-  if (old !== next && next === sFW) s.tdFlags[2 * slot + dir] |= TCPF_CLOSE_INIT;
+  if (old !== next && next === sFW) s.h8[tdFlagsAt(2 * slot + dir)] |= TCPF_CLOSE_INIT;
 
   const stateTimeout = stateTimeoutSec(h, next);
   const unack = h.env.sysctl.get(TCP_TIMEOUT_UNACK);
   let timeout: number;
   if (index === TCP_RST_SET) {
     timeout = stateTimeoutSec(h, sCL);
-  } else if ((s.tdFlags[2 * slot] | s.tdFlags[2 * slot + 1]) & TCPF_DATA_UNACKNOWLEDGED && stateTimeout > unack) {
+  } else if ((s.h8[tdFlagsAt(2 * slot)] | s.h8[tdFlagsAt(2 * slot + 1)]) & TCPF_DATA_UNACKNOWLEDGED && stateTimeout > unack) {
     timeout = unack;
-  } else if (s.lastWin[slot] === 0 && stateTimeout > h.env.sysctl.get(TCP_TIMEOUT_RETRANS)) {
+  } else if (s.h16[slot * H16 + H_LAST_WIN] === 0 && stateTimeout > h.env.sysctl.get(TCP_TIMEOUT_RETRANS)) {
     timeout = h.env.sysctl.get(TCP_TIMEOUT_RETRANS);
   } else {
     timeout = stateTimeout;
@@ -483,7 +483,7 @@ function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): nu
   const other = s.receiver.at(peer);
   const seq = u32(p.seq);
   let result = RST_CHECK_WINDOW;
-  if (s.tdFlags[peer] & TCPF_MAXACK_SET && s.h8[slot * H8 + H_LAST_INDEX] !== TCP_SYN_SET) {
+  if (s.h8[tdFlagsAt(peer)] & TCPF_MAXACK_SET && s.h8[slot * H8 + H_LAST_INDEX] !== TCP_SYN_SET) {
     if (seq === 0 && !established(s, slot)) return RST_CHECK_WINDOW; // answer to a SYN we let through
     if (before(seq, other.maxack) && !h.env.sysctl.get('net.netfilter.nf_conntrack_tcp_ignore_invalid_rst')) {
       h.reason = 'invalid rst';
@@ -491,7 +491,7 @@ function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): nu
     }
     if (!established(s, slot) || seq === other.maxack) return RST_CHECK_WINDOW;
     // Part of a train (data then RST at its end)?
-    if (s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === dir && seq === s.lastEnd[slot]) return RST_CHECK_WINDOW;
+    if (s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === dir && seq === s.h32[slot * H32 + H_LAST_END]) return RST_CHECK_WINDOW;
     // Not an exact match: keep the state, to allow a challenge ACK.
     result = RST_KEEP_STATE;
   }
@@ -499,11 +499,11 @@ function checkRst(h: L4Host, slot: number, dir: Dir, old: number, p: Packet): nu
   if (
     ((s.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY && s.h8[slot * H8 + H_LAST_INDEX] === TCP_SYN_SET && s.h8[slot * H8 + H_LAST_DIR] !== dir) ||
       (!(s.h16[slot * H16 + H_STATUS] & IPS_ASSURED) && s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET)) &&
-    ack === s.lastEnd[slot]
+    ack === s.h32[slot * H32 + H_LAST_END]
   ) {
     return RST_SKIP_WINDOW; // RST to a SYN or ACK we let through as ignored
   }
-  if (old === sSS && s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === DIR_REPLY && seq === s.lastAck[slot]) {
+  if (old === sSS && s.h8[slot * H8 + H_LAST_INDEX] === TCP_ACK_SET && s.h8[slot * H8 + H_LAST_DIR] === DIR_REPLY && seq === s.h32[slot * H32 + H_LAST_ACK]) {
     return RST_SKIP_WINDOW; // reset answering a challenge ACK we let through
   }
   return result;
@@ -521,13 +521,13 @@ export function tcpOffloadFixup(s: CtStore, slot: number, pickup: boolean): void
     s.sender.at(o).maxwin = 0;
     s.receiver.at(o + 1).maxwin = 0;
   } else {
-    s.tdFlags[o] &= ~TCPF_MAXACK_SET;
-    s.tdFlags[o + 1] &= ~TCPF_MAXACK_SET;
+    s.h8[tdFlagsAt(o)] &= ~TCPF_MAXACK_SET;
+    s.h8[tdFlagsAt(o + 1)] &= ~TCPF_MAXACK_SET;
   }
 }
 
 /** Sets IP_CT_TCP_FLAG_BE_LIBERAL on both directions (act_ct when it offloads a TCP flow). */
 export function tcpSetBeLiberal(s: CtStore, slot: number): void {
-  s.tdFlags[2 * slot] |= TCPF_BE_LIBERAL;
-  s.tdFlags[2 * slot + 1] |= TCPF_BE_LIBERAL;
+  s.h8[tdFlagsAt(2 * slot)] |= TCPF_BE_LIBERAL;
+  s.h8[tdFlagsAt(2 * slot + 1)] |= TCPF_BE_LIBERAL;
 }

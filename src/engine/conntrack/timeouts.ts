@@ -15,7 +15,7 @@ import { NumberHeap } from '../heap';
 import type { SysctlKey } from '../sysctl';
 import type { TcpState } from './types';
 import { F_WHEEL, type CtStore } from './storage';
-import { H8, H_FLAGS } from './storage';
+import { H8, H32, H_FLAGS, H_WHEEL_NEXT, H_WHEEL_PREV, H_WHEEL_SEC } from './storage';
 
 /** tcp_timeouts[] sysctls by state (SYN_SENT2 has no sysctl: 2 minutes). */
 export const TCP_STATE_TIMEOUT: readonly (SysctlKey | null)[] = [
@@ -75,7 +75,7 @@ export class ExpiryWheel {
     const sec = ceilSec(dueUs);
     const s = this.store;
     if (s.h8[slot * H8 + H_FLAGS] & F_WHEEL) {
-      if (s.wheelSec[slot] <= sec) return;
+      if (s.h32[slot * H32 + H_WHEEL_SEC] <= sec) return;
       this.unlink(slot);
     }
     this.link(slot, sec);
@@ -85,14 +85,14 @@ export class ExpiryWheel {
   unlink(slot: number): void {
     const s = this.store;
     if (!(s.h8[slot * H8 + H_FLAGS] & F_WHEEL)) return;
-    const prev = s.wheelPrev[slot];
-    const next = s.wheelNext[slot];
-    const sec = s.wheelSec[slot];
+    const prev = s.hi32[slot * H32 + H_WHEEL_PREV];
+    const next = s.hi32[slot * H32 + H_WHEEL_NEXT];
+    const sec = s.h32[slot * H32 + H_WHEEL_SEC];
     if (prev < 0) this.heads.set(sec, next);
-    else s.wheelNext[prev] = next;
-    if (next >= 0) s.wheelPrev[next] = prev;
-    s.wheelPrev[slot] = -1;
-    s.wheelNext[slot] = -1;
+    else s.hi32[prev * H32 + H_WHEEL_NEXT] = next;
+    if (next >= 0) s.hi32[next * H32 + H_WHEEL_PREV] = prev;
+    s.hi32[slot * H32 + H_WHEEL_PREV] = -1;
+    s.hi32[slot * H32 + H_WHEEL_NEXT] = -1;
     s.h8[slot * H8 + H_FLAGS] &= ~F_WHEEL;
     if (sec === this.armedSec && next < 0 && prev < 0) this.rearm();
   }
@@ -102,22 +102,22 @@ export class ExpiryWheel {
     for (let i = 0; i < this.heap.size; i++) {
       const t = this.heap.at(i);
       if (t > sec) continue;
-      for (let slot = this.heads.get(t)!; slot >= 0; slot = this.store.wheelNext[slot]) fn(slot);
+      for (let slot = this.heads.get(t)!; slot >= 0; slot = this.store.hi32[slot * H32 + H_WHEEL_NEXT]) fn(slot);
     }
   }
 
   private link(slot: number, sec: number): void {
     const s = this.store;
     const head = this.heads.get(sec);
-    s.wheelPrev[slot] = -1;
-    s.wheelSec[slot] = sec;
+    s.hi32[slot * H32 + H_WHEEL_PREV] = -1;
+    s.h32[slot * H32 + H_WHEEL_SEC] = sec;
     s.h8[slot * H8 + H_FLAGS] |= F_WHEEL;
     if (head === undefined) this.heap.push(sec);
     if (head === undefined || head < 0) {
-      s.wheelNext[slot] = -1;
+      s.hi32[slot * H32 + H_WHEEL_NEXT] = -1;
     } else {
-      s.wheelNext[slot] = head;
-      s.wheelPrev[head] = slot;
+      s.hi32[slot * H32 + H_WHEEL_NEXT] = head;
+      s.hi32[head * H32 + H_WHEEL_PREV] = slot;
     }
     this.heads.set(sec, slot);
   }
