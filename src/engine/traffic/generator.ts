@@ -16,6 +16,8 @@
  * record in a typed array, so the generator itself allocates nothing per packet (only the
  * seeded Rng's draws may, see `scheduler`) and touches one cache line per packet (with a
  * million connections in random order, every separate column would cost a cache miss).
+ * Packets go out in bursts: a burst's connections are picked first, their records read
+ * together, and the host warms the lookups the burst will make (src/engine/warmup.ts).
  */
 import type { Micros } from '../clock';
 import type { Outcome } from '../datapath';
