@@ -20,7 +20,7 @@ import type { Flowtables } from './flowtable/flowtables';
 import type { HwCtTable } from './hw/ct_table';
 
 /** Lookups warmed at once (packets × zones); further ones in a burst are not warmed. */
-export const MAX_WARM = 256;
+const MAX_WARM = 256;
 /** Chain nodes followed per lookup (chains average 1.6 nodes at full load). */
 const MAX_DEPTH = 4;
 

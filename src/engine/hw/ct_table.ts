@@ -20,8 +20,7 @@
  *
  * | word  | field          | meaning                                                      |
  * | ----- | -------------- | ------------------------------------------------------------ |
- * | 0     | P_FLOW (i32)   | flowtable flow whose FLOW_CLS_REPLACE installed the pair     |
- * | 1     | —              | spare (keeps the f64 fields 8-byte aligned)                  |
+ * | 0–1   | —              | spare (keeps the f64 fields 8-byte aligned)                  |
  * | 2     | P_MARK         | ct mark register value                                       |
  * | 3     | byte 12 flags  | E_* below                                                    |
  * |       | byte 13 + dir  | ct_state register value (CT_FLAG_*), 0 = not installed       |
@@ -29,7 +28,9 @@
  * | 6–9   | bytes (f64)    | bytes since the last stats query, per direction              |
  * | 10–11 | last use (f64) | µs of the last packet                                        |
  *
- * The pair of conntrack slot `ct` is record `ct` (the restore cookie is the slot itself).
+ * The pair of conntrack slot `ct` is record `ct` (the restore cookie is the slot itself), and
+ * the flow that installs it is named `ct` too (flowtable/records.ts): mlx5 keys its entries by
+ * the flow's cookie, which here is the pair's own index.
  * Records cover the conntrack slots offloaded so far, growing by doubling: ≈ 48 bytes per
  * connection when most connections are offloaded.
  */
@@ -46,7 +47,6 @@ export const E_SHARED_COUNTER = 4;
 const REC_WORDS = 12;
 const REC_BYTES = REC_WORDS * 4;
 const REC_F64 = REC_WORDS / 2;
-const P_FLOW = 0;
 const P_MARK = 2;
 const B_FLAGS = 12;
 const B_STATE = 13;
@@ -66,7 +66,6 @@ export class HwCtTable {
 
   /** Records allocated (conntrack slots 0 … cap-1). */
   private cap = 0;
-  private i32 = new Int32Array(0);
   private u32 = new Uint32Array(0);
   private u8 = new Uint8Array(0);
   private f64 = new Float64Array(0);
@@ -91,13 +90,6 @@ export class HwCtTable {
   /** The conntrack slot of pair `p` (the restore cookie): the pair's own index. */
   ct(p: number): number {
     return p;
-  }
-  /** The flowtable flow (slot) whose FLOW_CLS_REPLACE installed the pair (mlx5 keys entries by that cookie). */
-  flow(p: number): number {
-    return this.i32[p * REC_WORDS + P_FLOW];
-  }
-  setFlow(p: number, flow: number): void {
-    this.i32[p * REC_WORDS + P_FLOW] = flow;
   }
   mark(p: number): number {
     return this.u32[p * REC_WORDS + P_MARK];
@@ -147,7 +139,6 @@ export class HwCtTable {
     if (ct >= this.cap) this.grow(ct + 1);
     const p = ct;
     this.u8.fill(0, p * REC_BYTES, (p + 1) * REC_BYTES);
-    this.i32[p * REC_WORDS + P_FLOW] = -1;
     this.u32[p * REC_WORDS + P_MARK] = mark;
     this.u8[p * REC_BYTES + B_FLAGS] = E_USED | (nat ? E_NAT : 0) | (sharedCounter ? E_SHARED_COUNTER : 0);
     this.size++;
@@ -228,7 +219,6 @@ export class HwCtTable {
     const buf = new ArrayBuffer(pairs * REC_BYTES);
     new Uint8Array(buf).set(this.u8);
     this.u8 = new Uint8Array(buf);
-    this.i32 = new Int32Array(buf);
     this.u32 = new Uint32Array(buf);
     this.f64 = new Float64Array(buf);
     this.cap = pairs;

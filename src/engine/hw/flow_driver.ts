@@ -45,7 +45,6 @@ export class FlowDriver implements FlowOffloadCallback {
     if (p < 0 && this.settings.evictIdle && this.evictIdlest()) p = t.acquire(ct, c.mark(ct), (status & IPS_NAT_MASK) !== 0, !c.hasAcct(ct));
     if (p < 0) return this.refuse(ft, ct, dir, `CT table full (${t.capacity} connections)`, 'full');
     if (t.lastUsed(p) === 0) t.setLastUsed(p, this.env.now());
-    t.setFlow(p, flow);
     const node = 2 * p + dir;
     const existed = t.state(node) !== 0;
     // mlx5_tc_ct_entry_create_mod_hdr: TRK, EST (or NEW), REPLY for the reply direction.
@@ -58,7 +57,7 @@ export class FlowDriver implements FlowOffloadCallback {
 
   destroy(ft: FlowTable, flow: number, dir: FlowDir): void {
     const ct = ft.ct(flow);
-    const p = this.owned(ct, flow, dir);
+    const p = this.installed(ct, dir);
     if (p < 0) return;
     this.emitEntry(ft, ct, dir, p, 'del');
     this.table.remove(p, dir);
@@ -68,7 +67,7 @@ export class FlowDriver implements FlowOffloadCallback {
   stats(ft: FlowTable, flow: number, dir: FlowDir): FlowStats | null {
     const ct = ft.ct(flow);
     const t = this.table;
-    const p = this.owned(ct, flow, dir);
+    const p = this.installed(ct, dir);
     if (p < 0) return null;
     const counter = t.counterOf(2 * p + dir);
     const s = this.scratch;
@@ -83,12 +82,13 @@ export class FlowDriver implements FlowOffloadCallback {
   }
 
   /**
-   * The pair holding this flow's rule for `dir`, or -1. A torn-down flow's late request must not
-   * touch the rules a newer flow of the same connection installed.
+   * The pair holding the connection's rule for `dir`, or -1. Every request comes from the
+   * connection's current flow: a freed flow's queued work is cancelled (OffloadQueue.forget),
+   * and the connection's next flow has the same name.
    */
-  private owned(ct: number, flow: number, dir: FlowDir): number {
+  private installed(ct: number, dir: FlowDir): number {
     const p = this.table.pairOf(ct);
-    return p >= 0 && this.table.flow(p) === flow && this.table.state(2 * p + dir) !== 0 ? p : -1;
+    return p >= 0 && this.table.state(2 * p + dir) !== 0 ? p : -1;
   }
 
   /**

@@ -227,7 +227,7 @@ export class HwPipeline {
     }
     if (rule.gotoChain >= 0) return rule.gotoChain;
     const f = rule.filter;
-    if (rule.control === SHOT) this.sink.drop(pkt, dev, `hardware rule chain ${f.chain} pref ${f.prio} handle 0x${f.handle.toString(16)}: drop`, 'hw');
+    if (rule.control === SHOT) this.sink.drop(pkt, dev, `hardware rule ${f.ref}: drop`, 'hw');
     else this.sink.deliver(pkt, dev, 'host', 'host stack', 'hw');
     return DONE;
   }
@@ -358,7 +358,7 @@ export class HwPipeline {
     this.resume.action = action;
     meta.extChain = filter === null && chain > 0 ? chain : -1;
     if (this.env.events.active) {
-      const resumeAction = filter ? `chain ${filter.chain} pref ${filter.prio} handle 0x${filter.handle.toString(16)} action ${action + 1}` : '';
+      const resumeAction = filter ? `${filter.ref} action ${action + 1}` : '';
       this.env.events.emit({ kind: 'hw.miss', t: this.env.now(), pkt: pkt.id, dev, table, reason, resumeDev: dev, resumeChain: chain, resumeAction, ctState, tunnel: meta.tunnel !== null });
     }
     return false;

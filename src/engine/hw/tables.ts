@@ -56,11 +56,6 @@ export class HwTables {
     t.rules--;
   }
 
-  /** Offloaded rules on the device (named, for the driver's own bookkeeping). */
-  rulesOn(devName: string): number {
-    return this.byName.get(devName)?.rules ?? 0;
-  }
-
   /** Offloaded rules on the device (per packet). */
   rulesOf(dev: Device): number {
     const t = this.byIfindex[dev.ifindex];

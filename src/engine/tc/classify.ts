@@ -279,7 +279,7 @@ export class Classifier {
       return flt ? `chain ${lastChain}: the last matching filter ended in continue` : `no filter matched in chain ${lastChain}`;
     }
     if (!flt) return verdictName(verdict);
-    return `chain ${flt.chain} pref ${flt.prio} handle 0x${flt.handle.toString(16)}: ${controlName(verdict)}`;
+    return `${flt.ref}: ${controlName(verdict)}`;
   }
 
   private emitFilter(f: Frame, flt: Filter, matched: boolean, failed: string[], skipped?: string): void {

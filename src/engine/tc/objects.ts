@@ -35,6 +35,11 @@ export class Filter {
     readonly verbose: boolean,
     readonly actions: readonly TcAction[],
   ) {}
+
+  /** How traces name the filter: `chain C pref P handle 0xH`, as `tc filter show` prints them. */
+  get ref(): string {
+    return `chain ${this.chain} pref ${this.prio} handle 0x${this.handle.toString(16)}`;
+  }
 }
 
 /** Filters sharing one mask (struct fl_flow_mask), in insertion order. */
