@@ -54,7 +54,6 @@ const S_CT_CLEAR = StepKind.CtClear;
 const S_PEDIT = StepKind.Pedit;
 const S_TUNNEL_UNSET = StepKind.TunnelUnset;
 const S_MIRROR = StepKind.Mirror;
-const S_REDIRECT = StepKind.Redirect;
 const TCP = IPPROTO_TCP;
 const UDP = IPPROTO_UDP;
 const FIN_RST = TCP_FIN | TCP_RST;
@@ -196,16 +195,14 @@ export class HwPipeline {
 
   /** Runs a rule's actions; returns DONE, MISSED or the chain to continue in. */
   private runRule(pkt: Packet, dev: string, rule: HwRule, bytes: number): number {
-    let redirect: HwStep | null = null;
+    const redirect = rule.redirect;
+    if (redirect && !this.target(redirect)) return this.targetGone(pkt, dev, rule);
     const steps = rule.steps;
     for (let i = 0; i < steps.length; i++) {
       const step = steps[i];
       const kind = step.kind;
       if (kind === S_CT) {
         if (!this.ctStep(pkt, dev, rule, step, bytes)) return MISSED;
-      } else if (kind === S_REDIRECT) {
-        if (!this.target(step)) return this.targetGone(pkt, dev, rule, step);
-        redirect = step;
       } else if (kind === S_CT_CLEAR) {
         this.regCt = -1;
         this.regState = 0;
@@ -218,7 +215,7 @@ export class HwPipeline {
         // tcf_mirred_act: a mirror whose device is gone sends no copy.
         if (this.target(step)) this.forward(this.endpoints.clone(pkt), step);
       }
-      // TunnelSet and Nop steps have nothing to do here (a redirect reads the tunnel).
+      // TunnelSet and Nop steps have nothing to do here; the redirect comes after the counter.
     }
     this.count(pkt, rule, bytes);
     if (redirect) {
@@ -306,13 +303,14 @@ export class HwPipeline {
 
   /**
    * The rule forwards to a device deleted since it was offloaded: hardware has no port to send
-   * to, so the packet misses to software, where act_mirred finds its device gone and drops it
+   * to and runs none of the rule, so the packet misses to software — at the chain, or (miss to
+   * action) at the rule's first action — where act_mirred finds its device gone and drops it
    * (tcf_mirred_act: "tc mirred: target device is gone").
    */
-  private targetGone(pkt: Packet, dev: string, rule: HwRule, step: HwStep): number {
+  private targetGone(pkt: Packet, dev: string, rule: HwRule): number {
     const f = rule.filter;
-    const reason = `redirect target ${step.dev} is gone`;
-    if (this.env.profile.missRestore === 'action') this.miss(pkt, dev, `chain ${f.chain}`, reason, f.chain, f, step.index);
+    const reason = `redirect target ${rule.redirect!.dev} is gone`;
+    if (this.env.profile.missRestore === 'action') this.miss(pkt, dev, `chain ${f.chain}`, reason, f.chain, f, 0);
     else this.miss(pkt, dev, `chain ${f.chain}`, reason, f.chain, null, 0);
     return MISSED;
   }

@@ -67,6 +67,8 @@ export interface HwRule {
   readonly control: number;
   /** The chain that control jumps to, or -1. */
   readonly gotoChain: number;
+  /** The step that forwards the packet (mirred redirect), if any: it ends the rule. */
+  readonly redirect: HwStep | null;
 }
 
 const MLX5 = 'mlx5_core: ';
@@ -147,7 +149,8 @@ export function translateFilter(filter: Filter, dev: Device, devices: Devices, p
     if (a.control !== TC_ACT_PIPE) break;
   }
   if (control === TC_ACT_PIPE) control = TC_ACT_OK;
-  return { filter, steps, port, decap, zones, control, gotoChain: isGotoChain(control) ? gotoTarget(control) : -1 };
+  const redirect = steps.find((st) => st.kind === StepKind.Redirect) ?? null;
+  return { filter, steps, port, decap, zones, control, gotoChain: isGotoChain(control) ? gotoTarget(control) : -1, redirect };
 }
 
 /** Controls a hardware rule can end with: forward/drop/accept/trap, or a jump to another chain. */
