@@ -89,21 +89,28 @@ export class Clock {
    * `onFire` lets the caller trace each timer before it runs.
    */
   advanceTo(until: Micros, onFire?: (name: string, at: Micros) => void): void {
-    for (;;) {
-      this.dropCancelledTop();
-      if (this.heap.size === 0) break;
-      const slot = this.heap.peek();
-      const at = this.atOf[slot];
-      if (at > until) break;
-      this.heap.pop();
-      const fn = this.fnOf[slot]!;
-      const name = this.nameOf[slot];
-      this.release(slot);
-      if (at > this.nowUs) this.nowUs = at;
-      onFire?.(name, at);
-      fn();
-    }
+    while (this.fireNext(until, onFire));
     if (until > this.nowUs) this.nowUs = until;
+  }
+
+  /**
+   * Fires the next timer if it is due by `until` (moving time to it) and returns true; returns
+   * false, leaving time alone, when none is. A stepper fires timers one at a time with this.
+   */
+  fireNext(until: Micros, onFire?: (name: string, at: Micros) => void): boolean {
+    this.dropCancelledTop();
+    if (this.heap.size === 0) return false;
+    const slot = this.heap.peek();
+    const at = this.atOf[slot];
+    if (at > until) return false;
+    this.heap.pop();
+    const fn = this.fnOf[slot]!;
+    const name = this.nameOf[slot];
+    this.release(slot);
+    if (at > this.nowUs) this.nowUs = at;
+    onFire?.(name, at);
+    fn();
+    return true;
   }
 
   pendingCount(): number {
