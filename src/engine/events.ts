@@ -153,16 +153,23 @@ export type Listener = (e: SimEvent) => void;
 /** Fan-out of events to listeners. `active` is false when nobody listens: check it first. */
 export class EventBus {
   private listeners: Listener[] = [];
+  private muted = false;
   active = false;
   count = 0;
 
   subscribe(fn: Listener): () => void {
     this.listeners.push(fn);
-    this.active = true;
+    this.active = !this.muted;
     return () => {
       this.listeners = this.listeners.filter((l) => l !== fn);
-      this.active = this.listeners.length > 0;
+      this.active = !this.muted && this.listeners.length > 0;
     };
+  }
+
+  /** Silences the bus for a while (the untraced packets of a sampled traffic slice). */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.active = !muted && this.listeners.length > 0;
   }
 
   emit(e: SimEvent): void {

@@ -79,6 +79,18 @@ export class ScriptRun {
     return this.progress !== null;
   }
 
+  /**
+   * Continues a run of another text on the same simulator: the commands before `commandIndex`
+   * count as done, `steps` steps were taken. Only at a command boundary (the page's shell
+   * inserts a line at the cursor and goes on from there).
+   */
+  resumeAt(commandIndex: number, steps: number): void {
+    this.index = commandIndex;
+    this.steps = steps;
+    this.done = commandIndex >= this.commands.length;
+    this.error = this.done ? this.parseError : undefined;
+  }
+
   /** Takes one step. Call only while !done. */
   step(): Step {
     if (this.done) throw new Error('ScriptRun.step called after the end');

@@ -136,6 +136,8 @@ export class Simulator implements TrafficHost {
   readonly paths = new Float64Array(PATH_CLASSES);
   /** Timers fired so far. */
   timersFired = 0;
+  /** Trace only the first packet of each millisecond of generated traffic (see sendTraffic). */
+  sampleTraffic = false;
 
   constructor(opts: SimulatorOptions = {}) {
     this.env = new Env(opts.seed ?? 1);
@@ -338,11 +340,28 @@ export class Simulator implements TrafficHost {
         return PACKET;
       case 'traffic': {
         const n = Math.min(p.chunk, p.left);
-        p.gen.send(n);
+        this.sendTraffic(p.gen, n);
         p.left -= n;
         p.done = p.left === 0;
         return TRAFFIC;
       }
+    }
+  }
+
+  /**
+   * Sends `n` generated packets. With `sampleTraffic`, only the first packet of the slice is
+   * traced (a page shows a sample; a million packets of events would drown it); sending 1 then
+   * n-1 is the same as sending n (TrafficGenerator.send), so the state does not depend on it.
+   */
+  private sendTraffic(gen: TrafficGenerator, n: number): void {
+    const bus = this.env.events;
+    if (!this.sampleTraffic || !bus.active || n === 1) return gen.send(n);
+    gen.send(1);
+    bus.setMuted(true);
+    try {
+      gen.send(n - 1);
+    } finally {
+      bus.setMuted(false);
     }
   }
 
