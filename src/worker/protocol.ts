@@ -11,7 +11,7 @@
  * state the page shows is the engine's state after that many steps.
  */
 import type { Micros } from '../engine/clock';
-import type { SimEvent } from '../engine/events';
+import type { SimEvent, TupleView } from '../engine/events';
 import type { PathClassName } from '../engine/path';
 import type { StepKind } from '../engine/script_run';
 
@@ -36,13 +36,18 @@ export type Request =
   /** Moves the cursor to a step (0 = the start; beyond the end = the end). */
   | { type: 'seek'; step: number }
   /**
-   * Playback: runs forward until `until` (a step, or a virtual time), at most `maxSteps`
-   * steps and about `budgetMs` of wall time, whichever ends first. `detail` asks for every
+   * Playback: runs forward at most `maxSteps` steps and `maxPackets` packet steps, not past
+   * a step whose virtual time is after `untilT`, and for about `budgetMs` of wall time,
+   * whichever ends first. `detail` asks for every
    * event of the steps run (slow playback); without it the reply carries aggregates and a
    * sample of packets (fast-forward).
    */
-  | { type: 'advance'; maxSteps: number; untilT?: Micros; budgetMs: number; detail: boolean }
-  /** Runs one command line at the cursor: the scenario's later lines are replaced by it. */
+  | { type: 'advance'; maxSteps: number; maxPackets: number; untilT?: Micros; budgetMs: number; detail: boolean }
+  /**
+   * Runs one command line at the cursor, as a shell: it is inserted into the scenario after
+   * the cursor's line (the later lines stay). Inside a multi-step command only commands that
+   * change nothing run, and nothing is inserted.
+   */
   | { type: 'exec'; line: string }
   | { type: 'query'; query: Query }
   /** Test hook: the next request throws inside the worker (see "Faults" in the README). */
@@ -58,7 +63,11 @@ export type Query =
   | { kind: 'hardware' }
   | { kind: 'settings' }
   | { kind: 'packets'; offset: number; limit: number; filter?: PacketFilterSpec }
-  | { kind: 'journey'; pkt: number };
+  | { kind: 'journey'; pkt: number }
+  /** The timeline's marks (ask again when `CursorView.known` grows). */
+  | { kind: 'timeline' }
+  /** The scenario text as the session holds it (shell lines inserted). */
+  | { kind: 'text' };
 
 export type QueryKind = Query['kind'];
 
@@ -164,7 +173,7 @@ export type Reply =
   | { type: 'loaded'; cursor: CursorView; timeline: Timeline; error?: PositionedError; lines: number }
   | { type: 'checked'; error?: PositionedError }
   | { type: 'moved'; cursor: CursorView; batch: Batch; rewound: boolean }
-  | { type: 'executed'; cursor: CursorView; batch: Batch; text: string; timeline: Timeline; output: string; error?: PositionedError }
+  | { type: 'executed'; cursor: CursorView; batch: Batch; text: string; inserted: boolean; output: string; error?: PositionedError }
   | { type: 'answer'; answer: Answer }
   | { type: 'armed' }
   /** The request failed inside the worker (an engine bug): the session is unusable until reloaded. */
@@ -179,14 +188,9 @@ export type Answer =
   | { kind: 'hardware'; text: string }
   | { kind: 'settings'; profile: string; seed: number; sysctls: [string, string][]; devices: DeviceView[] }
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
-  | { kind: 'journey'; pkt: number; events: SimEvent[]; kept: boolean };
-
-export interface TupleCells {
-  src: string;
-  dst: string;
-  sport?: number;
-  dport?: number;
-}
+  | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }
+  | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }
+  | { kind: 'text'; text: string; seed: number };
 
 export interface ConntrackRow {
   /** ctnetlink id: stable while the entry lives. */
@@ -194,8 +198,8 @@ export interface ConntrackRow {
   zone: number;
   proto: string;
   state: string;
-  orig: TupleCells;
-  reply: TupleCells;
+  orig: TupleView;
+  reply: TupleView;
   flags: string[];
   mark: number;
   label: string;

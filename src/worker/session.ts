@@ -224,20 +224,24 @@ export class Session {
   }
 
   /**
-   * Playback: steps forward until `maxSteps`, the virtual time `untilT` or the wall-time
-   * budget. With `detail`, every event of the steps run comes back (up to a limit); without,
+   * Playback: steps forward until `maxSteps` steps or `maxPackets` packet steps ran, the next
+   * step would be after the virtual time `untilT`, or the wall-time budget is spent. With `detail`, every event of the steps run comes back (up to a limit); without,
    * only the last step's (and the traced sample of generated traffic in it).
    */
-  advance(maxSteps: number, untilT: Micros | undefined, budgetMs: number, detail: boolean): Batch {
+  advance(maxSteps: number, maxPackets: number, untilT: Micros | undefined, budgetMs: number, detail: boolean): Batch {
     const from = this.live.run.steps;
     const stop = this.clock() + budgetMs;
     const collected: SimEvent[] = [];
     let n = 0;
+    let packets = 0;
     let skipped = 0;
-    while (!this.live.run.done && n < maxSteps) {
-      if (untilT !== undefined && this.live.sim.env.now() >= untilT && n > 0) break;
+    while (!this.live.run.done && n < maxSteps && packets < maxPackets) {
+      // The survey knows when the next step happens: playback does not run ahead of its clock.
+      const next = this.live.run.steps + 1;
+      if (untilT !== undefined && next <= this.log.length && this.log.timeAt(next) > untilT) break;
       const last = n + 1 === maxSteps;
-      this.stepLive(detail || last);
+      const step = this.stepLive(detail || last);
+      if (step.kind === 'packet' || step.kind === 'traffic') packets++;
       n++;
       if (detail && collected.length < MAX_BATCH_EVENTS) collected.push(...this.live.events);
       else if (!detail && !last) skipped++;
@@ -324,6 +328,15 @@ export class Session {
     return { output, inserted: false, batch: here };
   }
 
+  /** A packet's whole journey: kept from the survey, or rebuilt by replaying its step. */
+  journey(pkt: number): SimEvent[] {
+    const kept = this.packets.journey(pkt);
+    if (kept) return kept;
+    const row = this.packets.row(pkt);
+    if (!row) return [];
+    return this.replayTo(row.step).events.filter((e) => e.pkt === pkt);
+  }
+
   /** Line after which a shell line goes: the line of the cursor's last command (0 at the start). */
   private lineAfterCursor(): number {
     const run = this.live.run;
@@ -372,7 +385,9 @@ export class Session {
     return live;
   }
 
+  /** The steps from `from` to the cursor; `events` ends with the cursor step's (its own when empty). */
   private batch(from: number, events: SimEvent[]): Batch {
+    if (events.length === 0) events = this.live.events;
     const to = this.live.run.steps;
     const steps = [];
     for (let i = Math.min(from, to) + 1; i <= to && i <= this.log.length; i++) steps.push(this.log.view(i));
