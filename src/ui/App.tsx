@@ -15,6 +15,13 @@ import { Shell } from './shell/Shell';
 import { ConntrackTable } from './tables/ConntrackTable';
 import { HardwareView } from './tables/HardwareView';
 
+/** `?testhooks&stall=MS`: a shorter (or longer) stall threshold for tests and benchmarks. */
+function testStallMs(): number | undefined {
+  const q = new URLSearchParams(location.search);
+  const ms = Number(q.get('stall'));
+  return q.has('testhooks') && ms > 0 ? ms : undefined;
+}
+
 function spawnWorker(): Worker {
   return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
 }
@@ -28,7 +35,7 @@ declare global {
 
 export function App() {
   // One controller (and worker) for the page's lifetime.
-  const [controller] = useState(() => new LabController({ spawn: spawnWorker }));
+  const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
   useEffect(() => {
     void controller.load(talkWebServer, 1);
     if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };

@@ -20,6 +20,8 @@ const FAST_BUDGET_MS = 12;
 
 export interface ControllerOptions {
   spawn: () => Worker;
+  /** How long a request may run before the page offers to cancel it (default STALL_MS). */
+  stallMs?: number;
 }
 
 export class LabController {
@@ -35,7 +37,9 @@ export class LabController {
 
   constructor(opts: ControllerOptions) {
     this.client = new SimClient(opts.spawn);
-    this.client.onStall = (r) => setLab({ status: 'stalled', problem: `The simulator has been busy for 10 s (${describe(r)}).` });
+    if (opts.stallMs) this.client.stallMs = opts.stallMs;
+    const seconds = this.client.stallMs / 1000;
+    this.client.onStall = (r) => setLab({ status: 'stalled', problem: `The simulator has been busy for ${seconds} s (${describe(r)}).` });
   }
 
   // ---- scenario ------------------------------------------------------------------------------

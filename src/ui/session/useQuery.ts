@@ -8,17 +8,20 @@ import type { Answer, Query } from '../../worker/protocol';
 import { useController } from './context';
 import { useLab } from './store';
 
-export function useQuery<K extends Query['kind']>(query: Extract<Query, { kind: K }> | null): Extract<Answer, { kind: K }> | null {
+/** An answer, and the `stateVersion` it answers (benchmarks read it from the DOM). */
+export type Versioned<A> = A & { version: number };
+
+export function useQuery<K extends Query['kind']>(query: Extract<Query, { kind: K }> | null): Versioned<Extract<Answer, { kind: K }>> | null {
   const c = useController();
   const version = useLab((s) => s.stateVersion);
   const ready = useLab((s) => s.status === 'ready');
   const key = JSON.stringify(query);
-  const [answer, setAnswer] = useState<Extract<Answer, { kind: K }> | null>(null);
+  const [answer, setAnswer] = useState<Versioned<Extract<Answer, { kind: K }>> | null>(null);
   useEffect(() => {
     if (!query || !ready) return;
     let live = true;
     void c.query(query).then((a) => {
-      if (live && a) setAnswer(a);
+      if (live && a) setAnswer({ ...a, version });
     });
     return () => {
       live = false;
