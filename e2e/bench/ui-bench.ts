@@ -162,10 +162,13 @@ async function main(): Promise<void> {
     await big.keyboard.press('End');
     await big.waitForFunction(() => /step (\d+) of \1,/.test(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? ''));
     const command = big.getByRole('textbox', { name: 'Command' });
+    await command.fill('sysctl -w net.netfilter.nf_conntrack_max=2000000');
+    await command.press('Enter');
+    await big.waitForFunction(() => document.querySelectorAll('.shell-entry').length === 1);
     await command.fill('traffic dev uplink reply-dev rep0 conns 1000000 rate 1000000 duration 1 order round-robin');
     const t0 = Date.now();
     await command.press('Enter');
-    await big.waitForFunction(() => document.querySelector('.shell-entry:last-child .shell-cmd')?.textContent?.includes('traffic') ?? false, null, { timeout: 300_000 });
+    await big.waitForFunction(() => document.querySelectorAll('.shell-entry').length === 2, null, { timeout: 300_000 });
     const setupS = (Date.now() - t0) / 1000;
     await big.getByRole('textbox', { name: 'Command' }).fill('conntrack -C');
     await big.getByRole('textbox', { name: 'Command' }).press('Enter');
