@@ -124,25 +124,26 @@ function state(s: Stepper): string {
   return `${snapshot(s.sim)}${JSON.stringify(s.gen.stats)}\n`;
 }
 
-describe('fork in the middle of a traffic run', () => {
+// Thousands of packets with every event recorded: slow on a loaded machine, so a generous timeout.
+describe('fork in the middle of a traffic run', { timeout: 60_000 }, () => {
   it('copies the simulator and its generator together; both go on as one uninterrupted run', () => {
     const whole = recorded(talkSim());
     const wholeGen = new TrafficGenerator(whole.sim, SPEC);
-    wholeGen.send(3000);
+    wholeGen.send(1000);
     whole.sim.advanceTo(whole.sim.env.now() + 2_000_000);
-    wholeGen.send(3000);
+    wholeGen.send(1000);
     const wholeState = state({ sim: whole.sim, gen: wholeGen });
 
     const a = recorded(talkSim());
     const runner: Stepper = { sim: a.sim, gen: new TrafficGenerator(a.sim, SPEC) };
-    runner.gen.send(3000);
+    runner.gen.send(1000);
     const before = a.events.length;
     const forked = fork(runner, newStepper());
     expect(forked.gen).not.toBe(runner.gen);
     const b = recorded(forked.sim);
     for (const s of [runner, forked]) {
       s.sim.advanceTo(s.sim.env.now() + 2_000_000);
-      s.gen.send(3000);
+      s.gen.send(1000);
     }
     expect(state(runner)).toBe(wholeState);
     expect(state(forked)).toBe(wholeState);
@@ -151,6 +152,17 @@ describe('fork in the middle of a traffic run', () => {
     // The traffic exercised what a fork must carry: offloaded flows and pending timers.
     expect(whole.sim.conntrack.count()).toBeGreaterThan(100);
     expect(wholeState).toMatch(/\[HW_OFFLOAD\]/);
+  });
+
+  it('copies a generator the fresh graph does not have (a stepper forked mid-command)', () => {
+    const a: Stepper = { sim: talkSim(), gen: undefined! };
+    a.gen = new TrafficGenerator(a.sim, SPEC);
+    a.gen.send(1500);
+    const b = fork<{ sim: Simulator; gen: TrafficGenerator | null }>(a, { sim: new Simulator(), gen: null }) as Stepper;
+    expect(b.gen).toBeInstanceOf(TrafficGenerator);
+    a.gen.send(1500);
+    b.gen.send(1500);
+    expect(state(b)).toBe(state(a));
   });
 
   it('forks a fork: three simulators, one history', () => {

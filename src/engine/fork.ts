@@ -140,7 +140,9 @@ class Forker {
         const fm = f as Map<unknown, unknown>;
         for (const [k, v] of r) if (!isObject(k) && fm.has(k)) visit(v, fm.get(k), `${path}.get(${String(k)})`);
       } else if (!(r instanceof Set)) {
+        const keep = keptFields(r);
         for (const key of Reflect.ownKeys(r)) {
+          if (keep.includes(key as string)) continue;
           const d = Object.getOwnPropertyDescriptor(f, key);
           if (d && 'value' in d) visit((r as Obj)[key], d.value, `${path}.${String(key)}`);
         }
