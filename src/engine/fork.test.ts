@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Clock, type TimerOwner } from './clock';
+import { EventLog } from './eventlog';
 import type { SimEvent } from './events';
 import { FORK_KEEPS, fork, forkSimulator } from './fork';
 import { PROFILES } from './profile';
@@ -199,6 +200,25 @@ describe('fork', () => {
     expect(a.events.length).toBe(seen);
     expect(onB.events.length).toBeGreaterThan(0);
     expect(b.env.events.count).toBe(a.sim.env.events.count + onB.events.length);
+  });
+
+  it("keeps the fresh graph's own subscriptions: a runner's event log follows its own simulator", () => {
+    class Runner {
+      readonly sim = new Simulator();
+      readonly log = new EventLog(1000);
+      constructor() {
+        this.sim.subscribe(this.log.listener);
+      }
+    }
+    const a = new Runner();
+    a.sim.run(talkRules(''));
+    const b = fork(a, new Runner());
+    expect(b.log.events()).toEqual(a.log.events());
+    const kept = a.log.size;
+    b.sim.run('send dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags S\n');
+    expect(a.log.size).toBe(kept);
+    expect(b.log.size).toBeGreaterThan(kept);
+    expect(b.log.events().slice(kept).every((e) => e.t === b.sim.env.now())).toBe(true);
   });
 
   it('shares frozen module constants (the kernel profiles) instead of copying them', () => {
