@@ -23,6 +23,11 @@
  * paired (a closure made at run time: the engine keeps none, see Clock's TimerOwner), accessors,
  * weak collections, promises, shared memory.
  *
+ * Not detectable, so kept out of the engine by convention (CONTEXT.md): a constructor closure
+ * that captures a local object other than through `this` (the copy would fill a different
+ * object than the one the closure uses), and an unfrozen class-instance module constant held
+ * where the fresh graph holds another one of its class (it would be paired and overwritten).
+ *
  * A class can name fields the copy keeps from the fresh object (`static [FORK_KEEPS]`): the
  * event bus keeps its (empty) listener list, so a fork reports to nobody until subscribed to.
  */
