@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../engine/events';
 import { renderConntrackList } from '../engine/render/conntrack';
 import { splitExpectations } from '../engine/scenario';
+import { PATH_NAMES } from '../engine/path';
 import { Simulator } from '../engine/simulator';
 import { snapshot } from '../engine/snapshot';
 import { Session } from './session';
@@ -78,6 +79,12 @@ describe('the session equals the CLI', () => {
       for (const step of [...cuts].reverse()) {
         s.seek(step);
         expect(snapshot(s.sim), `back to step ${step}`).toBe(cliPrefix(text, s.log.lineAt(step)));
+      }
+      // The event list classifies each packet from its events as the engine counted it.
+      s.seek(s.log.length);
+      if (!/^traffic /m.test(text)) {
+        const counts = s.packets.window(s.log.length, 0, 0).counts;
+        expect(PATH_NAMES.map((n) => counts[n])).toEqual([...s.sim.paths]);
       }
     });
   }
