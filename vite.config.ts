@@ -7,5 +7,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'node',
+    // Not a speed limit (figures live in the benchmarks): room for a loaded 2-core machine.
+    testTimeout: 30_000,
   },
 });

@@ -12,6 +12,8 @@ import type { SimEvent } from '../engine/events';
 import { renderConntrackList } from '../engine/render/conntrack';
 import { splitExpectations } from '../engine/scenario';
 import { PATH_NAMES } from '../engine/path';
+import { commandSequence } from '../engine/reliability/model';
+import { SETUP } from '../engine/reliability/support';
 import { Simulator } from '../engine/simulator';
 import { snapshot } from '../engine/snapshot';
 import { Session } from './session';
@@ -245,4 +247,30 @@ describe('fast-forward through generated traffic', () => {
     while (!s.survey(1e9));
     expect(s.packets.window(s.cursor().step, 0, 0).total).toBe(20);
   }, 60_000);
+});
+
+describe('random scenarios (fast-check seed 4242)', () => {
+  it('any line end equals the CLI prefix; back then forward gives identical events and state', () => {
+    fc.assert(
+      fc.property(commandSequence, fc.nat(), fc.nat(), (commands, x, y) => {
+        const text = `${SETUP}\n${commands.join('\n')}\n`;
+        const s = loaded(text);
+        const ends = lineEnds(s, 1000);
+        if (ends.length === 0) return;
+        const end = ends[x % ends.length];
+        s.seek(end);
+        expect(snapshot(s.sim)).toBe(cliPrefix(text, s.log.lineAt(end)));
+        // Any cursor, including inside a command: there and back gives the same.
+        const a = 1 + (y % s.log.length);
+        s.seek(a);
+        const events = s.stepEvents;
+        const state = snapshot(s.sim);
+        s.seek(0);
+        s.seek(a);
+        expect(s.stepEvents).toEqual(events);
+        expect(snapshot(s.sim)).toBe(state);
+      }),
+      { seed: 4242, numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
+    );
+  }, 120_000);
 });
