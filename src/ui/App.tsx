@@ -1,85 +1,98 @@
 /**
- * Placeholder page: edit the scenario, run it in the worker, read the show commands' output.
- * The full pipeline view comes later; this proves the engine runs in the browser.
+ * A temporary page: the frame with the scenario editor and the share controls, placeholder
+ * regions, and "Apply scenario" running the whole text in the worker (its show output goes to
+ * the Shell region). The live session replaces the placeholders and the run.
  */
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
-import { formatSimError } from './formatError';
+import { ScenarioEditor } from './editor/ScenarioEditor';
+import { clearDraft, loadDraft, saveDraft } from './editor/draft';
+import type { ScenarioError } from './editor/lines';
+import { Frame } from './frame/Frame';
+import { ShareControls } from './share/ShareControls';
+import { decodeShareLink } from './share/link';
+import { makeScenarioDoc, type ScenarioDoc } from './share/scenarioDoc';
 import { startSimWorker } from './simClient';
 
 const DEFAULT_SEED = 1;
 
-interface RunView {
-  output: string;
-  error?: string;
+interface Initial {
+  applied: { text: string; seed: number };
+  editing: { text: string; seed: number };
+  linkError?: string;
 }
 
-/** Each show command's output under its command line, as a terminal session reads. */
-function withPrompts(scenario: string, outputs: string[], lines: number[]): string {
-  const source = scenario.split('\n');
-  return outputs.map((out, i) => `$ ${(source[lines[i] - 1] ?? '').trim()}\n${out}`).join('\n');
+/** What the page opens with: a share link's scenario, else the talk scenario with any unsaved draft. */
+function initialScenario(): Initial {
+  const link = decodeShareLink(window.location.href);
+  if (link?.ok) {
+    const applied = { text: link.doc.text, seed: link.doc.seed };
+    return { applied, editing: applied };
+  }
+  const applied = { text: talkWebServer, seed: DEFAULT_SEED };
+  const draft = loadDraft();
+  return { applied, editing: draft ? { text: draft.text, seed: draft.seed } : applied, linkError: link?.error };
 }
+
+const placeholder = (what: string) => <p className="placeholder">{what} (coming)</p>;
 
 export function App() {
+  const [initial] = useState(initialScenario);
+  const [applied, setApplied] = useState(initial.applied);
+  const [editing, setEditing] = useState(initial.editing);
+  const [errors, setErrors] = useState<ScenarioError[]>([]);
+  const [output, setOutput] = useState('');
   const worker = useRef<ReturnType<typeof startSimWorker> | null>(null);
-  const [scenario, setScenario] = useState(talkWebServer);
-  const [seed, setSeed] = useState(DEFAULT_SEED);
-  const [running, setRunning] = useState(false);
-  const [view, setView] = useState<RunView>({ output: '' });
-  const scenarioId = useId();
-  const seedId = useId();
 
-  async function run(): Promise<void> {
+  const edit = (text: string, seed: number) => {
+    setEditing({ text, seed });
+    if (text === applied.text && seed === applied.seed) clearDraft();
+    else saveDraft(text, seed);
+  };
+
+  const apply = async (text: string, seed: number) => {
+    setApplied({ text, seed });
+    clearDraft();
     worker.current ??= startSimWorker();
-    setRunning(true);
-    try {
-      const result = await worker.current.run(scenario, seed);
-      setView({ output: withPrompts(scenario, result.outputs, result.outputLines), error: result.error && formatSimError(result.error) });
-    } catch (err) {
-      setView({ output: '', error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
-    } finally {
-      setRunning(false);
-    }
-  }
+    const result = await worker.current.run(text, seed);
+    setErrors(result.error ? [result.error] : []);
+    setOutput(result.outputs.join('\n'));
+  };
+
+  const load = (doc: ScenarioDoc) => {
+    setEditing({ text: doc.text, seed: doc.seed });
+    void apply(doc.text, doc.seed);
+  };
 
   return (
-    <main>
-      <h1>CT Offload Lab</h1>
-      <p className="tagline">Linux tc connection tracking and its hardware offload, simulated.</p>
-      <div className="field">
-        <label htmlFor={scenarioId}>Scenario</label>
-        <textarea
-          id={scenarioId}
-          value={scenario}
-          onChange={(e) => setScenario(e.target.value)}
-          spellCheck={false}
-          wrap="off"
-          rows={18}
-        />
-      </div>
-      <div className="controls">
-        <label htmlFor={seedId}>Seed</label>
-        <input
-          id={seedId}
-          type="number"
-          min={0}
-          max={0xffff_ffff}
-          value={seed}
-          onChange={(e) => setSeed(e.target.valueAsNumber >>> 0)}
-        />
-        <button type="button" onClick={run} disabled={running}>
-          {running ? 'Running…' : 'Run'}
-        </button>
-      </div>
-      {view.error && (
-        <p role="alert" className="error">
-          {view.error}
-        </p>
-      )}
-      <h2 id="output-heading">Output</h2>
-      <pre role="log" aria-labelledby="output-heading">
-        {view.output}
-      </pre>
-    </main>
+    <Frame
+      pipeline={placeholder('Pipeline')}
+      inspector={placeholder('Inspector')}
+      conntrack={placeholder('Conntrack table')}
+      flowtables={placeholder('Flowtables')}
+      hardware={placeholder('Hardware')}
+      charts={placeholder('Charts')}
+      shell={<pre className="shell-output">{output || 'Apply the scenario to see its show commands’ output here.'}</pre>}
+      scenario={
+        <div className="scenario-panel">
+          {initial.linkError && (
+            <p role="alert" className="error">
+              {initial.linkError}
+            </p>
+          )}
+          <ShareControls getDoc={() => makeScenarioDoc(editing.text, editing.seed)} onImport={load} />
+          <ScenarioEditor
+            text={editing.text}
+            seed={editing.seed}
+            appliedText={applied.text}
+            appliedSeed={applied.seed}
+            errors={errors}
+            onChange={(text) => edit(text, editing.seed)}
+            onSeedChange={(seed) => edit(editing.text, seed)}
+            onApply={(text, seed) => void apply(text, seed)}
+          />
+        </div>
+      }
+    />
   );
 }
