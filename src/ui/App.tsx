@@ -72,7 +72,7 @@ export function App() {
       flowtables={placeholder('Flowtables')}
       hardware={placeholder('Hardware')}
       charts={placeholder('Charts')}
-      shell={<pre className="shell-output">{output || 'Apply the scenario to see its show commands’ output here.'}</pre>}
+      shell={output ? <pre className="shell-output">{output}</pre> : placeholder('Shell: apply the scenario to see its show commands’ output here')}
       scenario={
         <div className="scenario-panel">
           {initial.linkError && (

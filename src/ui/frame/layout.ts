@@ -59,7 +59,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 34,
-      children: [region('inspector', 28), region('scenario', 44), region('shell', 28)],
+      children: [region('inspector', 24), region('scenario', 50), region('shell', 26)],
     },
   ],
 };
