@@ -217,3 +217,14 @@ test('the production page runs under a Content-Security-Policy without inline sc
   expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([expect.stringMatching(/^script-src/)]);
   problems = problems.filter((p) => !p.includes('Content Security Policy'));
 });
+
+test('fits a 1024x768 projector without a page scrollbar', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  for (const name of REGIONS) await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
+  const overflow = await page.evaluate(() => ({
+    x: document.documentElement.scrollWidth - window.innerWidth,
+    y: document.documentElement.scrollHeight - window.innerHeight,
+  }));
+  expect(overflow).toEqual({ x: 0, y: 0 });
+  await page.screenshot({ path: 'screenshots/frame-1024x768.png' });
+});
