@@ -228,3 +228,27 @@ test('fits a 1024x768 projector without a page scrollbar', async ({ page }) => {
   expect(overflow).toEqual({ x: 0, y: 0 });
   await page.screenshot({ path: 'screenshots/frame-1024x768.png' });
 });
+
+test('the line numbers scroll with the text, and an error marks its line', async ({ page }) => {
+  const text = Array.from({ length: 80 }, (_, i) => (i === 69 ? 'frobnicate' : `# line ${i + 1}`)).join('\n');
+  await scenarioText(page).fill(text);
+  await page.getByRole('button', { name: 'Apply scenario' }).click();
+  await expect(page.getByRole('list', { name: 'Scenario errors' })).toContainText('line 70, col 1');
+  await scenarioText(page).evaluate((area) => {
+    area.scrollTop = area.scrollHeight;
+    area.dispatchEvent(new Event('scroll'));
+  });
+  const view = (await page.locator('.editor-view').boundingBox())!;
+  const last = (await page.locator('.editor-gutter-lines div', { hasText: /^80$/ }).boundingBox())!;
+  expect(last.y).toBeGreaterThan(view.y);
+  expect(last.y + last.height).toBeLessThanOrEqual(view.y + view.height);
+  // The gutter's number and the textarea's line sit at the same height.
+  await page.getByRole('button', { name: 'line 70, col 1' }).click();
+  const marked = (await page.locator('.editor-gutter-lines .has-error').boundingBox())!;
+  const mark = (await page.locator('.editor-mark').boundingBox())!;
+  expect(Math.abs(marked.y - mark.y)).toBeLessThan(2);
+  // Going to the error brings its line into view.
+  expect(marked.y).toBeGreaterThan(view.y);
+  expect(marked.y + marked.height).toBeLessThanOrEqual(view.y + view.height);
+  await page.screenshot({ path: 'screenshots/frame-editor-scrolled.png' });
+});

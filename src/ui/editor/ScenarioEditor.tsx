@@ -43,6 +43,10 @@ export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, o
     const at = offsetOf(text, error.line, error.col);
     area.focus();
     area.setSelectionRange(at, at);
+    // Browsers do not reliably scroll a textarea to a caret set from script: centre the line.
+    const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 0;
+    area.scrollTop = Math.max(0, (error.line - 1) * lineHeight - area.clientHeight / 2);
+    syncScroll();
   };
 
   return (
