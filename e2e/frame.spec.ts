@@ -63,6 +63,9 @@ test('screenshots at 1280x720 in light and dark', async ({ page }) => {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2, box.y - 100, { steps: 5 });
   await page.mouse.up();
+  const dragged = Number(await page.getByRole('separator', { name: 'Resize Pipeline / Tables' }).getAttribute('aria-valuenow'));
+  expect(dragged).toBeLessThan(50);
+  expect(dragged).toBeGreaterThan(35);
   await themeSwitch(page).click();
   await page.screenshot({ path: 'screenshots/frame-collapsed-light.png' });
 });
