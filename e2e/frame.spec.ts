@@ -43,8 +43,9 @@ test('all eight regions are present by role and name, without a page scrollbar',
 test('screenshots at 1280x720 in light and dark', async ({ page }) => {
   const dark = await themeSwitch(page).getAttribute('aria-checked');
   if (dark === 'true') await themeSwitch(page).click();
-  await page.getByRole('button', { name: 'Apply scenario' }).click();
-  await expect(page.getByRole('region', { name: 'Shell' })).toContainText('[HW_OFFLOAD]');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('region', { name: 'Conntrack table' })).toContainText('[HW_OFFLOAD]');
   await page.screenshot({ path: 'screenshots/frame-light.png' });
   await themeSwitch(page).click();
   await expect(themeSwitch(page)).toHaveAttribute('aria-checked', 'true');
@@ -86,11 +87,11 @@ test('the theme switch changes the palette and is remembered over a reload', asy
 test('a panel collapses and expands by its button; a splitter moves by keyboard; both persist', async ({ page }) => {
   const shell = page.getByRole('region', { name: 'Shell' });
   await page.getByRole('button', { name: 'Collapse Shell' }).click();
-  await expect(shell.getByText(/apply the scenario/)).toBeHidden();
+  await expect(shell.getByText(/Type a command/)).toBeHidden();
   await expect(page.getByRole('button', { name: 'Collapse Shell' })).toHaveCount(0);
   await page.reload();
   await page.getByRole('button', { name: 'Expand Shell' }).click();
-  await expect(shell.getByText(/apply the scenario/)).toBeVisible();
+  await expect(shell.getByText(/Type a command/)).toBeVisible();
 
   const splitter = page.getByRole('separator', { name: 'Resize Pipeline / Tables' });
   await expect(splitter).toHaveAttribute('aria-orientation', 'horizontal');
@@ -205,8 +206,9 @@ test('the production page runs under a Content-Security-Policy without inline sc
     );
   });
   // The worker loads from the page's origin and runs the scenario.
-  await page.getByRole('button', { name: 'Apply scenario' }).click();
-  await expect(page.getByRole('region', { name: 'Shell' })).toContainText('[HW_OFFLOAD]');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('region', { name: 'Conntrack table' })).toContainText('[HW_OFFLOAD]');
   expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
   // An inline script is refused by the policy (the refusal itself is a violation, so it comes last).
   const inlineRan = await page.evaluate(async () => {

@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
+import { PathMix } from './charts/PathMix';
 import { ScenarioPanel } from './editor/ScenarioPanel';
 import { Frame } from './frame/Frame';
 import { useShortcuts } from './frame/shortcuts';
@@ -30,10 +31,10 @@ declare global {
 export const DEFAULT_SEED = 1;
 
 /** What the session opens with: a share link's scenario, else the talk scenario. */
-function initialScenario(): { text: string; seed: number; linkError?: string } {
+function initialScenario(): { text: string; seed: number; fromLink: boolean; linkError?: string } {
   const link = decodeShareLink(window.location.href);
-  if (link?.ok) return { text: link.doc.text, seed: link.doc.seed };
-  return { text: talkWebServer, seed: DEFAULT_SEED, ...(link ? { linkError: link.error } : {}) };
+  if (link?.ok) return { text: link.doc.text, seed: link.doc.seed, fromLink: true };
+  return { text: talkWebServer, seed: DEFAULT_SEED, fromLink: false, ...(link ? { linkError: link.error } : {}) };
 }
 
 /** `?testhooks&stall=MS`: a shorter (or longer) stall threshold for tests and benchmarks. */
@@ -65,8 +66,9 @@ export function App() {
         conntrack={<ConntrackTable />}
         flowtables={<FlowtablesView />}
         hardware={<HardwareView />}
+        charts={<PathMix />}
         shell={<Shell />}
-        scenario={<ScenarioPanel linkError={initial.linkError} />}
+        scenario={<ScenarioPanel linkError={initial.linkError} fromLink={initial.fromLink} />}
       />
     </ControllerContext.Provider>
   );

@@ -1,9 +1,11 @@
 /**
- * The Scenario region: the editor over the session's text, with save and share. "Apply
+ * The Scenario region: the editor over the session's text, with save and share (of what the
+ * editor shows: the session's text, or the edit not applied yet). "Apply
  * scenario" first parses the text in the worker: a bad edit shows its error inline and leaves
  * the running session as it was; a good one reloads the session at t = 0. Shell lines and
  * toggles change the session's text: the editor follows it unless the user is editing.
- * Unsaved edits are kept as a draft (draft.ts) and come back after a reload.
+ * Unsaved edits are kept as a draft (draft.ts) and come back after a reload — unless the page
+ * was opened from a share link, which wins.
  */
 import { memo, useEffect, useState } from 'react';
 import { useController } from '../session/context';
@@ -14,13 +16,13 @@ import { clearDraft, loadDraft, saveDraft } from './draft';
 import type { ScenarioError } from './lines';
 import { ScenarioEditor } from './ScenarioEditor';
 
-export const ScenarioPanel = memo(function ScenarioPanel({ linkError }: { linkError?: string }) {
+export const ScenarioPanel = memo(function ScenarioPanel({ linkError, fromLink }: { linkError?: string; fromLink: boolean }) {
   const c = useController();
   const text = useLab((s) => s.text);
   const seed = useLab((s) => s.seed);
   const loadError = useLab((s) => s.loadError);
   const runError = useLab((s) => s.cursor.error);
-  const [editing, setEditing] = useState<{ text: string; seed: number } | null>(() => loadDraft() ?? null);
+  const [editing, setEditing] = useState<{ text: string; seed: number } | null>(() => (fromLink ? null : (loadDraft() ?? null)));
   const [checkError, setCheckError] = useState<ScenarioError | null>(null);
 
   // A draft equal to what runs is no draft.
@@ -46,6 +48,12 @@ export const ScenarioPanel = memo(function ScenarioPanel({ linkError }: { linkEr
     await c.load(nextText, nextSeed);
   };
 
+  // An imported file goes into the editor, then runs if it parses.
+  const importDoc = (doc: ScenarioDoc) => {
+    edit({ text: doc.text, seed: doc.seed });
+    void apply(doc.text, doc.seed);
+  };
+
   const errors: ScenarioError[] = checkError ? [checkError] : editing ? [] : [loadError ?? runError].filter((e): e is ScenarioError => !!e);
   const shown = editing ?? { text, seed };
   return (
@@ -55,7 +63,7 @@ export const ScenarioPanel = memo(function ScenarioPanel({ linkError }: { linkEr
           {linkError}
         </p>
       )}
-      <ShareControls getDoc={() => makeScenarioDoc(text, seed)} onImport={(doc: ScenarioDoc) => void apply(doc.text, doc.seed)} />
+      <ShareControls getDoc={() => makeScenarioDoc(shown.text, shown.seed)} onImport={(doc: ScenarioDoc) => importDoc(doc)} />
       <ScenarioEditor
         text={shown.text}
         seed={shown.seed}
