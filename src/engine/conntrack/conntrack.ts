@@ -32,6 +32,7 @@ import {
   IPS_CONFIRMED,
   IPS_DYING,
   IPS_FIXED_TIMEOUT,
+  IPS_HW_OFFLOAD,
   IPS_OFFLOAD,
   IPS_SEEN_REPLY,
   STATUS_NAMES,
@@ -225,6 +226,16 @@ export class Conntrack implements L4Host, NatHost {
   status(ct: number): number {
     return this.store.h16[ct * H16 + H_STATUS];
   }
+  /**
+   * The status ctnetlink and /proc dump. The hardware-accepted bit is kept internally on every
+   * profile (the driver's state), but IPS_HW_OFFLOAD only exists since 5.8: before, an entry in
+   * hardware shows as [OFFLOAD].
+   */
+  dumpedStatus(ct: number): number {
+    const status = this.status(ct);
+    return this.env.profile.hwOffloadStatus ? status : status & ~IPS_HW_OFFLOAD;
+  }
+
   /** Sets status bits; IPS_OFFLOAD also applies nf_ct_offload_timeout() (flow_offload_add does). */
   setStatus(ct: number, bits: number): void {
     const s = this.store;

@@ -34,6 +34,7 @@ interface ActCtBehaviour {
 
 const ACT_CT_BEHAVIOUR: Record<ProfileName, ActCtBehaviour> = {
   '5.7': { offloadOnlyAssured: false, oneWayFlows: false },
+  '5.8': { offloadOnlyAssured: false, oneWayFlows: false },
   '6.12': { offloadOnlyAssured: true, oneWayFlows: true },
 };
 
