@@ -679,6 +679,18 @@ export class Conntrack implements L4Host, NatHost {
     this.emitLookup(pkt, this.store.h16[slot * H16 + H_ZONE], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
   }
 
+  /**
+   * nf_conntrack_in's "Previously seen (loopback or untracked)? Ignore.": the skb already carries
+   * a non-template ct, or IP_CT_UNTRACKED, so nothing is looked up. `zone` is the ct action's.
+   */
+  traceIgnored(pkt: Packet, zone: number): void {
+    if (!this.env.events.active) return;
+    const slot = pkt.meta.ct;
+    const state = slot >= 0 ? this.stateName(slot) : '';
+    const why = slot >= 0 ? 'the packet carries an entry of another zone' : 'the packet carries IP_CT_UNTRACKED (ct clear)';
+    this.emitLookup(pkt, zone, 'ignored', slot, slot >= 0 ? CT_STATE_TEXT[pkt.meta.ctinfo] : '', state, state, `${why} and a zone-0 ct action has no template before v5.13: nf_conntrack_in ignores it`);
+  }
+
   /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
   private stateName(slot: number): string {
     const s = this.store;
@@ -723,7 +735,7 @@ export class Conntrack implements L4Host, NatHost {
   private emitLookup(
     pkt: Packet,
     zone: number,
-    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached',
+    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached' | 'ignored',
     slot: number,
     ctState: string,
     stateBefore: string,

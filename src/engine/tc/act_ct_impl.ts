@@ -79,13 +79,21 @@ export class ActCt implements ActCtApi {
 
     const commit = spec.commit;
     const profile = this.env.profile;
+    // tcf_ct_init before v5.13 allocates no conntrack template for zone 0 (see KernelProfile).
+    const noTemplate = spec.zone === 0 && !profile.zone0Template;
     let skipAdd = false;
-    if (!this.cached(pkt, spec)) {
+    if (!this.cached(pkt, spec, noTemplate)) {
       const mayUseFlowtable = !(commit && profile.commitSkipsFlowtable);
       if (mayUseFlowtable && this.flowtableLookup(ft, pkt)) {
         skipAdd = true;
-      } else if (this.conntrack.in(pkt, spec.zone) === 'drop') {
-        return TC_ACT_SHOT;
+      } else if (noTemplate && (meta.ct >= 0 || meta.ctUntracked)) {
+        // No template replaces what the skb carries, and nf_conntrack_in ignores a non-template
+        // ct or IP_CT_UNTRACKED: NAT, commit and mark below act on the other zone's entry, or,
+        // with no entry (after ct clear), nothing happens at all.
+        this.conntrack.traceIgnored(pkt, spec.zone);
+      } else {
+        meta.ctUntracked = false;
+        if (this.conntrack.in(pkt, spec.zone) === 'drop') return TC_ACT_SHOT;
       }
     }
     if (meta.ct >= 0) {
@@ -108,11 +116,14 @@ export class ActCt implements ActCtApi {
    * lookup. Another zone's ct is dropped from the skb; with `force`, a ct seen in the reply
    * direction is killed (when confirmed) and the packet is tracked anew.
    */
-  private cached(pkt: Packet, spec: CtActionSpec): boolean {
+  private cached(pkt: Packet, spec: CtActionSpec, noTemplate: boolean): boolean {
     const ct = pkt.meta.ct;
     if (ct < 0) return false;
-    if (!this.conntrack.isAlive(ct) || this.conntrack.zone(ct) !== spec.zone) {
-      this.dropSkbCt(pkt);
+    const alive = this.conntrack.isAlive(ct);
+    if (!alive || this.conntrack.zone(ct) !== spec.zone) {
+      // Before v5.13 a zone mismatch leaves the ct on the skb: a template replaces it, and
+      // without one (zone 0) it stays.
+      if (!alive || !noTemplate) this.dropSkbCt(pkt);
       return false;
     }
     if (spec.force && isReplyInfo(pkt.meta.ctinfo)) {
@@ -124,8 +135,12 @@ export class ActCt implements ActCtApi {
     return true;
   }
 
+  /** nf_ct_set(skb, NULL, IP_CT_UNTRACKED) after putting the skb's ct, if it had one. */
   private dropSkbCt(pkt: Packet): void {
-    if (pkt.meta.ct >= 0) this.conntrack.releaseSkb(pkt);
+    if (pkt.meta.ct >= 0) {
+      this.conntrack.releaseSkb(pkt);
+      pkt.meta.ctUntracked = true;
+    }
     pkt.meta.ct = -1;
     pkt.meta.ctinfo = CtInfo.UNTRACKED;
   }
