@@ -52,6 +52,13 @@ export interface KernelProfile {
   teardownFixup: 'pickup' | 'state-minus-offload';
   /** A hardware miss after a ct action resumes at the filter's chain (5.7) or at the action (v6.4 act_miss). */
   missRestore: 'chain' | 'action';
+  /**
+   * mlx5's parse_tc_fdb_actions keeps one ct_attr per rule and lets a second ct action overwrite
+   * it (checked in v5.7/v5.8); later drivers rejected such rules ("net/mlx5e: TC, Reject rules
+   * with multiple CT actions", 3b49a7edec1d) and then ran each ct action (6.12). Only the two ends
+   * are modelled: the release between them is not.
+   */
+  hwSingleCtAttr: boolean;
   /** mlx5 "net/mlx5e: Allow offloading of ct 'new' match" (f869bcb0d28e, v6.3) accepts `ct_state +new`. */
   hwMatchesCtNew: boolean;
   /**
@@ -91,6 +98,7 @@ function build(name: ProfileName): KernelProfile {
     teardownFixup: since(5, 18) ? 'state-minus-offload' : 'pickup',
     missRestore: since(6, 4) ? 'action' : 'chain',
     hwMatchesCtNew: since(6, 3),
+    hwSingleCtAttr: !since(5, 9),
     hwLabels32: !since(5, 9),
     hwCtStateMask: since(5, 13) ? 'trk-est-new-rpl-rel-inv' : 'trk-est-new',
   };

@@ -46,6 +46,17 @@ describe('filter offload (the driver, one filter at a time)', () => {
     expect(events.find((e) => e.kind === 'hw.filter')).toMatchObject({ accepted: false, reason });
   });
 
+  // parse_tc_fdb_actions (v5.7/v5.8) keeps the last ct action's zone: the driver registers on
+  // that zone's flowtable only; 6.12 runs both ct actions and registers on both.
+  it.each([
+    ['5.8', ['register 2']],
+    ['6.12', ['register 1', 'register 2']],
+  ])('a rule with two ct actions in profile %s registers %j', (profile, expected) => {
+    const { events } = traced(`sim profile ${profile}\ntc qdisc add dev rep0 ingress\ntc filter add dev rep0 ingress prio 1 proto ip flower ct_state -trk action ct zone 1 pipe action ct zone 2 pipe action goto chain 1`);
+    expect(events.find((e) => e.kind === 'hw.filter')).toMatchObject({ accepted: true });
+    expect(events.filter((e) => e.kind === 'hw.ft_cb').map((e) => (e.kind === 'hw.ft_cb' ? `${e.op} ${e.zone}` : ''))).toEqual(expected);
+  });
+
   it.each([
     ['+trk-inv', '6.12'],
     ['+trk+est+rpl', '6.12'],

@@ -149,8 +149,25 @@ export function translateFilter(filter: Filter, dev: Device, devices: Devices, p
     if (a.control !== TC_ACT_PIPE) break;
   }
   if (control === TC_ACT_PIPE) control = TC_ACT_OK;
+  if (profile.hwSingleCtAttr) collapseCtSteps(steps, zones);
   const redirect = steps.find((st) => st.kind === StepKind.Redirect) ?? null;
   return { filter, steps, port, decap, zones, control, gotoChain: isGotoChain(control) ? gotoTarget(control) : -1, redirect };
+}
+
+/**
+ * parse_tc_fdb_actions of v5.7/v5.8: every FLOW_ACTION_CT overwrites the rule's single ct_attr
+ * (mlx5_tc_ct_parse_action), with no check for a second one, and __mlx5_tc_ct_flow_offload sends
+ * the rule through one CT table: a rule with several ct actions is accepted and looks up only
+ * the last one's zone (with its nat flag), at the place of the first.
+ */
+function collapseCtSteps(steps: HwStep[], zones: number[]): void {
+  const cts = steps.filter((st) => st.kind === StepKind.Ct);
+  if (cts.length < 2) return;
+  const last = cts[cts.length - 1];
+  cts[0].zone = last.zone;
+  cts[0].nat = last.nat;
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i].kind === StepKind.Ct && steps[i] !== cts[0]) steps.splice(i, 1);
+  zones.splice(0, zones.length, last.zone);
 }
 
 /** Controls a hardware rule can end with: forward/drop/accept/trap, or a jump to another chain. */
