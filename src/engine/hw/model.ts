@@ -81,7 +81,7 @@ export class HwModel {
         // fixed NF_FLOW_TIMEOUT (30 s) before 5.14 and the nf_flowtable_{tcp,udp}_timeout
         // sysctls since; this sets it on any profile.
         const n = int(0x7fffffff);
-        if (n === null || n === 0) return bad('seconds (at least 1)');
+        if (n === null || n === 0) return bad('seconds (at least 1): a lab knob for the flowtable and hardware aging, the kernel has no such setting');
         this.env.sysctl.assign('net.netfilter.nf_flowtable_tcp_timeout', n);
         this.env.sysctl.assign('net.netfilter.nf_flowtable_udp_timeout', n);
         return null;
