@@ -37,7 +37,7 @@ export interface KernelProfile {
   commitSkipsFlowtable: boolean;
   /**
    * "net/sched: act_ct: Fix ct template allocation for zone 0" (fb91702b743d, v5.13): before it,
-   * tcf_ct_init allocated no conntrack template for zone 0, so a zone-0 ct action after a ct of
+   * tcf_ct_fill_params allocated no conntrack template for zone 0, so a zone-0 ct action after a ct of
    * another zone acts on that zone's entry (nf_conntrack_in ignores an skb that carries a
    * non-template ct), and after `ct clear` it does nothing (IP_CT_UNTRACKED is ignored too).
    */

@@ -79,7 +79,7 @@ export class ActCt implements ActCtApi {
 
     const commit = spec.commit;
     const profile = this.env.profile;
-    // tcf_ct_init before v5.13 allocates no conntrack template for zone 0 (see KernelProfile).
+    // tcf_ct_fill_params before v5.13 allocates no conntrack template for zone 0 (see KernelProfile).
     const noTemplate = spec.zone === 0 && !profile.zone0Template;
     let skipAdd = false;
     if (!this.cached(pkt, spec, noTemplate)) {
