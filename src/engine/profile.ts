@@ -1,9 +1,10 @@
 /**
  * Kernel profiles: each one is exactly one kernel release, and every behaviour that differs
- * between them is a flag here (or in tc/features.ts, conntrack/behaviour.ts, act_ct_impl.ts)
- * computed from the release the change appeared in. The README's profile table lists them.
+ * between them is a flag here or in tc/features.ts (computed from the release the change
+ * appeared in), conntrack/behaviour.ts or act_ct_impl.ts (per profile, each naming its change).
+ * The README's profile table lists them all.
  *
- * - 5.7: act_ct, the flowtable offload of act_ct and mlx5's CT offload as first merged;
+ * - 5.7: the first release with act_ct's flowtable offload and mlx5's CT offload;
  * - 5.8: the talk's kernel (the default): 5.7 plus IPS_HW_OFFLOAD ([HW_OFFLOAD]);
  * - 6.12: a current kernel.
  */
