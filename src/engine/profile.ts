@@ -105,11 +105,12 @@ function build(name: ProfileName): KernelProfile {
   };
 }
 
-export const PROFILES: Record<ProfileName, KernelProfile> = {
-  '5.7': build('5.7'),
-  '5.8': build('5.8'),
-  '6.12': build('6.12'),
-};
+/** Frozen: module constants are shared, not copied, by a fork (main's fork.ts). */
+export const PROFILES: Readonly<Record<ProfileName, KernelProfile>> = Object.freeze({
+  '5.7': Object.freeze(build('5.7')),
+  '5.8': Object.freeze(build('5.8')),
+  '6.12': Object.freeze(build('6.12')),
+});
 
 export function isProfileName(s: string): s is ProfileName {
   return (PROFILE_NAMES as readonly string[]).includes(s);

@@ -29,21 +29,21 @@ export interface CtBehaviour {
   tcpSynRetransKeepsTimeout: boolean;
 }
 
-/** 5.7 and 5.8: every change above came later. */
-const TALK_ERA: CtBehaviour = {
+/** 5.7 and 5.8: every change above came later. Frozen, as the profiles are. */
+const TALK_ERA: CtBehaviour = Object.freeze({
   udpStreamAfter2s: false,
   dnatSrcNullBinding: false,
   tcpIgnoreBelowWindow: false,
   tcpSynRetransKeepsTimeout: false,
-};
+});
 
-export const CT_BEHAVIOUR: Record<ProfileName, CtBehaviour> = {
+export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
   '5.7': TALK_ERA,
   '5.8': TALK_ERA,
-  '6.12': {
+  '6.12': Object.freeze({
     udpStreamAfter2s: true,
     dnatSrcNullBinding: true,
     tcpIgnoreBelowWindow: true,
     tcpSynRetransKeepsTimeout: true,
-  },
-};
+  }),
+});

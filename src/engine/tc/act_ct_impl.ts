@@ -32,11 +32,13 @@ interface ActCtBehaviour {
   oneWayFlows: boolean;
 }
 
-const ACT_CT_BEHAVIOUR: Record<ProfileName, ActCtBehaviour> = {
-  '5.7': { offloadOnlyAssured: false, oneWayFlows: false },
-  '5.8': { offloadOnlyAssured: false, oneWayFlows: false },
-  '6.12': { offloadOnlyAssured: true, oneWayFlows: true },
-};
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+const TALK_ERA: ActCtBehaviour = Object.freeze({ offloadOnlyAssured: false, oneWayFlows: false });
+const ACT_CT_BEHAVIOUR: Readonly<Record<ProfileName, ActCtBehaviour>> = Object.freeze({
+  '5.7': TALK_ERA,
+  '5.8': TALK_ERA,
+  '6.12': Object.freeze({ offloadOnlyAssured: true, oneWayFlows: true }),
+});
 
 interface CtState extends CtActionState {
   /** The zone's flowtable this action holds a reference on. */

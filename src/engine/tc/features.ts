@@ -39,7 +39,8 @@ function build(release: number): TcBehaviour {
   };
 }
 
-const BY_PROFILE = new Map<ProfileName, TcBehaviour>(PROFILE_NAMES.map((n) => [n, build(PROFILES[n].release)]));
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+const BY_PROFILE: ReadonlyMap<ProfileName, TcBehaviour> = new Map(PROFILE_NAMES.map((n) => [n, Object.freeze(build(PROFILES[n].release))]));
 
 export function tcBehaviour(profile: KernelProfile): TcBehaviour {
   return BY_PROFILE.get(profile.name)!;
