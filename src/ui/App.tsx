@@ -1,85 +1,109 @@
 /**
- * Placeholder page: edit the scenario, run it in the worker, read the show commands' output.
- * The full pipeline view comes later; this proves the engine runs in the browser.
+ * The page: the session's controls above the regions of the lab. The regions' accessible
+ * names are a public contract (README): "Pipeline", "Conntrack table", "Hardware",
+ * "Inspector", "Shell", "Scenario".
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useKeys } from './playback/keys';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
-import { formatSimError } from './formatError';
-import { startSimWorker } from './simClient';
+import { StepEvents } from './inspector/StepEvents';
+import { PlaybackControls, Timeline } from './playback/PlaybackControls';
+import { ControllerContext, useController } from './session/context';
+import { LabController } from './session/controller';
+import { useLab } from './session/store';
+import { Shell } from './shell/Shell';
+import { ConntrackTable } from './tables/ConntrackTable';
+import { HardwareView } from './tables/HardwareView';
 
-const DEFAULT_SEED = 1;
-
-interface RunView {
-  output: string;
-  error?: string;
+/** `?testhooks&stall=MS`: a shorter (or longer) stall threshold for tests and benchmarks. */
+function testStallMs(): number | undefined {
+  const q = new URLSearchParams(location.search);
+  const ms = Number(q.get('stall'));
+  return q.has('testhooks') && ms > 0 ? ms : undefined;
 }
 
-/** Each show command's output under its command line, as a terminal session reads. */
-function withPrompts(scenario: string, outputs: string[], lines: number[]): string {
-  const source = scenario.split('\n');
-  return outputs.map((out, i) => `$ ${(source[lines[i] - 1] ?? '').trim()}\n${out}`).join('\n');
+function spawnWorker(): Worker {
+  return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
+}
+
+declare global {
+  interface Window {
+    /** Test hooks, only with `?testhooks` in the URL (README, "Faults"). */
+    __ctlab?: { crashNext: () => Promise<void> };
+  }
 }
 
 export function App() {
-  const worker = useRef<ReturnType<typeof startSimWorker> | null>(null);
-  const [scenario, setScenario] = useState(talkWebServer);
-  const [seed, setSeed] = useState(DEFAULT_SEED);
-  const [running, setRunning] = useState(false);
-  const [view, setView] = useState<RunView>({ output: '' });
-  const scenarioId = useId();
-  const seedId = useId();
-
-  async function run(): Promise<void> {
-    worker.current ??= startSimWorker();
-    setRunning(true);
-    try {
-      const result = await worker.current.run(scenario, seed);
-      setView({ output: withPrompts(scenario, result.outputs, result.outputLines), error: result.error && formatSimError(result.error) });
-    } catch (err) {
-      setView({ output: '', error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
-    } finally {
-      setRunning(false);
-    }
-  }
-
+  // One controller (and worker) for the page's lifetime.
+  const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
+  useEffect(() => {
+    void controller.load(talkWebServer, 1);
+    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };
+  }, [controller]);
+  useKeys(controller);
   return (
-    <main>
-      <h1>CT Offload Lab</h1>
-      <p className="tagline">Linux tc connection tracking and its hardware offload, simulated.</p>
-      <div className="field">
-        <label htmlFor={scenarioId}>Scenario</label>
-        <textarea
-          id={scenarioId}
-          value={scenario}
-          onChange={(e) => setScenario(e.target.value)}
-          spellCheck={false}
-          wrap="off"
-          rows={18}
-        />
-      </div>
-      <div className="controls">
-        <label htmlFor={seedId}>Seed</label>
-        <input
-          id={seedId}
-          type="number"
-          min={0}
-          max={0xffff_ffff}
-          value={seed}
-          onChange={(e) => setSeed(e.target.valueAsNumber >>> 0)}
-        />
-        <button type="button" onClick={run} disabled={running}>
-          {running ? 'Running…' : 'Run'}
-        </button>
-      </div>
-      {view.error && (
-        <p role="alert" className="error">
-          {view.error}
-        </p>
-      )}
-      <h2 id="output-heading">Output</h2>
-      <pre role="log" aria-labelledby="output-heading">
-        {view.output}
-      </pre>
-    </main>
+    <ControllerContext.Provider value={controller}>
+      <header className="app-header">
+        <h1>CT Offload Lab</h1>
+        <PlaybackControls />
+      </header>
+      <Problem />
+      <Timeline />
+      <PlayHint />
+      <main className="regions">
+        <section role="region" aria-label="Pipeline" className="region">
+          <h2>Pipeline</h2>
+        </section>
+        <section role="region" aria-label="Inspector" className="region">
+          <h2>Inspector</h2>
+          <StepEvents />
+        </section>
+        <section role="region" aria-label="Conntrack table" className="region">
+          <h2>Conntrack table</h2>
+          <ConntrackTable />
+        </section>
+        <section role="region" aria-label="Hardware" className="region">
+          <h2>Hardware</h2>
+          <HardwareView />
+        </section>
+        <section role="region" aria-label="Shell" className="region">
+          <h2>Shell</h2>
+          <Shell />
+        </section>
+        <section role="region" aria-label="Scenario" className="region">
+          <h2>Scenario</h2>
+          <ScenarioText />
+        </section>
+      </main>
+    </ControllerContext.Provider>
+  );
+}
+
+function ScenarioText() {
+  const text = useLab((s) => s.text);
+  return <pre className="mono-block">{text}</pre>;
+}
+
+/** A hint to press Play while the session sits at the start. */
+function PlayHint() {
+  const show = useLab((s) => s.status === 'ready' && s.cursor.step === 0 && !s.playing);
+  if (!show) return null;
+  return <p className="play-hint">Paused at t = 0. Press Play (Space) to send the scenario's packets, or step through them with → and ←.</p>;
+}
+
+/** A fault or a stall: what happened, and a way out that keeps the scenario and the cursor. */
+function Problem() {
+  const c = useController();
+  const problem = useLab((s) => s.problem);
+  const stalled = useLab((s) => s.status === 'stalled');
+  if (!problem) return null;
+  return (
+    <div role="alert" className="problem">
+      <p>{problem}</p>
+      <p>{stalled ? 'Cancel restarts the simulator and returns to the last position that worked.' : 'Restart brings the scenario back to the last position that worked.'}</p>
+      <button type="button" onClick={() => void c.recover()}>
+        {stalled ? 'Cancel' : 'Restart'}
+      </button>
+    </div>
   );
 }
