@@ -13,7 +13,7 @@ import { HW_SETTINGS, HwModel } from './hw/model';
 import { Warmup } from './warmup';
 import { Devices } from './model/devices';
 import type { Packet } from './model/packet';
-import { PROFILES, type ProfileName } from './profile';
+import { PROFILES, isProfileName, unknownProfileMessage } from './profile';
 import { renderConntrackCount, renderConntrackList, renderProcConntrack } from './render/conntrack';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
@@ -501,8 +501,8 @@ export class Simulator implements TrafficHost {
         return {};
       }
       case 'profile': {
-        if (!(value in PROFILES)) return { error: { span: valueSpan, message: `unknown kernel profile "${value}" (known: ${Object.keys(PROFILES).join(', ')})` } };
-        this.env.profile = PROFILES[value as ProfileName];
+        if (!isProfileName(value)) return { error: { span: valueSpan, message: unknownProfileMessage(value) } };
+        this.env.profile = PROFILES[value];
         return {};
       }
       default: {

@@ -48,10 +48,13 @@ function loaded(text: string, seed = 1): Session {
   return s;
 }
 
-/** What the CLI reaches after the script's lines 1..line. */
+/** What the CLI reaches after the script's lines 1..line (and the lines a trailing `\` continues). */
 function cliPrefix(text: string, line: number, seed = 1): string {
   const sim = new Simulator({ seed });
-  sim.run(text.split('\n').slice(0, line).join('\n'));
+  const lines = text.split('\n');
+  let end = line;
+  while (end < lines.length && lines[end - 1].trimEnd().endsWith('\\')) end++;
+  sim.run(lines.slice(0, end).join('\n'));
   return snapshot(sim);
 }
 

@@ -1,6 +1,6 @@
 /**
- * Conntrack behaviour that differs between the kernel profiles (5.7, the talk's kernel, and a
- * current one). Kept beside the trackers that read it; each flag names the kernel change.
+ * Conntrack behaviour that differs between the kernel profiles (5.7 and 5.8, the talk's era, and
+ * a current one). Kept beside the trackers that read it; each flag names the kernel change.
  */
 import type { ProfileName } from '../profile';
 
@@ -29,14 +29,17 @@ export interface CtBehaviour {
   tcpSynRetransKeepsTimeout: boolean;
 }
 
-/** Frozen, as the profiles are (shared, not copied, by a fork). */
+/** 5.7 and 5.8: every change above came later. Frozen, as the profiles are. */
+const TALK_ERA: CtBehaviour = Object.freeze({
+  udpStreamAfter2s: false,
+  dnatSrcNullBinding: false,
+  tcpIgnoreBelowWindow: false,
+  tcpSynRetransKeepsTimeout: false,
+});
+
 export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
-  '5.7': Object.freeze({
-    udpStreamAfter2s: false,
-    dnatSrcNullBinding: false,
-    tcpIgnoreBelowWindow: false,
-    tcpSynRetransKeepsTimeout: false,
-  }),
+  '5.7': TALK_ERA,
+  '5.8': TALK_ERA,
   '6.12': Object.freeze({
     udpStreamAfter2s: true,
     dnatSrcNullBinding: true,

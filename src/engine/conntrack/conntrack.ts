@@ -32,6 +32,7 @@ import {
   IPS_CONFIRMED,
   IPS_DYING,
   IPS_FIXED_TIMEOUT,
+  IPS_HW_OFFLOAD,
   IPS_OFFLOAD,
   IPS_SEEN_REPLY,
   STATUS_NAMES,
@@ -225,6 +226,16 @@ export class Conntrack implements L4Host, NatHost {
   status(ct: number): number {
     return this.store.h16[ct * H16 + H_STATUS];
   }
+  /**
+   * The status ctnetlink and /proc dump. The hardware-accepted bit is kept internally on every
+   * profile (the driver's state), but IPS_HW_OFFLOAD only exists since 5.8: before, an entry in
+   * hardware shows as [OFFLOAD].
+   */
+  dumpedStatus(ct: number): number {
+    const status = this.status(ct);
+    return this.env.profile.hwOffloadStatus ? status : status & ~IPS_HW_OFFLOAD;
+  }
+
   /** Sets status bits; IPS_OFFLOAD also applies nf_ct_offload_timeout() (flow_offload_add does). */
   setStatus(ct: number, bits: number): void {
     const s = this.store;
@@ -668,6 +679,18 @@ export class Conntrack implements L4Host, NatHost {
     this.emitLookup(pkt, this.store.h16[slot * H16 + H_ZONE], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
   }
 
+  /**
+   * nf_conntrack_in's "Previously seen (loopback or untracked)? Ignore.": the skb already carries
+   * a non-template ct, or IP_CT_UNTRACKED, so nothing is looked up. `zone` is the ct action's.
+   */
+  traceIgnored(pkt: Packet, zone: number): void {
+    if (!this.env.events.active) return;
+    const slot = pkt.meta.ct;
+    const state = slot >= 0 ? this.stateName(slot) : '';
+    const why = slot >= 0 ? 'the packet carries an entry of another zone' : 'the packet carries IP_CT_UNTRACKED (ct clear)';
+    this.emitLookup(pkt, zone, 'ignored', slot, slot >= 0 ? CT_STATE_TEXT[pkt.meta.ctinfo] : '', state, state, `${why} and a zone-0 ct action has no template before v5.13: nf_conntrack_in ignores it`);
+  }
+
   /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
   private stateName(slot: number): string {
     const s = this.store;
@@ -712,7 +735,7 @@ export class Conntrack implements L4Host, NatHost {
   private emitLookup(
     pkt: Packet,
     zone: number,
-    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached',
+    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached' | 'ignored',
     slot: number,
     ctState: string,
     stateBefore: string,

@@ -51,7 +51,7 @@ function statusTag(status: number): string {
 
 /** The part both formats share: timeout, state, both tuples with counters, [UNREPLIED], the tag, mark. */
 function body(ct: Conntrack, slot: number): string {
-  const status = ct.status(slot);
+  const status = ct.dumpedStatus(slot);
   let line = '';
   if (!(status & IPS_OFFLOAD)) {
     line += `${wholeSeconds(ct.expiresIn(slot))} `;

@@ -127,7 +127,7 @@ describe('sleep and sim', () => {
     expect(parsed('sim profile 6.12')).toMatchObject({ value: { value: '6.12' } });
     expect(parsed('sim nic.ct_table_size 65536')).toMatchObject({ key: { value: 'nic.ct_table_size' } });
     rejects('sim seed -1', '-1', 'invalid seed "-1": expected a number');
-    rejects('sim profile 5.10', '5.10', 'unknown kernel profile "5.10": use 5.7 or 6.12');
+    rejects('sim profile 5.10', '5.10', 'unknown kernel profile "5.10": use 5.7, 5.8, 6.12 (the kernel to imitate; 5.8, the talk\'s, is the default)');
     rejects('sim seed', 'seed', 'missing argument after "seed"');
   });
 });

@@ -3,6 +3,7 @@
  * `ethtool -K`, `sysctl -w` and `echo V > /proc/sys/…`, conntrack-tools' `conntrack`,
  * `cat /proc/net/nf_conntrack`, and the simulator's `sleep` and `sim`.
  */
+import { isProfileName, unknownProfileMessage } from '../profile';
 import type { Command, Span, Spanned } from './ast';
 import { Cursor, keywordOf, matches, Once, prefix, spanOf, spanned } from './cursor';
 import { failAt } from './errors';
@@ -292,6 +293,6 @@ export function parseSim(c: Cursor, cmd: Token): Command {
     return { kind: 'sim.show', what, span: spanOf(cmd) };
   }
   if (key.text === 'seed') uint(value, 'seed', U32, 'dec-or-0x');
-  if (key.text === 'profile' && value.text !== '5.7' && value.text !== '6.12') failAt(value, `unknown kernel profile "${value.text}": use 5.7 or 6.12`);
+  if (key.text === 'profile' && !isProfileName(value.text)) failAt(value, unknownProfileMessage(value.text));
   return { kind: 'sim.set', key: spanned(key), value: spanned(value), span: spanOf(cmd) };
 }
