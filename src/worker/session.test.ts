@@ -33,12 +33,12 @@ const script = (file: string): string => splitExpectations(readFileSync(file, 'u
 const TALK = script(join(SCENARIOS, 'talk-web-server.sim'));
 
 /**
- * A clock that moves 10 ms per reading: the survey then snapshots every few steps, so rewinds
- * restore forks (the real clock would snapshot rarely in such small scenarios).
+ * A clock that moves 3 ms per reading: the survey then snapshots every ten steps or so, so
+ * rewinds restore forks (the real clock would snapshot rarely in such small scenarios).
  */
 function tickingClock(): () => number {
   let t = 0;
-  return () => (t += 10);
+  return () => (t += 3);
 }
 
 function loaded(text: string, seed = 1): Session {
@@ -75,7 +75,7 @@ describe('the session equals the CLI', () => {
     it(`${relative(SCENARIOS, file)}: state at line ends, reached forwards and by rewinding`, () => {
       const text = script(file);
       const s = loaded(text);
-      if (s.log.length > 12) expect(s.snapshotCount, 'snapshots taken by the survey').toBeGreaterThan(0);
+      if (s.log.length > 30) expect(s.snapshotCount, 'snapshots taken by the survey').toBeGreaterThan(0);
       const cuts = lineEnds(s, 5);
       for (const step of cuts) {
         s.seek(step);
@@ -273,7 +273,7 @@ describe('random scenarios (fast-check seed 4242)', () => {
         expect(s.stepEvents).toEqual(events);
         expect(snapshot(s.sim)).toBe(state);
       }),
-      { seed: 4242, numRuns: Number(process.env.FUZZ_RUNS ?? 25) },
+      { seed: 4242, numRuns: Number(process.env.FUZZ_RUNS ?? 10) },
     );
   }, 120_000);
 });
