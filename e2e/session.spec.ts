@@ -148,3 +148,22 @@ test('a copied link opened in a new page reproduces the same table', async ({ pa
   await expect(slider(other)).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
   await expect.poll(() => conntrack(other).locator('tbody').innerText()).toBe(table);
 });
+
+test('a command that runs too long is detected and cancelled; the scenario and the cursor survive', async ({ page }) => {
+  await open(page, '?testhooks&stall=1500');
+  await page.locator('body').press('End');
+  await expect(slider(page)).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
+  await expect(conntrack(page)).toContainText('[HW_OFFLOAD]');
+  const at = await slider(page).inputValue();
+  const text = await page.getByRole('textbox', { name: 'Scenario text' }).inputValue();
+  const command = page.getByRole('textbox', { name: 'Command' });
+  // Thirty million packets: far more than 1.5 s of work.
+  await command.fill('traffic dev uplink reply-dev rep0 conns 1000 rate 1000000 duration 30');
+  await command.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('The simulator has been busy for 1.5 s (running "traffic dev uplink');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(slider(page)).toHaveValue(at);
+  await expect(page.getByRole('textbox', { name: 'Scenario text' })).toHaveValue(text);
+  await expect(conntrack(page)).toContainText('[HW_OFFLOAD]');
+});
