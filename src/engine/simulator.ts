@@ -14,7 +14,8 @@ import { Warmup } from './warmup';
 import { Devices } from './model/devices';
 import type { Packet } from './model/packet';
 import { PROFILES, type ProfileName } from './profile';
-import { renderConntrackCount, renderConntrackList, renderProcConntrack } from './render/conntrack';
+import { renderConntrackCount, renderConntrackList, renderConntrackStats, renderProcConntrack } from './render/conntrack';
+import { ConntrackTools, type ToolResult } from './conntrack_tools';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
 import { parseScript } from './script/parse';
@@ -54,6 +55,8 @@ export class Simulator implements TrafficHost {
   /** Cache warm-up for the traffic generator's bursts (TrafficHost). */
   readonly warmup: Warmup;
   private lastOutcome: Outcome | null = null;
+  /** `conntrack -E &` watchers and the table-changing conntrack commands. */
+  private readonly conntrackTools: ConntrackTools;
 
   constructor(opts: SimulatorOptions = {}) {
     this.env = new Env(opts.seed ?? 1);
@@ -63,6 +66,7 @@ export class Simulator implements TrafficHost {
       this.hw.nic.forgetCt(ct);
       this.flowtables.forgetCt(ct, this.conntrack.zone(ct));
     };
+    this.conntrackTools = new ConntrackTools(this.conntrack);
     this.endpoints = new Endpoints(this.env);
     this.hw = new HwModel({
       env: this.env,
@@ -112,9 +116,17 @@ export class Simulator implements TrafficHost {
       }
       const firstOfLine = i === 0 || commands[i - 1].span.line !== cmd.span.line;
       const r = (firstOfLine && this.checkSysctlLine(commands, i)) || this.execSafely(cmd);
-      if ('error' in r) return { outputs, outputLines, error: { line: r.error.span.line, col: r.error.span.col, message: r.error.message } };
-      if (r.output !== undefined) {
-        outputs.push(r.output);
+      // What `conntrack -E &` watchers printed while the command ran comes first in its output.
+      const watched = this.conntrackTools.takePrinted();
+      if ('error' in r) {
+        if (watched) {
+          outputs.push(watched);
+          outputLines.push(cmd.span.line);
+        }
+        return { outputs, outputLines, error: { line: r.error.span.line, col: r.error.span.col, message: r.error.message } };
+      }
+      if (r.output !== undefined || watched) {
+        outputs.push(watched + (r.output ?? ''));
         outputLines.push(cmd.span.line);
       }
     }
@@ -195,9 +207,22 @@ export class Simulator implements TrafficHost {
         return {};
       case 'conntrack.list':
         this.advance(this.env.now());
-        return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto }) };
+        return { output: renderConntrackList(this.conntrack, cmd.filter, cmd.output) };
+      case 'conntrack.delete':
+        this.advance(this.env.now());
+        return this.toolResult(cmd.span, this.conntrackTools.delete(cmd.filter, cmd.output, this.conntrack.behaviour.ctnetlinkDeletesOffloaded));
+      case 'conntrack.update':
+        this.advance(this.env.now());
+        return this.toolResult(cmd.span, this.conntrackTools.updateMark(cmd.filter, cmd.mark, cmd.output));
+      case 'conntrack.events':
+        this.conntrackTools.watch(cmd.filter, cmd.eventMask, cmd.output);
+        return {};
+      case 'kill':
+        return this.toolResult(cmd.job?.span ?? cmd.span, this.conntrackTools.kill(cmd.job?.value, cmd.signal));
+      case 'conntrack.stats':
+        return { output: renderConntrackStats(this.conntrack.stats, this.conntrack.behaviour.statsIgnore) };
       case 'conntrack.flush':
-        this.conntrack.flush();
+        this.conntrackTools.flush();
         return {};
       case 'conntrack.count':
         return { output: renderConntrackCount(this.conntrack) };
@@ -213,6 +238,10 @@ export class Simulator implements TrafficHost {
         this.advance(this.env.now());
         return { output: this.hw.show(cmd.what) };
     }
+  }
+
+  private toolResult(span: Span, r: ToolResult): ExecResult {
+    return 'error' in r ? { error: { span, message: r.error } } : r.output ? { output: r.output } : {};
   }
 
   /** Advances virtual time, firing due timers (each traced as a `timer` event). */

@@ -212,7 +212,7 @@ describe('tc-examples.txt commands that are in scope', () => {
 
   it('[37] and [38] conntrack dumps', () => {
     expect(parsed('cat /proc/net/nf_conntrack')).toEqual({ kind: 'proc.conntrack' });
-    expect(parsed('conntrack -L')).toEqual({ kind: 'conntrack.list' });
+    expect(parsed('conntrack -L')).toEqual({ kind: 'conntrack.list', filter: {}, output: { extended: false, id: false, userspace: false } });
   });
 });
 
