@@ -64,7 +64,7 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
 }
 
 /** print_filter: what the request did not already say (parent, protocol, pref, chain). */
-function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
+export function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
   let out = 'filter ';
   if (block.classidHook && block.classidHook !== o.hook) out += `${block.classidHook} `;
   out += `protocol ${protocolName(tp.protocol)} `;
@@ -75,7 +75,7 @@ function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
 }
 
 /** ll_proto_n2a. */
-function protocolName(p: number): string {
+export function protocolName(p: number): string {
   switch (p) {
     case ETH_P_IP:
       return 'ip';
@@ -137,12 +137,12 @@ function masked(value: number, mask: number, all: number): string {
 }
 
 /** __mask_bits: a (contiguous) mask prints as its length, omitted when full. */
-function prefix(addr: number, mask: number): string {
+export function prefix(addr: number, mask: number): string {
   const len = Math.clz32(~mask);
   return len < 32 ? `${formatIpv4(addr)}/${len}` : formatIpv4(addr);
 }
 
-function maskedMac(value: number, mask: number): string {
+export function maskedMac(value: number, mask: number): string {
   if (mask === 2 ** 48 - 1) return formatMac(value);
   const bits = macPrefixBits(mask);
   return bits < 0 ? `${formatMac(value)}/${formatMac(mask)}` : `${formatMac(value)}/${bits}`;
@@ -156,9 +156,9 @@ function macPrefixBits(mask: number): number {
   return bits > 0 && prefixValue === mask ? bits : -1;
 }
 
-const portText = (min: number, max: number): string => (min === max ? String(min) : `${min}-${max}`);
+export const portText = (min: number, max: number): string => (min === max ? String(min) : `${min}-${max}`);
 
-function ethTypeName(t: number): string {
+export function ethTypeName(t: number): string {
   if (t === ETH_P_IP) return 'ipv4';
   if (t === ETH_P_IPV6) return 'ipv6';
   if (t === ETH_P_ARP) return 'arp';
@@ -166,7 +166,7 @@ function ethTypeName(t: number): string {
   return t.toString(16).padStart(4, '0');
 }
 
-function ipProtoName(p: number): string {
+export function ipProtoName(p: number): string {
   if (p === IPPROTO_TCP) return 'tcp';
   if (p === IPPROTO_UDP) return 'udp';
   if (p === IPPROTO_SCTP) return 'sctp';
@@ -175,7 +175,7 @@ function ipProtoName(p: number): string {
   return p.toString(16).padStart(2, '0');
 }
 
-function labelText(m: FlowerMatch): string {
+export function labelText(m: FlowerMatch): string {
   const full = m.ctLabelMask.every((w) => w >>> 0 === 0xffffffff);
   return full ? labelHex(m.ctLabel) : `${labelHex(m.ctLabel)}/${labelHex(m.ctLabelMask)}`;
 }

@@ -170,6 +170,9 @@ export interface ActionSpec {
 
 export type Hook = 'ingress' | 'egress';
 
+/** `tc -j` (one line) or `tc -j -p` (iproute2's pretty layout). */
+export type JsonMode = 'plain' | 'pretty';
+
 export interface FilterSpec {
   dev: Spanned<string>;
   hook: Hook;
@@ -270,12 +273,12 @@ export type Command =
   | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
   | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
   | { kind: 'tc.filter.del'; dev: Spanned<string>; hook: Hook; chain?: number; prio?: number; handle?: number; span: Span }
-  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; span: Span }
+  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; json?: JsonMode; span: Span }
   | { kind: 'tc.chain'; op: 'add' | 'del'; dev: Spanned<string>; hook: Hook; chain: number; span: Span }
   | { kind: 'tc.actions.add'; op: 'add' | 'replace'; actions: ActionSpec[]; span: Span }
   | { kind: 'tc.actions.del'; action: string; index: number; span: Span }
   | { kind: 'tc.actions.flush'; action: string; span: Span }
-  | { kind: 'tc.actions.ls'; action: string; stats: boolean; span: Span }
+  | { kind: 'tc.actions.ls'; action: string; stats: boolean; json?: JsonMode; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'vxlan'; vni?: number; external: boolean; dstPort: number; local?: number; remote?: number; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'veth'; peer: Spanned<string>; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'dummy'; span: Span }
