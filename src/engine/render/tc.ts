@@ -44,8 +44,10 @@ import type { Block, Filter, Proto } from '../tc/objects';
 export interface FilterShowOptions {
   hook: Hook;
   stats: boolean;
-  /** `chain N`: only that chain, and the header lines leave the chain out. */
+  /** `chain N`, `protocol P`, `pref N`: only those filters, and the header lines leave them out. */
   chain?: number;
+  protocol?: number;
+  prio?: number;
   now: Micros;
   behaviour: TcBehaviour;
 }
@@ -55,6 +57,7 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
   for (const chain of block.chains) {
     if (o.chain !== undefined && chain.index !== o.chain) continue;
     for (const tp of chain.tps) {
+      if (!shown(tp, o)) continue;
       const head = filterHead(block, tp, o);
       out += `${head}\n`;
       for (const f of tp.filters) out += `${head}handle 0x${f.handle.toString(16)} ${flowerOptions(f)}${actionList(f, o)}\n`;
@@ -63,12 +66,17 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
   return out;
 }
 
+/** tcf_chain_dump: a protocol or priority in the request (tcm_info) skips the other tcf_protos. */
+export function shown(tp: Proto, o: FilterShowOptions): boolean {
+  return (o.protocol === undefined || tp.protocol === o.protocol) && (o.prio === undefined || tp.prio === o.prio);
+}
+
 /** print_filter: what the request did not already say (parent, protocol, pref, chain). */
 export function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
   let out = 'filter ';
   if (block.classidHook && block.classidHook !== o.hook) out += `${block.classidHook} `;
-  out += `protocol ${protocolName(tp.protocol)} `;
-  if (tp.prio) out += `pref ${tp.prio} `;
+  if (o.protocol === undefined) out += `protocol ${protocolName(tp.protocol)} `;
+  if (tp.prio && o.prio === undefined) out += `pref ${tp.prio} `;
   out += 'flower ';
   if (o.chain === undefined) out += `chain ${tp.chain.index} `;
   return out;

@@ -110,6 +110,12 @@ describe('tc -j filter show', () => {
 `);
   });
 
+  it('leaves out what the request named (protocol, pref, chain), as print_filter does', () => {
+    const [json, other] = outputs(`${RULES}tc -j filter show dev uplink ingress protocol ip pref 1 chain 0\ntc -j filter show dev uplink ingress pref 2\n`);
+    expect(JSON.parse(json)[0]).toEqual({ kind: 'flower' });
+    expect(other).toBe('[]\n');
+  });
+
   it('prints port ranges as start/end objects and masks as hex strings', () => {
     const [json] = outputs(`tc qdisc add dev rep0 ingress\ntc filter add dev rep0 ingress prio 2 proto ip flower ip_proto udp src_ip 10.0.0.0/8 dst_port 1000-2000 ip_ttl 64/0xf0 skip_hw action drop\ntc -j filter show dev rep0 ingress\n`);
     const filter = JSON.parse(json)[1];

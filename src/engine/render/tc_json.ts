@@ -38,7 +38,7 @@ import type { TcBehaviour } from '../tc/features';
 import type { Block, Filter, Proto } from '../tc/objects';
 import { ETH_P_IP } from '../model/packet';
 import { renderJsonDocument, type JsonObject, type JsonValue } from './json_writer';
-import { ethTypeName, ipProtoName, labelText, maskedMac, prefix, protocolName, type FilterShowOptions } from './tc';
+import { ethTypeName, ipProtoName, labelText, maskedMac, prefix, protocolName, shown, type FilterShowOptions } from './tc';
 
 /** print_masked_type: the value as a number, `<name>_mask` as a hex string when not all ones. */
 function masked(out: JsonObject, name: string, value: number, mask: number, all: number): void {
@@ -111,8 +111,8 @@ function statsJson(a: TcAction): JsonObject {
 function filterJson(block: Block, tp: Proto, o: FilterShowOptions, f?: Filter): JsonObject {
   const out: JsonObject = {};
   if (block.classidHook && block.classidHook !== o.hook) out[block.classidHook] = true;
-  out.protocol = protocolName(tp.protocol);
-  if (tp.prio) out.pref = tp.prio;
+  if (o.protocol === undefined) out.protocol = protocolName(tp.protocol);
+  if (tp.prio && o.prio === undefined) out.pref = tp.prio;
   out.kind = 'flower';
   if (o.chain === undefined) out.chain = tp.chain.index;
   if (!f) return out;
@@ -134,6 +134,7 @@ export function renderFiltersJson(block: Block | null, o: FilterShowOptions, pre
   for (const chain of block?.chains ?? []) {
     if (o.chain !== undefined && chain.index !== o.chain) continue;
     for (const tp of chain.tps) {
+      if (!shown(tp, o)) continue;
       messages.push(filterJson(block!, tp, o));
       for (const f of tp.filters) messages.push(filterJson(block!, tp, o, f));
     }

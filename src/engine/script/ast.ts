@@ -273,7 +273,8 @@ export type Command =
   | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
   | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
   | { kind: 'tc.filter.del'; dev: Spanned<string>; hook: Hook; chain?: number; prio?: number; handle?: number; span: Span }
-  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; json?: JsonMode; span: Span }
+  /** `protocol` and `pref` show only those filters, and the printed lines leave them out, as `chain` does. */
+  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; protocol?: number; prio?: number; json?: JsonMode; span: Span }
   | { kind: 'tc.chain'; op: 'add' | 'del'; dev: Spanned<string>; hook: Hook; chain: number; span: Span }
   | { kind: 'tc.actions.add'; op: 'add' | 'replace'; actions: ActionSpec[]; span: Span }
   | { kind: 'tc.actions.del'; action: string; index: number; span: Span }

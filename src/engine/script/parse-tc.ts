@@ -171,11 +171,11 @@ interface ShowOptions {
 
 function parseFilterShow(c: Cursor, opTok: Token, { stats, json }: ShowOptions): Command {
   const head = parseFilterHead(c, 'show');
-  if (head.handle || head.prio !== undefined || head.protocol !== undefined) {
-    failAt(opTok, 'filtering "tc filter show" by handle, pref or protocol is not supported by the simulator');
-  }
+  if (head.handle) failAt(opTok, 'filtering "tc filter show" by handle is not supported by the simulator');
   const { dev, hook } = requireDevHook(head, opTok);
-  return { kind: 'tc.filter.show', dev, hook, stats, chain: head.chain, ...(json ? { json } : {}), span: spanOf(opTok) };
+  // The kernel dumps only the matching tcf_protos (tcf_chain_dump); tc omits what it asked for.
+  const only = { ...(head.protocol !== undefined ? { protocol: head.protocol } : {}), ...(head.prio !== undefined ? { prio: head.prio } : {}) };
+  return { kind: 'tc.filter.show', dev, hook, stats, chain: head.chain, ...only, ...(json ? { json } : {}), span: spanOf(opTok) };
 }
 
 const FILTER_COMMANDS = prefix('add', 'change', 'replace', 'delete', 'get', 'list', 'show', 'lst', 'help');

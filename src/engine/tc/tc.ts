@@ -153,7 +153,7 @@ export class Tc {
     const dev = cmd.dev.value;
     if (!this.host.devices.has(dev)) return { error: { span: cmd.dev.span, message: noDevice(dev) } };
     const q = this.qdiscs.get(dev);
-    const opts = { hook: cmd.hook, stats: cmd.stats, chain: cmd.chain, now: this.host.env.now(), behaviour: this.behaviour };
+    const opts = { hook: cmd.hook, stats: cmd.stats, chain: cmd.chain, protocol: cmd.protocol, prio: cmd.prio, now: this.host.env.now(), behaviour: this.behaviour };
     if (cmd.json) return { output: renderFiltersJson(q ? q.blockFor(cmd.hook) : null, opts, cmd.json === 'pretty') };
     if (!q) return { output: '' };
     return { output: renderFilters(q.blockFor(cmd.hook), opts) };
