@@ -66,6 +66,12 @@ export class Datapath {
   /** The NIC (set by the simulator); null runs everything in software. */
   hw: HardwarePath | null = null;
   ovs: OvsPath | null = null;
+  /**
+   * A packet tap on every device, as tcpdump sees the host (ptype_all taps): a frame received
+   * by software before tc ingress (__netif_receive_skb), a frame transmitted after tc egress
+   * (dev_queue_xmit_nit). What the NIC forwards in hardware never reaches the taps. Null: no tap.
+   */
+  capture: ((pkt: Packet, dev: string, dir: 'in' | 'out') => void) | null = null;
 
   constructor(
     private readonly env: Env,
@@ -105,6 +111,7 @@ export class Datapath {
 
   private software(pkt: Packet, dev: Device, resume: Filter | null, resumeAction: number): void {
     pkt.meta.indev = dev.name;
+    if (this.capture !== null) this.capture(pkt, dev.name, 'in');
     this.emitArrive(pkt, dev.name, 'ingress');
     if (this.tc.hasHook(dev, 'ingress')) {
       const v = this.tc.classify(pkt, dev, 'ingress', 'sw', -1, resume, resumeAction);
@@ -130,6 +137,7 @@ export class Datapath {
       if (v === TC_ACT_SHOT) return this.drop(pkt, dev.name, `tc egress on ${dev.name} returned drop`);
       if (v === TC_ACT_STOLEN || v === TC_ACT_REDIRECT || v === TC_ACT_CONSUMED) return;
     }
+    if (this.capture !== null) this.capture(pkt, dev.name, 'out');
     switch (dev.kind) {
       case 'uplink':
         return this.deliver(pkt, dev.name, 'wire', 'wire', 'sw');

@@ -16,6 +16,8 @@ import type { Packet } from './model/packet';
 import { PROFILES, type ProfileName } from './profile';
 import { renderConntrackCount, renderConntrackList, renderConntrackStats, renderProcConntrack } from './render/conntrack';
 import { ConntrackTools, type ToolResult } from './conntrack_tools';
+import { encodeFrame } from './pcap/frame';
+import { PcapngWriter } from './pcap/pcapng';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
 import { parseScript } from './script/parse';
@@ -96,6 +98,19 @@ export class Simulator implements TrafficHost {
       this.lastOutcome = o;
     };
     this.warmup = new Warmup(this.conntrack, this.flowtables, this.hw.nic.table);
+  }
+
+  /**
+   * Records the frames the host's devices see (`dev`: one device only, as `tcpdump -i DEV`)
+   * into a pcapng capture; see Datapath.capture for where frames are seen.
+   */
+  startCapture(dev?: string): PcapngWriter {
+    const pcap = new PcapngWriter();
+    this.datapath.capture = (pkt, at, dir) => {
+      // Only IPv4 frames are encoded so far (pcap/frame.ts).
+      if ((dev === undefined || at === dev) && pkt.family === 4) pcap.add(at, dir, this.env.now(), encodeFrame(pkt));
+    };
+    return pcap;
   }
 
   subscribe(fn: Listener): () => void {
