@@ -59,6 +59,8 @@ interface EntryFormat {
   counters: boolean;
   mark: boolean;
   use: boolean;
+  /** /proc/net/nf_conntrack (ct_seq_show): the tracker's name, the zone always, its own reference in use=. */
+  proc?: boolean;
 }
 
 export type EventMsg = 'NEW' | 'UPDATE' | 'DESTROY';
@@ -75,7 +77,7 @@ function entryLine(ct: Conntrack, slot: number, f: EntryFormat): string {
   const proto = ct.proto(slot);
   let line = f.msg ? `${`[${f.msg}]`.padStart(9)} ` : '';
   if (f.output.extended) line += column('ipv4', 2);
-  line += column(protoName(proto), proto);
+  line += column(f.proc ? trackerName(proto) : protoName(proto), proto);
   if (f.timeout) line += `${wholeSeconds(ct.expiresIn(slot))} `;
   if (f.protoinfo && proto === IPPROTO_TCP) line += `${TCP_STATE_NAMES[ct.tcpState(slot)]} `;
   line += tupleText(ct, slot, DIR_ORIGINAL) + (f.counters ? countersText(ct, slot, DIR_ORIGINAL) : '');
@@ -83,8 +85,8 @@ function entryLine(ct: Conntrack, slot: number, f: EntryFormat): string {
   line += tupleText(ct, slot, DIR_REPLY) + (f.counters ? countersText(ct, slot, DIR_REPLY) : '');
   line += statusTag(status);
   if (f.mark) line += `mark=${ct.mark(slot)} `;
-  if (ct.zone(slot) !== 0) line += `zone=${ct.zone(slot)} `;
-  if (f.use) line += `use=${ct.use(slot)} `;
+  if (f.proc || ct.zone(slot) !== 0) line += `zone=${ct.zone(slot)} `;
+  if (f.use) line += `use=${ct.use(slot) + (f.proc ? 1 : 0)} `;
   if (f.output.id) line += `id=${ct.ctId(slot)} `;
   return line.slice(0, -1);
 }
@@ -93,9 +95,9 @@ function entryLine(ct: Conntrack, slot: number, f: EntryFormat): string {
  * One entry as `conntrack -L`, `-D` and `-U` print it, from what ctnetlink dumps
  * (ctnetlink_dump_info: no timeout and no TCP state for an offloaded entry; mark and use always).
  */
-export function renderConntrackEntry(ct: Conntrack, slot: number, output: CtOutput = NO_OUTPUT_FLAGS): string {
+export function renderConntrackEntry(ct: Conntrack, slot: number, output: CtOutput = NO_OUTPUT_FLAGS, proc = false): string {
   const offloaded = (ct.status(slot) & IPS_OFFLOAD) !== 0;
-  return `${entryLine(ct, slot, { output, timeout: !offloaded, protoinfo: !offloaded, counters: true, mark: true, use: true })}\n`;
+  return `${entryLine(ct, slot, { output, timeout: !offloaded, protoinfo: !offloaded, counters: true, mark: true, use: true, proc })}\n`;
 }
 
 /**
@@ -141,21 +143,13 @@ export function renderConntrackList(ct: Conntrack, filter: CtFilter = {}, output
   return out;
 }
 
-/** ct_seq_show (nf_conntrack_standalone.c): always the zone, and one more reference, its own. */
+const PROC_OUTPUT: CtOutput = { extended: true, id: false, userspace: false };
+
+/** ct_seq_show (nf_conntrack_standalone.c): layer 3 and the zone always, and one more reference, its own. */
 export function renderProcConntrack(ct: Conntrack): string {
   let out = '';
   ct.forEach((slot) => {
-    const proto = ct.proto(slot);
-    const status = ct.status(slot);
-    let line = `${column('ipv4', 2)}${column(trackerName(proto), proto)}`;
-    if (!(status & IPS_OFFLOAD)) {
-      line += `${wholeSeconds(ct.expiresIn(slot))} `;
-      if (proto === IPPROTO_TCP) line += `${TCP_STATE_NAMES[ct.tcpState(slot)]} `;
-    }
-    line += tupleText(ct, slot, DIR_ORIGINAL) + countersText(ct, slot, DIR_ORIGINAL);
-    if (!(status & IPS_SEEN_REPLY)) line += '[UNREPLIED] ';
-    line += tupleText(ct, slot, DIR_REPLY) + countersText(ct, slot, DIR_REPLY);
-    out += `${line}${statusTag(status)}mark=${ct.mark(slot)} zone=${ct.zone(slot)} use=${ct.use(slot) + 1}\n`;
+    out += renderConntrackEntry(ct, slot, PROC_OUTPUT, true);
   });
   return out;
 }
