@@ -81,6 +81,13 @@ function restIsBlank(s: string, from: number): boolean {
   return true;
 }
 
+/** Only blanks, or blanks then a `#` comment, from `from` to the end of the line. */
+function restIsBlankOrComment(s: string, from: number): boolean {
+  let i = from;
+  while (i < s.length && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
+  return i === s.length || s.charCodeAt(i) === HASH;
+}
+
 function isNameStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
@@ -137,7 +144,7 @@ class LineLexer {
         if (s.charCodeAt(this.i + 1) === GT) failAt(this.at(this.i), 'append redirection ">>" is not supported');
         this.out.push({ text: '>', line: this.line, col: this.i + 1, end: this.i + 2, quoted: false, op: true });
         this.i++;
-      } else if (c === AMP && s.charCodeAt(this.i + 1) !== AMP && restIsBlank(s, this.i + 1)) {
+      } else if (c === AMP && s.charCodeAt(this.i + 1) !== AMP && restIsBlankOrComment(s, this.i + 1)) {
         this.out.push({ text: '&', line: this.line, col: this.i + 1, end: this.i + 2, quoted: false, op: true });
         this.i++;
       } else if (isShellOperator(c)) {

@@ -34,6 +34,7 @@ describe('conntrack commands', () => {
 
   it('watches events in the background, with an event mask', () => {
     expect(parsed('conntrack -E &')).toEqual({ kind: 'conntrack.events', filter: {}, eventMask: CT_EVENT_ALL, output: PLAIN });
+    expect(parsed('conntrack -E& # watch')).toEqual({ kind: 'conntrack.events', filter: {}, eventMask: CT_EVENT_ALL, output: PLAIN });
     expect(parsed('conntrack -E -e NEW,destroy -w 1 -o userspace &')).toEqual({
       kind: 'conntrack.events', filter: { zone: 1 }, eventMask: CT_EVENT_NEW | CT_EVENT_DESTROY, output: { extended: false, id: false, userspace: true },
     });
@@ -55,6 +56,9 @@ describe('conntrack commands', () => {
     ['conntrack -E', '-E', 'conntrack -E runs until it is stopped: start it in the background (conntrack -E &) and stop it with kill %N'],
     ['conntrack -L &', '&', 'only conntrack -E runs in the background (&)'],
     ['sleep 1 &', '&', 'only conntrack -E runs in the background (&)'],
+    ['conntrack -E & echo x', '&', 'shell syntax "&" is not supported: write one command per line'],
+    ['conntrack -E && echo x', '&&', 'shell syntax "&&" is not supported: write one command per line'],
+    ['&', '&', 'missing command before "&"'],
     ['conntrack -L -F', '-F', 'conntrack: only one command at a time'],
     ['conntrack -w 1', 'conntrack', 'conntrack: missing command (-L, -D, -U, -E, -S, -F or -C)'],
     ['conntrack -F -w 1', '-w', "Illegal option `--zone' with this command"],
