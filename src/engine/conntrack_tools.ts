@@ -5,7 +5,7 @@
  * conntrack writes to stdout, then its summary line, which it writes to stderr.
  */
 import type { Conntrack } from './conntrack/conntrack';
-import { IPCT_DESTROY, IPCT_MARK, IPCT_NEW, IPCT_RELATED } from './conntrack/ecache';
+import { IPCT_DESTROY, IPCT_MARK, IPCT_NEW, IPCT_RELATED, type CtEventSink } from './conntrack/ecache';
 import { IPS_OFFLOAD } from './conntrack/types';
 import { matchesFilter, renderConntrackEntry, renderConntrackEvent } from './render/conntrack';
 import { CT_EVENT_DESTROY, CT_EVENT_NEW, CT_EVENT_UPDATE, type CtFilter, type CtOutput, type Masked } from './script/ast';
@@ -31,7 +31,7 @@ interface Watcher {
 
 export type ToolResult = { output: string } | { error: string };
 
-export class ConntrackTools {
+export class ConntrackTools implements CtEventSink {
   private watchers: Watcher[] = [];
   /** Lines the watchers printed since the last takePrinted(). */
   private printed = '';
@@ -42,7 +42,7 @@ export class ConntrackTools {
   watch(filter: CtFilter, eventMask: number, output: CtOutput): number {
     const job = this.watchers.reduce((max, w) => Math.max(max, w.job), 0) + 1;
     this.watchers.push({ job, filter, eventMask, output, shown: 0 });
-    if (this.watchers.length === 1) this.ct.setEventSink((slot, events, portid) => this.onEvent(slot, events, portid));
+    if (this.watchers.length === 1) this.ct.setEventSink(this);
     return job;
   }
 
@@ -118,7 +118,7 @@ export class ConntrackTools {
   }
 
   /** ctnetlink_conntrack_event() → each watcher's socket: its groups (-e), its filter, event_cb's line. */
-  private onEvent(slot: number, events: number, portid: number): void {
+  ctEvent(slot: number, events: number, portid: number): void {
     const group = events & IPCT_DESTROY ? CT_EVENT_DESTROY : events & (IPCT_NEW | IPCT_RELATED) ? CT_EVENT_NEW : CT_EVENT_UPDATE;
     for (const w of this.watchers) {
       if (!(w.eventMask & group) || !matchesFilter(this.ct, slot, w.filter)) continue;

@@ -16,8 +16,8 @@ import type { Packet } from './model/packet';
 import { PROFILES, type ProfileName } from './profile';
 import { renderConntrackCount, renderConntrackList, renderConntrackStats, renderProcConntrack } from './render/conntrack';
 import { ConntrackTools, type ToolResult } from './conntrack_tools';
-import { encodeFrame } from './pcap/frame';
-import { PcapngWriter } from './pcap/pcapng';
+import { PcapTap } from './pcap/tap';
+import type { PcapngWriter } from './pcap/pcapng';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
 import { parseScript } from './script/parse';
@@ -105,12 +105,9 @@ export class Simulator implements TrafficHost {
    * into a pcapng capture; see Datapath.capture for where frames are seen.
    */
   startCapture(dev?: string): PcapngWriter {
-    const pcap = new PcapngWriter();
-    this.datapath.capture = (pkt, at, dir) => {
-      // Only IPv4 frames are encoded so far (pcap/frame.ts).
-      if ((dev === undefined || at === dev) && pkt.family === 4) pcap.add(at, dir, this.env.now(), encodeFrame(pkt));
-    };
-    return pcap;
+    const tap = new PcapTap(this.env, dev);
+    this.datapath.capture = tap;
+    return tap.pcap;
   }
 
   subscribe(fn: Listener): () => void {

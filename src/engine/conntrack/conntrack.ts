@@ -764,7 +764,7 @@ export class Conntrack implements L4Host, NatHost {
    */
   private report(slot: number, bits: number, portid: number): void {
     if (this.behaviour.eventsAutodetect && !(this.store.h8[slot * H8 + H_FLAGS] & F_ECACHE)) return;
-    this.ecache?.(slot, bits, portid);
+    this.ecache?.ctEvent(slot, bits, portid);
   }
 
   /** What users see change: the protocol state plus [UNREPLIED] / [ASSURED]. */

@@ -33,6 +33,9 @@ export const CTNETLINK_CHANGE_EVENTS = IPCT_REPLY | IPCT_ASSURED | IPCT_HELPER |
 
 /**
  * Receives each delivered event while the entry is still intact: `events` are the IPCT_* bits,
- * `portid` the netlink port of the process that caused it (0 for the kernel's own).
+ * `portid` the netlink port of the process that caused it (0 for the kernel's own). An object,
+ * not a closure, so a forked engine keeps it (fork.ts).
  */
-export type CtEventSink = (slot: number, events: number, portid: number) => void;
+export interface CtEventSink {
+  ctEvent(slot: number, events: number, portid: number): void;
+}
