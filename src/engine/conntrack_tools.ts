@@ -75,7 +75,7 @@ export class ConntrackTools implements CtEventSink {
     let n = 0;
     for (const slot of this.matching(filter)) {
       if (!deletesOffloaded && this.ct.status(slot) & IPS_OFFLOAD) return { error: `${out}${CONNTRACK_TOOLS}Operation failed: Device or resource busy` };
-      out += renderConntrackEntry(this.ct, slot, output);
+      out += `${renderConntrackEntry(this.ct, slot, output)}\n`;
       this.ct.kill(slot, 'killed', CONNTRACK_PORTID);
       n++;
     }
@@ -93,7 +93,7 @@ export class ConntrackTools implements CtEventSink {
       const next = ((this.ct.mark(slot) & ~mark.mask) ^ mark.value) >>> 0;
       if (next === this.ct.mark(slot)) continue;
       this.ct.changeMark(slot, mark, CONNTRACK_PORTID);
-      out += renderConntrackEntry(this.ct, slot, output);
+      out += `${renderConntrackEntry(this.ct, slot, output)}\n`;
       n++;
     }
     return this.summary(out, n, 'updated');

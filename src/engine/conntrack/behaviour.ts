@@ -47,8 +47,9 @@ export interface CtBehaviour {
   ctnetlinkDeletesOffloaded: boolean;
 }
 
-export const CT_BEHAVIOUR: Record<ProfileName, CtBehaviour> = {
-  '5.7': {
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
+  '5.7': Object.freeze({
     udpStreamAfter2s: false,
     dnatSrcNullBinding: false,
     tcpIgnoreBelowWindow: false,
@@ -56,8 +57,8 @@ export const CT_BEHAVIOUR: Record<ProfileName, CtBehaviour> = {
     eventsAutodetect: false,
     statsIgnore: true,
     ctnetlinkDeletesOffloaded: false,
-  },
-  '6.12': {
+  }),
+  '6.12': Object.freeze({
     udpStreamAfter2s: true,
     dnatSrcNullBinding: true,
     tcpIgnoreBelowWindow: true,
@@ -65,5 +66,5 @@ export const CT_BEHAVIOUR: Record<ProfileName, CtBehaviour> = {
     eventsAutodetect: true,
     statsIgnore: false,
     ctnetlinkDeletesOffloaded: true,
-  },
-};
+  }),
+});

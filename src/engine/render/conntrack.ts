@@ -92,12 +92,13 @@ function entryLine(ct: Conntrack, slot: number, f: EntryFormat): string {
 }
 
 /**
- * One entry as `conntrack -L`, `-D` and `-U` print it, from what ctnetlink dumps
- * (ctnetlink_dump_info: no timeout and no TCP state for an offloaded entry; mark and use always).
+ * One entry as `conntrack -L`, `-D` and `-U` print it (without its newline), from what
+ * ctnetlink dumps (ctnetlink_dump_info: no timeout and no TCP state for an offloaded entry;
+ * mark and use always).
  */
 export function renderConntrackEntry(ct: Conntrack, slot: number, output: CtOutput = NO_OUTPUT_FLAGS, proc = false): string {
   const offloaded = (ct.status(slot) & IPS_OFFLOAD) !== 0;
-  return `${entryLine(ct, slot, { output, timeout: !offloaded, protoinfo: !offloaded, counters: true, mark: true, use: true, proc })}\n`;
+  return entryLine(ct, slot, { output, timeout: !offloaded, protoinfo: !offloaded, counters: true, mark: true, use: true, proc });
 }
 
 /**
@@ -138,7 +139,7 @@ export function matchesFilter(ct: Conntrack, slot: number, f: CtFilter): boolean
 export function renderConntrackList(ct: Conntrack, filter: CtFilter = {}, output: CtOutput = NO_OUTPUT_FLAGS): string {
   let out = '';
   ct.forEach((slot) => {
-    if (matchesFilter(ct, slot, filter)) out += renderConntrackEntry(ct, slot, output);
+    if (matchesFilter(ct, slot, filter)) out += `${renderConntrackEntry(ct, slot, output)}\n`;
   });
   return out;
 }
@@ -149,7 +150,7 @@ const PROC_OUTPUT: CtOutput = { extended: true, id: false, userspace: false };
 export function renderProcConntrack(ct: Conntrack): string {
   let out = '';
   ct.forEach((slot) => {
-    out += renderConntrackEntry(ct, slot, PROC_OUTPUT, true);
+    out += `${renderConntrackEntry(ct, slot, PROC_OUTPUT, true)}\n`;
   });
   return out;
 }

@@ -60,7 +60,7 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
       if (!shown(tp, o)) continue;
       const head = filterHead(block, tp, o);
       out += `${head}\n`;
-      for (const f of tp.filters) out += `${head}handle 0x${f.handle.toString(16)} ${flowerOptions(f)}${actionList(f, o)}\n`;
+      for (const f of tp.filters) out += renderFilter(head, f, o);
     }
   }
   return out;
@@ -69,6 +69,16 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
 /** tcf_chain_dump: a protocol or priority in the request (tcm_info) skips the other tcf_protos. */
 export function shown(tp: Proto, o: FilterShowOptions): boolean {
   return (o.protocol === undefined || tp.protocol === o.protocol) && (o.prio === undefined || tp.prio === o.prio);
+}
+
+/** One filter's lines under the `head` of its tcf_proto (filterHead). */
+function renderFilter(head: string, f: Filter, o: FilterShowOptions): string {
+  return `${head}handle 0x${f.handle.toString(16)} ${flowerOptions(f)}${actionList(f, o)}\n`;
+}
+
+/** One filter as `tc [-s] filter show` prints it, for a view that lists filters one by one. */
+export function renderOneFilter(block: Block, tp: Proto, f: Filter, o: FilterShowOptions): string {
+  return renderFilter(filterHead(block, tp, o), f, o);
 }
 
 /** print_filter: what the request did not already say (parent, protocol, pref, chain). */
