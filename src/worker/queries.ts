@@ -52,7 +52,7 @@ export function conntrackRow(ct: Conntrack, slot: number): ConntrackRow {
     state: proto === IPPROTO_TCP ? TCP_STATE_NAMES[ct.tcpState(slot)] : '',
     orig: tupleCells(ct, slot, DIR_ORIGINAL),
     reply: tupleCells(ct, slot, DIR_REPLY),
-    flags: flagsOf(status),
+    flags: flagsOf(ct.dumpedStatus(slot)),
     mark: ct.mark(slot),
     label: label.some((w) => w !== 0) ? labelHex(label) : '',
     packets: acct ? [ct.packets(slot, DIR_ORIGINAL), ct.packets(slot, DIR_REPLY)] : null,
@@ -66,7 +66,7 @@ function matchesFilter(ct: Conntrack, slot: number, f: ConntrackFilterSpec): boo
   if (f.zone !== undefined && ct.zone(slot) !== f.zone) return false;
   if (f.proto !== undefined && protoName(ct.proto(slot)) !== f.proto) return false;
   if (f.state !== undefined && (ct.proto(slot) !== IPPROTO_TCP || TCP_STATE_NAMES[ct.tcpState(slot)] !== f.state)) return false;
-  if (f.flag !== undefined && !flagsOf(ct.status(slot)).includes(f.flag)) return false;
+  if (f.flag !== undefined && !flagsOf(ct.dumpedStatus(slot)).includes(f.flag)) return false;
   if (f.text && !renderConntrackEntry(ct, slot).includes(f.text)) return false;
   return true;
 }

@@ -27,6 +27,24 @@ export interface CtBehaviour {
   tcpIgnoreBelowWindow: boolean;
   /** nf_conntrack_tcp_packet(): a retransmitted SYN in SYN_SENT does not renew the timeout (added after 5.7). */
   tcpSynRetransKeepsTimeout: boolean;
+  /**
+   * nf_conntrack_events=2, the default since v5.19 ("netfilter: conntrack: add
+   * nf_conntrack_events autodetect mode"): an entry gets the event extension only if a
+   * ctnetlink listener ran when it was created, so entries older than `conntrack -E` report
+   * nothing, not even their destruction. 5.7 (value 1) gives every entry the extension.
+   */
+  eventsAutodetect: boolean;
+  /**
+   * ctnetlink_ct_stat_cpu_fill_info() sends CTA_STATS_IGNORE, so `conntrack -S` prints
+   * `ignore=` (removed in v5.10, "netfilter: conntrack: remove ignore stats").
+   */
+  statsIgnore: boolean;
+  /**
+   * ctnetlink deletes offloaded entries (v6.4, "netfilter: ctnetlink: Support offloaded
+   * conntrack entry deletion"). Before, ctnetlink_del_conntrack() answered EBUSY for an
+   * IPS_OFFLOAD entry and ctnetlink_flush_iterate() skipped it.
+   */
+  ctnetlinkDeletesOffloaded: boolean;
 }
 
 /** 5.7 and 5.8: every change above came later. Frozen, as the profiles are. */
@@ -35,6 +53,9 @@ const TALK_ERA: CtBehaviour = Object.freeze({
   dnatSrcNullBinding: false,
   tcpIgnoreBelowWindow: false,
   tcpSynRetransKeepsTimeout: false,
+  eventsAutodetect: false,
+  statsIgnore: true,
+  ctnetlinkDeletesOffloaded: false,
 });
 
 export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
@@ -45,5 +66,8 @@ export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.f
     dnatSrcNullBinding: true,
     tcpIgnoreBelowWindow: true,
     tcpSynRetransKeepsTimeout: true,
+    eventsAutodetect: true,
+    statsIgnore: false,
+    ctnetlinkDeletesOffloaded: true,
   }),
 });
