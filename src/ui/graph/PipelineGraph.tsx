@@ -1,0 +1,231 @@
+/**
+ * The "Pipeline" region: the configuration at the cursor drawn as a graph (layout.ts) with the
+ * packets of the last move animated over it (motion/). Loaded lazily: the first screen does
+ * not wait for xyflow.
+ *
+ * Nodes keep their identity while their data is unchanged, so memoised nodes re-render only
+ * when a counter or a row of theirs changes. While fast-forwarding, the edges show packet
+ * rates per path class from the batch's aggregates instead of single dots.
+ */
+import { ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { format } from 'd3-format';
+import type { PathBucket } from '../../worker/protocol';
+import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
+import { getLab, setLab, useLab } from '../session/store';
+import { useQuery } from '../session/useQuery';
+import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { nodeTypes, type GraphNode } from './nodes';
+import { ratesOf, type Rates } from './rates';
+import './graph.css';
+
+declare global {
+  interface Window {
+    /** Benchmark hook (with `?testhooks`): the motion layer of the graph. */
+    __ctlabMotion?: MotionHandle | null;
+  }
+}
+
+const HANDLES: Record<EdgeKind, [string, string]> = {
+  in: ['r', 'l'],
+  goto: ['r', 'l'],
+  ct: ['r', 'l'],
+  out: ['r', 'l'],
+  miss: ['b', 't'],
+};
+
+/** Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip rendering). */
+function useStableNodes(layout: Layout | null): GraphNode[] {
+  const cache = useRef(new Map<string, { key: string; node: GraphNode }>());
+  return useMemo(() => {
+    if (!layout) return [];
+    const next = new Map<string, { key: string; node: GraphNode }>();
+    const nodes = layout.nodes.map((n: LaidNode) => {
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data]);
+      const old = cache.current.get(n.id);
+      const node: GraphNode =
+        old && old.key === key
+          ? old.node
+          : {
+              id: n.id,
+              type: n.data.type,
+              position: { x: n.x, y: n.y },
+              width: n.w,
+              height: n.h,
+              style: { width: n.w, height: n.h },
+              data: n.data as GraphNode['data'],
+              draggable: false,
+              connectable: false,
+              selectable: n.data.type !== 'lane',
+              focusable: n.data.type !== 'lane',
+              zIndex: n.data.type === 'lane' ? -1 : 0,
+              ariaLabel: ariaOf(n),
+            };
+      next.set(n.id, { key, node });
+      return node;
+    });
+    cache.current = next;
+    return nodes;
+  }, [layout]);
+}
+
+function ariaOf(n: LaidNode): string {
+  const d = n.data;
+  switch (d.type) {
+    case 'lane':
+      return d.title;
+    case 'port':
+      return `port ${d.dev}`;
+    case 'chain':
+      return `${d.dev} ${d.hook} chain ${d.chain} (software)`;
+    case 'hwchain':
+      return `${d.dev} chain ${d.chain} (hardware table)`;
+    case 'hwct':
+      return 'hardware CT table';
+    case 'flowtable':
+      return `flowtable zone ${d.zone}`;
+    case 'conntrack':
+      return 'conntrack';
+    case 'end':
+      return d.title;
+  }
+}
+
+const fmtRate = format('.3~s');
+
+function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
+  if (!layout) return [];
+  const labelled = new Set<string>();
+  return layout.edges.map((e: LaidEdge) => {
+    const [sourceHandle, targetHandle] = HANDLES[e.kind];
+    const rate = rates ? rates.of(e) : 0;
+    const first = rate > 0 && !labelled.has(e.kind + e.source.split(':')[0]);
+    if (first) labelled.add(e.kind + e.source.split(':')[0]);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      sourceHandle,
+      targetHandle,
+      className: `edge-${e.kind}`,
+      focusable: false,
+      selectable: false,
+      ...(rates ? { style: { strokeWidth: rate > 0 ? 1.5 + Math.min(8, Math.log10(1 + rate)) : 1 } } : {}),
+      ...(first ? { label: `${fmtRate(rate)} pps` } : e.label && !rates ? { label: e.label } : {}),
+    };
+  });
+}
+
+function Graph() {
+  const answer = useQuery({ kind: 'pipeline' });
+  const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
+  const nodes = useStableNodes(layout);
+  const rates = useRates();
+  const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
+  const flow = useReactFlow();
+  const motion = useRef<MotionHandle | null>(null);
+  const shape = useMemo(() => nodes.map((n) => n.id).join(' '), [nodes]);
+
+  // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed).
+  useEffect(() => {
+    if (!shape) return;
+    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.04, duration: 0 }));
+    return () => cancelAnimationFrame(id);
+  }, [shape, flow]);
+
+  useEffect(() => {
+    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlabMotion = motion.current;
+  });
+
+  const onClickCapture = useCallback((ev: React.MouseEvent<HTMLDivElement>) => {
+    const box = ev.currentTarget.getBoundingClientRect();
+    const pkt = motion.current?.hitTest(ev.clientX - box.left, ev.clientY - box.top);
+    if (pkt !== undefined) {
+      ev.stopPropagation();
+      setLab({ selectedPkt: pkt });
+    }
+  }, []);
+
+  if (!layout) return <p className="hint">Loading the pipeline…</p>;
+  return (
+    <div className="graph-wrap" onClickCapture={onClickCapture}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        minZoom={0.05}
+        maxZoom={2.5}
+        fitView
+        fitViewOptions={{ padding: 0.04 }}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={nodes.length > 200}
+        aria-label="Pipeline graph"
+      >
+        <MotionLayer layout={layout} handle={motion} />
+      </ReactFlow>
+      <GraphTools />
+      <Legend />
+    </div>
+  );
+}
+
+/** Rates per path class while fast-forwarding; null otherwise (dots instead). */
+function useRates(): Rates | null {
+  const fast = useLab((s) => s.speed === Infinity && s.playing);
+  const paths = useLab((s) => s.batch.paths);
+  const [last, setLast] = useState<PathBucket[]>([]);
+  useEffect(() => {
+    if (paths.length) setLast(paths);
+  }, [paths]);
+  return useMemo(() => (fast && last.length ? ratesOf(last) : null), [fast, last]);
+}
+
+const GraphTools = memo(function GraphTools() {
+  const flow = useReactFlow();
+  const fit = () => void flow.fitView({ padding: 0.04, duration: 200 });
+  const toSelection = () => {
+    const selected = flow.getNodes().filter((n) => n.selected);
+    void flow.fitView({ nodes: selected.length ? selected : undefined, padding: 0.2, duration: 200 });
+  };
+  return (
+    <div className="graph-tools">
+      <button type="button" onClick={fit}>
+        Zoom to fit
+      </button>
+      <button type="button" onClick={toSelection}>
+        Zoom to selection
+      </button>
+    </div>
+  );
+});
+
+const Legend = memo(function Legend() {
+  return (
+    <div className="graph-legend" aria-label="Legend">
+      <span>
+        <i className="dot-hw" /> in the NIC
+      </span>
+      <span>
+        <i className="dot-sw" /> in the kernel
+      </span>
+      <span>
+        <i className="dot-drop" /> dropped
+      </span>
+      <span className="legend-note">colour = connection · click a dot for its journey</span>
+    </div>
+  );
+});
+
+export default function PipelineGraph() {
+  const ready = useLab((s) => s.status !== 'loading' || getLab().stateVersion > 0);
+  if (!ready) return <p className="hint">Loading the pipeline…</p>;
+  return (
+    <ReactFlowProvider>
+      <Graph />
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,209 @@
+/**
+ * The packets on the graph: one canvas over the flow, redrawn from the page's one frame loop
+ * (session/ticker.ts) while dots are in flight, following the viewport's pan and zoom. No React
+ * state changes per frame: a new batch starts flights (store subscription), the ticker draws
+ * them, and reached rows are lit by toggling a class on their element.
+ *
+ * Hardware and software dots differ in shape (a diamond in the NIC, a circle in the kernel) as
+ * well as in the lane they cross; the colour is the connection's. Fast speeds shorten the
+ * flights and fade them; "as fast as possible" draws the sample faintly (the edges show rates).
+ */
+import { useStoreApi } from '@xyflow/react';
+import { memo, useEffect, useRef } from 'react';
+import { PACKET_MS } from '../session/controller';
+import { getLab, useLab } from '../session/store';
+import { onTick } from '../session/ticker';
+import type { Layout } from '../graph/layout';
+import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } from './flights';
+
+/** Dots drawn at most at once (a traffic slice's sample can be larger). */
+export const MAX_DOTS = 1500;
+const LIT_MS = 700;
+
+export interface MotionHandle {
+  /** The packet whose dot is under a point of the flow's container (CSS pixels), if any. */
+  hitTest(x: number, y: number): number | undefined;
+  /** Test and benchmark hook: flights in progress. */
+  inFlight(): number;
+  /** Benchmark hook: starts flights for a list of events as a batch would. */
+  start(events: Parameters<typeof flightsOf>[0], windowMs: number): void;
+}
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+interface Colours {
+  hw: string;
+  sw: string;
+  miss: string;
+  drop: string;
+  text: string;
+  surface: string;
+}
+
+function readColours(el: Element): Colours {
+  const s = getComputedStyle(el);
+  const v = (name: string, fallback: string) => s.getPropertyValue(name).trim() || fallback;
+  return { hw: v('--hw', '#0f766e'), sw: v('--sw', '#1d4ed8'), miss: v('--miss', '#b45309'), drop: v('--drop', '#b42318'), text: v('--text', '#111'), surface: v('--surface', '#fff') };
+}
+
+export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layout: Layout; handle: React.RefObject<MotionHandle | null> }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const store = useStoreApi();
+  // The layout changes with every state the graph shows; flights in progress keep their places.
+  const geo = useRef<Geometry>(new Geometry(layout));
+  useEffect(() => {
+    geo.current = new Geometry(layout);
+  }, [layout]);
+
+  useEffect(() => {
+    const cv = canvas.current;
+    if (!cv) return;
+    const ctx = cv.getContext('2d');
+    if (!ctx) return;
+    const steps = prefersReducedMotion();
+    let flights: Flight[] = [];
+    let dots: DotState[] = [];
+    const lit = new Map<Element, number>();
+    let colours = readColours(cv);
+    let stop: (() => void) | null = null;
+    let lastSeq = getLab().batch.seq;
+
+    const root = () => store.getState().domNode;
+    const light = (key: string, missed: boolean, now: number) => {
+      const el = root()?.querySelector(`[data-hit="${CSS.escape(key)}"]`);
+      if (!el) return;
+      el.classList.add(missed ? 'hit-miss' : 'hit');
+      lit.set(el, now + LIT_MS);
+    };
+
+    const resize = () => {
+      const dpr = window.devicePixelRatio || 1;
+      const w = cv.clientWidth;
+      const h = cv.clientHeight;
+      if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
+        cv.width = Math.round(w * dpr);
+        cv.height = Math.round(h * dpr);
+      }
+      return dpr;
+    };
+
+    const draw = (now: number) => {
+      const dpr = resize();
+      const [tx, ty, zoom] = store.getState().transform;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, cv.width, cv.height);
+      dots = [];
+      const many = flights.length > 40;
+      const r = Math.max(3, Math.min(8, 6 * zoom));
+      for (const f of flights) {
+        for (const p of newlyReached(f, now)) {
+          const missed = !!p.hop.missed || p.hop.kind === 'drop';
+          light(p.hop.node, missed, now);
+          if (p.hop.row) light(`${p.hop.node}#${p.hop.row}`, missed, now);
+        }
+        const d = dotAt(f, now, steps);
+        if (!d || d.alpha <= 0) continue;
+        dots.push(d);
+        const x = tx + d.x * zoom;
+        const y = ty + d.y * zoom;
+        ctx.globalAlpha = many ? d.alpha * 0.55 : d.alpha;
+        ctx.fillStyle = `hsl(${d.hue} 75% 48%)`;
+        ctx.strokeStyle = d.dropped ? colours.drop : d.hw ? colours.hw : colours.sw;
+        ctx.lineWidth = many ? 1 : 2.5;
+        ctx.beginPath();
+        if (d.hw) {
+          ctx.moveTo(x, y - r * 1.3);
+          ctx.lineTo(x + r * 1.3, y);
+          ctx.lineTo(x, y + r * 1.3);
+          ctx.lineTo(x - r * 1.3, y);
+          ctx.closePath();
+        } else ctx.arc(x, y, r, 0, Math.PI * 2);
+        ctx.fill();
+        ctx.stroke();
+        if (d.dropped) {
+          ctx.strokeStyle = colours.drop;
+          ctx.lineWidth = 3;
+          ctx.beginPath();
+          ctx.moveTo(x - r * 1.6, y - r * 1.6);
+          ctx.lineTo(x + r * 1.6, y + r * 1.6);
+          ctx.moveTo(x + r * 1.6, y - r * 1.6);
+          ctx.lineTo(x - r * 1.6, y + r * 1.6);
+          ctx.stroke();
+        }
+        if (!many) label(ctx, x + r + 6, y - r - 4, d, colours);
+      }
+      ctx.globalAlpha = 1;
+      for (const [el, until] of lit) {
+        if (now < until) continue;
+        el.classList.remove('hit', 'hit-miss');
+        lit.delete(el);
+      }
+      flights = flights.filter((f) => now <= f.t0 + f.dur + f.linger);
+      if (flights.length === 0 && lit.size === 0) {
+        stop?.();
+        stop = null;
+        // Leave the last frame cleared.
+        ctx.clearRect(0, 0, cv.width, cv.height);
+      }
+    };
+
+    const start = (events: Parameters<typeof flightsOf>[0], windowMs: number) => {
+      const now = performance.now();
+      colours = readColours(cv);
+      flights = [...flights.filter((f) => f.points[f.points.length - 1].hop.kind !== 'drop'), ...flightsOf(events, geo.current, now, windowMs, MAX_DOTS)].slice(-MAX_DOTS);
+      if (!stop && flights.length) stop = onTick((t) => draw(t));
+    };
+
+    const unsubscribe = useLab.subscribe((s) => {
+      if (s.batch.seq === lastSeq) return;
+      lastSeq = s.batch.seq;
+      if (s.batch.rewound || s.batch.events.length === 0) {
+        flights = [];
+        return;
+      }
+      const fast = s.speed === Infinity;
+      start(s.batch.events, fast ? 300 : PACKET_MS / Math.min(s.speed, 100));
+    });
+    handle.current = {
+      hitTest(x, y) {
+        const [tx, ty, zoom] = store.getState().transform;
+        let best: DotState | undefined;
+        let bestD = 12 * 12;
+        for (const d of dots) {
+          const dx = tx + d.x * zoom - x;
+          const dy = ty + d.y * zoom - y;
+          if (dx * dx + dy * dy < bestD) {
+            bestD = dx * dx + dy * dy;
+            best = d;
+          }
+        }
+        return best?.pkt;
+      },
+      inFlight: () => flights.length,
+      start,
+    };
+    return () => {
+      unsubscribe();
+      stop?.();
+      for (const el of lit.keys()) el.classList.remove('hit', 'hit-miss');
+      handle.current = null;
+    };
+  }, [store, handle]);
+
+  return <canvas ref={canvas} className="motion-layer" aria-hidden="true" />;
+});
+
+/** The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it. */
+function label(ctx: CanvasRenderingContext2D, x: number, y: number, d: DotState, c: Colours): void {
+  const text = d.dropped ? `#${d.pkt} dropped: ${d.hop.reason ?? ''}` : d.badge ? `#${d.pkt} ${d.badge}` : `#${d.pkt}`;
+  ctx.font = '600 12px system-ui, sans-serif';
+  const w = ctx.measureText(text).width;
+  ctx.fillStyle = c.surface;
+  ctx.globalAlpha = Math.min(ctx.globalAlpha, 0.9);
+  ctx.fillRect(x - 3, y - 12, w + 6, 16);
+  ctx.globalAlpha = d.alpha;
+  ctx.fillStyle = d.dropped ? c.drop : d.badge?.startsWith('restored') ? c.miss : c.text;
+  ctx.fillText(text, x, y);
+}
