@@ -3,10 +3,10 @@
  * names are a public contract (README): "Pipeline", "Conntrack table", "Hardware",
  * "Inspector", "Shell", "Scenario".
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useKeys } from './playback/keys';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
-import { StepEvents } from './inspector/StepEvents';
+import { Inspector } from './inspector/Inspector';
 import { PlaybackControls, Timeline } from './playback/PlaybackControls';
 import { ControllerContext, useController } from './session/context';
 import { LabController } from './session/controller';
@@ -14,6 +14,9 @@ import { useLab } from './session/store';
 import { Shell } from './shell/Shell';
 import { ConntrackTable } from './tables/ConntrackTable';
 import { HardwareView } from './tables/HardwareView';
+
+/** The graph (and xyflow) load after the first screen. */
+const PipelineGraph = lazy(() => import('./graph/PipelineGraph'));
 
 function spawnWorker(): Worker {
   return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
@@ -46,10 +49,15 @@ export function App() {
       <main className="regions">
         <section role="region" aria-label="Pipeline" className="region">
           <h2>Pipeline</h2>
+          <div className="pipeline-body">
+            <Suspense fallback={<p className="hint">Loading the pipeline…</p>}>
+              <PipelineGraph />
+            </Suspense>
+          </div>
         </section>
         <section role="region" aria-label="Inspector" className="region">
           <h2>Inspector</h2>
-          <StepEvents />
+          <Inspector />
         </section>
         <section role="region" aria-label="Conntrack table" className="region">
           <h2>Conntrack table</h2>

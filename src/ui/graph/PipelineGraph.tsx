@@ -125,13 +125,17 @@ function Graph() {
   const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
   const flow = useReactFlow();
   const motion = useRef<MotionHandle | null>(null);
-  const shape = useMemo(() => nodes.map((n) => n.id).join(' '), [nodes]);
+  const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
 
-  // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed).
+  const wrap = useRef<HTMLDivElement>(null);
+  // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
+  // from the layout's own extent: it needs no measured nodes.
   useEffect(() => {
-    if (!shape) return;
-    const id = requestAnimationFrame(() => void flow.fitView({ padding: 0.04, duration: 0 }));
-    return () => cancelAnimationFrame(id);
+    const el = wrap.current;
+    if (!shape || !layout || !el) return;
+    void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    // `shape` stands for the layout's structure: counters changing do not refit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, flow]);
 
   useEffect(() => {
@@ -149,7 +153,7 @@ function Graph() {
 
   if (!layout) return <p className="hint">Loading the pipeline…</p>;
   return (
-    <div className="graph-wrap" onClickCapture={onClickCapture}>
+    <div className="graph-wrap" ref={wrap} onClickCapture={onClickCapture}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -159,8 +163,6 @@ function Graph() {
         edgesFocusable={false}
         minZoom={0.05}
         maxZoom={2.5}
-        fitView
-        fitViewOptions={{ padding: 0.04 }}
         proOptions={{ hideAttribution: true }}
         onlyRenderVisibleElements={nodes.length > 200}
         aria-label="Pipeline graph"
@@ -171,6 +173,13 @@ function Graph() {
       <Legend />
     </div>
   );
+}
+
+/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
+export function fitLayout(layout: Layout, w: number, h: number): { x: number; y: number; zoom: number } {
+  const pad = 12;
+  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, (h - 2 * pad) / layout.height));
+  return { x: (w - layout.width * zoom) / 2, y: (h - layout.height * zoom) / 2, zoom };
 }
 
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */
@@ -186,7 +195,7 @@ function useRates(): Rates | null {
 
 const GraphTools = memo(function GraphTools() {
   const flow = useReactFlow();
-  const fit = () => void flow.fitView({ padding: 0.04, duration: 200 });
+  const fit = () => void flow.fitView({ padding: 0.02, duration: 200 });
   const toSelection = () => {
     const selected = flow.getNodes().filter((n) => n.selected);
     void flow.fitView({ nodes: selected.length ? selected : undefined, padding: 0.2, duration: 200 });

@@ -265,12 +265,14 @@ export function layoutPipeline(view: PipelineView): Layout {
   for (const z of view.zones) edge(flowtableId(z), CONNTRACK_ID, 'ct');
 
   // ---- lanes behind everything ----
-  const laneW = endX + END_W + 2 * PAD;
+  // Ports and endpoints stand outside the lanes: a port feeds both, an endpoint receives from both.
+  const laneX = PORT_W + GAP_X / 2;
+  const laneW = endX - GAP_X / 2 - laneX;
   nodes.unshift(
-    { id: 'lane:hw', x: -PAD, y: hwTop - LANE_PAD + 4, w: laneW, h: hwBottom - hwTop + LANE_PAD, data: { type: 'lane', lane: 'hw', title: 'NIC hardware (eswitch tables)' } },
-    { id: 'lane:sw', x: -PAD, y: swTop - LANE_PAD + 4, w: laneW, h: swBottom - swTop + LANE_PAD, data: { type: 'lane', lane: 'sw', title: 'Kernel software (tc, conntrack, flowtable)' } },
+    { id: 'lane:hw', x: laneX, y: hwTop - LANE_PAD + 4, w: laneW, h: hwBottom - hwTop + LANE_PAD, data: { type: 'lane', lane: 'hw', title: 'NIC hardware (eswitch tables)' } },
+    { id: 'lane:sw', x: laneX, y: swTop - LANE_PAD + 4, w: laneW, h: swBottom - swTop + LANE_PAD, data: { type: 'lane', lane: 'sw', title: 'Kernel software (tc, conntrack, flowtable)' } },
   );
-  return { nodes, edges, width: laneW, height: swBottom };
+  return { nodes, edges, width: endX + END_W, height: swBottom };
 }
 
 /** The uplink, every device with a tc hook, and every device a filter redirects to that is a port. */
