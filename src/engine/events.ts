@@ -17,6 +17,7 @@
  * when nobody listens.
  */
 import type { Micros } from './clock';
+import { FORK_KEEPS } from './fork';
 
 /** A connection tuple as shown to people (addresses formatted). */
 export interface TupleView {
@@ -152,6 +153,8 @@ export type Listener = (e: SimEvent) => void;
 
 /** Fan-out of events to listeners. `active` is false when nobody listens: check it first. */
 export class EventBus {
+  /** A fork (fork.ts) reports to its own listeners only: none until someone subscribes. */
+  static readonly [FORK_KEEPS] = ['listeners', 'active'];
   private listeners: Listener[] = [];
   private muted = false;
   active = false;

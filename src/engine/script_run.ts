@@ -64,6 +64,11 @@ export class ScriptRun {
     return new ScriptRun(sim, parsed.commands, text.split('\n'), parsed.ok ? undefined : parsed.error);
   }
 
+  /** A run of the same script at its start, on `sim` (the fresh graph a fork fills). */
+  blank(sim: Simulator): ScriptRun {
+    return new ScriptRun(sim, this.commands, this.lines, this.parseError);
+  }
+
   /** The command under way or next (undefined at the end). */
   get current(): Command | undefined {
     return this.commands[this.index];

@@ -18,6 +18,13 @@ import { HardwareView } from './tables/HardwareView';
 /** The graph (and xyflow) load after the first screen. */
 const PipelineGraph = lazy(() => import('./graph/PipelineGraph'));
 
+/** `?testhooks&stall=MS`: a shorter (or longer) stall threshold for tests and benchmarks. */
+function testStallMs(): number | undefined {
+  const q = new URLSearchParams(location.search);
+  const ms = Number(q.get('stall'));
+  return q.has('testhooks') && ms > 0 ? ms : undefined;
+}
+
 function spawnWorker(): Worker {
   return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
 }
@@ -31,7 +38,7 @@ declare global {
 
 export function App() {
   // One controller (and worker) for the page's lifetime.
-  const [controller] = useState(() => new LabController({ spawn: spawnWorker }));
+  const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
   useEffect(() => {
     void controller.load(talkWebServer, 1);
     if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };

@@ -9,7 +9,7 @@ import { assertNever, type Answer, type Query, type Reply, type Request } from '
 import { Session } from './session';
 
 /** Survey time given to a load before it replies (the rest runs in idle slices). */
-const LOAD_SURVEY_MS = 150;
+const LOAD_SURVEY_MS = 50;
 
 export class WorkerHost {
   readonly session: Session;

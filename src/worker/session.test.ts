@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../engine/events';
 import { renderConntrackList } from '../engine/render/conntrack';
 import { splitExpectations } from '../engine/scenario';
+import { PATH_NAMES } from '../engine/path';
 import { Simulator } from '../engine/simulator';
 import { snapshot } from '../engine/snapshot';
 import { Session } from './session';
@@ -29,8 +30,17 @@ function simFiles(dir: string): string[] {
 const script = (file: string): string => splitExpectations(readFileSync(file, 'utf8')).script;
 const TALK = script(join(SCENARIOS, 'talk-web-server.sim'));
 
+/**
+ * A clock that moves 10 ms per reading: the survey then snapshots every few steps, so rewinds
+ * restore forks (the real clock would snapshot rarely in such small scenarios).
+ */
+function tickingClock(): () => number {
+  let t = 0;
+  return () => (t += 10);
+}
+
 function loaded(text: string, seed = 1): Session {
-  const s = new Session();
+  const s = new Session(tickingClock());
   s.load(text, seed);
   while (!s.survey(1e9));
   return s;
@@ -60,6 +70,7 @@ describe('the session equals the CLI', () => {
     it(`${relative(SCENARIOS, file)}: state at line ends, reached forwards and by rewinding`, () => {
       const text = script(file);
       const s = loaded(text);
+      if (s.log.length > 12) expect(s.snapshotCount, 'snapshots taken by the survey').toBeGreaterThan(0);
       const cuts = lineEnds(s, 5);
       for (const step of cuts) {
         s.seek(step);
@@ -68,6 +79,12 @@ describe('the session equals the CLI', () => {
       for (const step of [...cuts].reverse()) {
         s.seek(step);
         expect(snapshot(s.sim), `back to step ${step}`).toBe(cliPrefix(text, s.log.lineAt(step)));
+      }
+      // The event list classifies each packet from its events as the engine counted it.
+      s.seek(s.log.length);
+      if (!/^traffic /m.test(text)) {
+        const counts = s.packets.window(s.log.length, 0, 0).counts;
+        expect(PATH_NAMES.map((n) => counts[n])).toEqual([...s.sim.paths]);
       }
     });
   }
@@ -208,4 +225,24 @@ describe('shell', () => {
     expect(missing.error?.message).toMatch(/nosuch/);
     expect(snapshot(s.sim)).toBe(before);
   });
+});
+
+describe('fast-forward through generated traffic', () => {
+  const text = `${TALK.split('\n').slice(0, 21).join('\n')}\ntraffic dev uplink reply-dev rep0 conns 5000 rate 1000000 duration 0.02 order round-robin\nconntrack -C\n`;
+
+  it('sends aggregates by path class and a sample of packets, not every event', () => {
+    const s = new Session(tickingClock());
+    s.load(text, 1);
+    const batches = [];
+    while (!s.cursor().atEnd) batches.push(s.advance(1e9, 1e9, undefined, 200, false));
+    const packets = batches.flatMap((b) => b.paths).reduce((n, b) => n + b.counts.reduce((x, y) => x + y, 0), 0);
+    expect(packets).toBe(20_000);
+    // 20 slices of a millisecond; the page gets the last step's events per batch, never 20,000 journeys.
+    const events = batches.reduce((n, b) => n + b.events.length, 0);
+    expect(events).toBeLessThan(2000);
+    expect(batches.at(-1)!.sizes.conntrack).toBeGreaterThan(0);
+    // The traced sample: one packet per slice shows up in the event list.
+    while (!s.survey(1e9));
+    expect(s.packets.window(s.cursor().step, 0, 0).total).toBe(20);
+  }, 60_000);
 });

@@ -22,6 +22,7 @@ import { ScriptRun, type Step } from '../engine/script_run';
 import { Simulator } from '../engine/simulator';
 import { PacketLog } from './packetlog';
 import type { Batch, CursorView, PositionedError, StepUnit, TableSizes, Timeline } from './protocol';
+import { forkRun, Snapshots } from './snapshots';
 import { StepLog } from './steplog';
 
 /** Commands that change no state: the shell may run them between two units of a command. */
@@ -40,11 +41,17 @@ class Live {
   private readonly lastPaths = new Float64Array(PATH_CLASSES);
   readonly stepPaths = new Float64Array(PATH_CLASSES);
 
-  constructor(text: string, seed: number) {
-    const sim = new Simulator({ seed });
-    sim.sampleTraffic = true;
-    sim.subscribe((e) => this.events.push(e));
-    this.run = ScriptRun.fromText(sim, text);
+  /** A run of `text` at its start, or an existing run (a restored snapshot). */
+  constructor(from: { text: string; seed: number } | ScriptRun) {
+    if (from instanceof ScriptRun) {
+      this.run = from;
+    } else {
+      const sim = new Simulator({ seed: from.seed });
+      sim.sampleTraffic = true;
+      this.run = ScriptRun.fromText(sim, from.text);
+    }
+    this.run.sim.subscribe((e) => this.events.push(e));
+    this.lastPaths.set(this.run.sim.paths);
   }
 
   get sim(): Simulator {
@@ -97,8 +104,11 @@ export class Session {
   /** Events of the cursor's step that the page shows (event stepping). */
   private shown = 0;
   private parseError?: PositionedError;
+  private readonly snapshots: Snapshots;
 
-  constructor(private readonly clock: () => number = () => 0) {}
+  constructor(private readonly clock: () => number = () => 0) {
+    this.snapshots = new Snapshots(clock);
+  }
 
   /** Loads a scenario at step 0; the survey then runs ahead (call `survey`). */
   load(text: string, seed: number): LoadResult {
@@ -108,8 +118,9 @@ export class Session {
     this.parseError = parsed.ok ? undefined : parsed.error;
     this.log = new StepLog();
     this.packets = new PacketLog();
-    this.live = new Live(text, seed);
-    this.surveyor = new Live(text, seed);
+    this.snapshots.clear();
+    this.live = new Live({ text, seed });
+    this.surveyor = new Live({ text, seed });
     this.shown = 0;
     this.checkEmpty();
     return { ...(this.parseError ? { error: this.parseError } : {}), lines: text.split('\n').length };
@@ -120,15 +131,22 @@ export class Session {
     const s = this.surveyor;
     if (!s) return true;
     const stop = this.clock() + budgetMs;
-    let n = 0;
+    let t = this.clock();
     while (!s.run.done) {
       this.record(s, s.step(true));
-      // Read the clock every few steps: it may be a system call.
-      if ((++n & 15) === 0 && this.clock() >= stop) return false;
+      const now = this.clock();
+      this.snapshots.maybeTake(s.run, this.seed, now - t);
+      t = now;
+      if (now >= stop) return false;
     }
     this.log.complete = true;
     this.surveyor = null;
     return true;
+  }
+
+  /** Snapshots kept for rewind. */
+  get snapshotCount(): number {
+    return this.snapshots.count;
   }
 
   get surveyed(): boolean {
@@ -299,8 +317,10 @@ export class Session {
       if (step.output !== undefined) output += step.output;
     }
     // The rest of the new text is surveyed again, from the cursor on.
-    this.surveyor = new Live(text, this.seed);
-    this.fastForwardSurveyor(live.run.steps);
+    this.snapshots.clear();
+    // The survey goes on from a fork of the live run, which already holds the new text.
+    this.surveyor = new Live(forkRun(live.run, this.seed));
+    this.checkEmpty();
     this.shown = live.events.length;
     return { output, inserted: true, batch: this.batch(at, collected) };
   }
@@ -361,19 +381,10 @@ export class Session {
     if (r.run.done && r === this.live) this.log.complete = true;
   }
 
-  /** Brings a new surveyor to step `n` without logging (the log has those steps). */
-  private fastForwardSurveyor(n: number): void {
-    const s = this.surveyor!;
-    while (!s.run.done && s.run.steps < n) s.step(false);
-    if (s.run.done) {
-      this.log.complete = true;
-      this.surveyor = null;
-    }
-  }
-
-  /** A run one step before `target`, for the caller to take that step: replayed from the start (see the file comment). */
+  /** A run one step before `target`, for the caller to take that step: the nearest snapshot, replayed (see the file comment). */
   private restore(target: number): Live {
-    const live = new Live(this.text, this.seed);
+    const snap = this.snapshots.restore(target - 1, this.seed);
+    const live = snap ? new Live(snap) : new Live({ text: this.text, seed: this.seed });
     while (!live.run.done && live.run.steps < target - 1) live.step(false);
     return live;
   }

@@ -27,6 +27,8 @@ export class SimClient {
   private watchdog: ReturnType<typeof setInterval> | undefined;
   /** Called once per stalled request, with what it asked. */
   onStall: (request: Request) => void = () => {};
+  /** How long a request may go unanswered before it counts as stalled. */
+  stallMs = STALL_MS;
   private stalled = new Set<number>();
 
   constructor(private readonly spawn: () => Worker) {
@@ -83,7 +85,7 @@ export class SimClient {
     this.watchdog = setInterval(() => {
       const now = performance.now();
       for (const [id, p] of this.pending) {
-        if (now - p.sentAt >= STALL_MS && !this.stalled.has(id)) {
+        if (now - p.sentAt >= this.stallMs && !this.stalled.has(id)) {
           this.stalled.add(id);
           this.onStall(p.request);
         }
@@ -92,6 +94,6 @@ export class SimClient {
         clearInterval(this.watchdog);
         this.watchdog = undefined;
       }
-    }, 500);
+    }, Math.min(500, this.stallMs / 4));
   }
 }

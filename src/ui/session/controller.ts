@@ -18,8 +18,16 @@ import { onTick } from './ticker';
 export const PACKET_MS = 1200;
 const FAST_BUDGET_MS = 12;
 
+/** A view's standing query and where its answers go. */
+export interface Watch {
+  query: Query;
+  deliver: (answer: Answer, version: number) => void;
+}
+
 export interface ControllerOptions {
   spawn: () => Worker;
+  /** How long a request may run before the page offers to cancel it (default STALL_MS). */
+  stallMs?: number;
 }
 
 export class LabController {
@@ -35,7 +43,9 @@ export class LabController {
 
   constructor(opts: ControllerOptions) {
     this.client = new SimClient(opts.spawn);
-    this.client.onStall = (r) => setLab({ status: 'stalled', problem: `The simulator has been busy for 10 s (${describe(r)}).` });
+    if (opts.stallMs) this.client.stallMs = opts.stallMs;
+    const seconds = this.client.stallMs / 1000;
+    this.client.onStall = (r) => setLab({ status: 'stalled', problem: `The simulator has been busy for ${seconds} s (${describe(r)}).` });
   }
 
   // ---- scenario ------------------------------------------------------------------------------
@@ -193,19 +203,47 @@ export class LabController {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
+  /**
+   * A move, with the views' queries sent right behind it: the worker answers in order, so the
+   * queries read the state after the move, and the page shows both in one update instead of
+   * asking again after rendering the move.
+   */
   private async move(request: Request): Promise<Batch | null> {
-    const r = await this.send(request);
+    const version = getLab().stateVersion + 1;
+    const [r, answers] = await Promise.all([this.send(request), this.refetchWatched(version)]);
     if (r?.type !== 'moved') return null;
-    const known = getLab().cursor.known.steps;
+    const known = getLab().cursor.known;
     setLab({ cursor: r.cursor });
     this.goodStep = r.cursor.step;
     this.applyBatch(r.batch, r.rewound);
-    if (r.cursor.known.steps !== known || r.cursor.known.complete !== getLab().cursor.known.complete) void this.refreshTimeline();
+    answers();
+    if (r.cursor.known.steps !== known.steps || r.cursor.known.complete !== known.complete) void this.refreshTimeline();
     return r.batch;
   }
 
   private applyBatch(b: Batch, rewound: boolean): void {
     setLab((s) => ({ batch: { seq: ++this.batchSeq, ...b, rewound }, stateVersion: s.stateVersion + 1 }));
+  }
+
+  // ---- watched queries -----------------------------------------------------------------------
+
+  private readonly watched = new Set<Watch>();
+
+  /** A view's query, re-read behind every move (useQuery). Returns the unwatch function. */
+  watch(w: Watch): () => void {
+    this.watched.add(w);
+    return () => this.watched.delete(w);
+  }
+
+  /** Sends every watched query now; the returned function hands the answers to their views. */
+  private async refetchWatched(version: number): Promise<() => void> {
+    const list = [...this.watched];
+    const answers = await Promise.all(list.map((w) => this.send({ type: 'query', query: w.query })));
+    return () => {
+      answers.forEach((r, i) => {
+        if (r?.type === 'answer') list[i].deliver(r.answer, version);
+      });
+    };
   }
 
   /** Sends a request; a fault reply or a restart becomes the page's problem state, and null. */

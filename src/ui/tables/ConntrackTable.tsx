@@ -15,7 +15,7 @@ export const ConntrackTable = memo(function ConntrackTable() {
   const now = useLab((s) => s.cursor.t);
   if (!answer) return <p className="hint">Loading…</p>;
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" data-version={answer.version}>
       <table className="ct-table">
         <caption className="visually-hidden">Conntrack entries at the cursor ({answer.total})</caption>
         <thead>
