@@ -32,7 +32,7 @@ function spawnWorker(): Worker {
 declare global {
   interface Window {
     /** Test hooks, only with `?testhooks` in the URL (README, "Faults"). */
-    __ctlab?: { crashNext: () => Promise<void> };
+    __ctlab?: { crashNext: () => Promise<void>; load: (text: string) => Promise<void> };
   }
 }
 
@@ -41,7 +41,7 @@ export function App() {
   const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
   useEffect(() => {
     void controller.load(talkWebServer, 1);
-    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };
+    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext(), load: (text) => controller.load(text, 1) };
   }, [controller]);
   useKeys(controller);
   return (

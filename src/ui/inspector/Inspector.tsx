@@ -125,7 +125,9 @@ const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; sel
       </span>
     </div>
   );
-});
+},
+// A packet's row never changes once listed: a new window of the same rows renders nothing.
+(a, b) => a.row.pkt === b.row.pkt && a.selected === b.selected);
 
 /** The packet shown: the selection, else the last packet of the last move. */
 function useShownPacket(): number | undefined {

@@ -6,7 +6,7 @@
  *
  * Hardware and software dots differ in shape (a diamond in the NIC, a circle in the kernel) as
  * well as in the lane they cross; the colour is the connection's. Fast speeds shorten the
- * flights and fade them; "as fast as possible" draws the sample faintly (the edges show rates).
+ * flights and fade them; "as fast as possible" draws no dots (the edges show rates).
  */
 import { useStoreApi } from '@xyflow/react';
 import { memo, useEffect, useRef } from 'react';
@@ -19,12 +19,16 @@ import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } 
 /** Dots drawn at most at once (a traffic slice's sample can be larger). */
 export const MAX_DOTS = 1500;
 const LIT_MS = 700;
+/** Hues a crowd of dots is drawn in (one fill each). */
+const HUE_BUCKETS = 24;
 
 export interface MotionHandle {
   /** The packet whose dot is under a point of the flow's container (CSS pixels), if any. */
   hitTest(x: number, y: number): number | undefined;
   /** Test and benchmark hook: flights in progress. */
   inFlight(): number;
+  /** Benchmark hook: how long each recent frame's drawing took (ms), oldest first. */
+  drawTimes(): number[];
   /** Benchmark hook: starts flights for a list of events as a batch would. */
   start(events: Parameters<typeof flightsOf>[0], windowMs: number): void;
 }
@@ -65,6 +69,8 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
     const steps = prefersReducedMotion();
     let flights: Flight[] = [];
     let dots: DotState[] = [];
+    /** Positions of a crowd's dots per hue bucket (x, y, hw), reused frame to frame. */
+    const crowd: number[][] = Array.from({ length: HUE_BUCKETS }, () => []);
     const lit = new Map<Element, number>();
     let colours = readColours(cv);
     let stop: (() => void) | null = null;
@@ -89,7 +95,13 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       return dpr;
     };
 
+    const drawTimes: number[] = [];
     const draw = (now: number) => {
+      const t0 = performance.now();
+      paint(now);
+      if (drawTimes.push(performance.now() - t0) > 600) drawTimes.shift();
+    };
+    const paint = (now: number) => {
       const dpr = resize();
       const [tx, ty, zoom] = store.getState().transform;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -97,8 +109,11 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       dots = [];
       const many = flights.length > 40;
       const r = Math.max(3, Math.min(8, 6 * zoom));
+      for (const b of crowd) b.length = 0;
       for (const f of flights) {
+        // Rows light up while packets can be told apart; a crowd would only restyle the page every frame.
         for (const p of newlyReached(f, now)) {
+          if (many) continue;
           const missed = !!p.hop.missed || p.hop.kind === 'drop';
           light(p.hop.node, missed, now);
           if (p.hop.row) light(`${p.hop.node}#${p.hop.row}`, missed, now);
@@ -108,31 +123,31 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         dots.push(d);
         const x = tx + d.x * zoom;
         const y = ty + d.y * zoom;
-        ctx.globalAlpha = many ? d.alpha * 0.55 : d.alpha;
+        if (many && !d.dropped) {
+          // A crowd is drawn a hue bucket at a time: one path and one fill per bucket.
+          crowd[Math.floor((d.hue / 360) * HUE_BUCKETS) % HUE_BUCKETS].push(x, y, d.hw ? 1 : 0);
+          continue;
+        }
+        ctx.globalAlpha = d.alpha;
         ctx.fillStyle = `hsl(${d.hue} 75% 48%)`;
         ctx.strokeStyle = d.dropped ? colours.drop : d.hw ? colours.hw : colours.sw;
-        ctx.lineWidth = many ? 1 : 2.5;
+        ctx.lineWidth = 2.5;
         ctx.beginPath();
-        if (d.hw) {
-          ctx.moveTo(x, y - r * 1.3);
-          ctx.lineTo(x + r * 1.3, y);
-          ctx.lineTo(x, y + r * 1.3);
-          ctx.lineTo(x - r * 1.3, y);
-          ctx.closePath();
-        } else ctx.arc(x, y, r, 0, Math.PI * 2);
+        shape(ctx, x, y, r, d.hw);
         ctx.fill();
         ctx.stroke();
-        if (d.dropped) {
-          ctx.strokeStyle = colours.drop;
-          ctx.lineWidth = 3;
-          ctx.beginPath();
-          ctx.moveTo(x - r * 1.6, y - r * 1.6);
-          ctx.lineTo(x + r * 1.6, y + r * 1.6);
-          ctx.moveTo(x + r * 1.6, y - r * 1.6);
-          ctx.lineTo(x - r * 1.6, y + r * 1.6);
-          ctx.stroke();
-        }
+        if (d.dropped) cross(ctx, x, y, r, colours.drop);
         if (!many) label(ctx, x + r + 6, y - r - 4, d, colours);
+      }
+      if (many) {
+        ctx.globalAlpha = 0.6;
+        crowd.forEach((b, i) => {
+          if (b.length === 0) return;
+          ctx.fillStyle = `hsl(${Math.round(((i + 0.5) * 360) / HUE_BUCKETS)} 75% 48%)`;
+          ctx.beginPath();
+          for (let k = 0; k < b.length; k += 3) shape(ctx, b[k], b[k + 1], r * 0.8, b[k + 2] === 1);
+          ctx.fill();
+        });
       }
       ctx.globalAlpha = 1;
       for (const [el, until] of lit) {
@@ -163,8 +178,12 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         flights = [];
         return;
       }
-      const fast = s.speed === Infinity;
-      start(s.batch.events, fast ? 300 : PACKET_MS / Math.min(s.speed, 100));
+      // As fast as possible, the edges show rates (PipelineGraph) instead of dots.
+      if (s.speed === Infinity && s.playing) {
+        flights = [];
+        return;
+      }
+      start(s.batch.events, PACKET_MS / Math.min(s.speed, 100));
     });
     handle.current = {
       hitTest(x, y) {
@@ -182,6 +201,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         return best?.pkt;
       },
       inFlight: () => flights.length,
+      drawTimes: () => [...drawTimes],
       start,
     };
     return () => {
@@ -194,6 +214,34 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
 
   return <canvas ref={canvas} className="motion-layer" aria-hidden="true" />;
 });
+
+/** Adds a dot's outline to the current path: a diamond in the NIC, a circle in the kernel. */
+function shape(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, hw: boolean): void {
+  if (hw) {
+    const d = r * 1.3;
+    ctx.moveTo(x, y - d);
+    ctx.lineTo(x + d, y);
+    ctx.lineTo(x, y + d);
+    ctx.lineTo(x - d, y);
+    ctx.closePath();
+  } else {
+    ctx.moveTo(x + r, y);
+    ctx.arc(x, y, r, 0, Math.PI * 2);
+  }
+}
+
+/** A drop: a cross over the dot where it stopped. */
+function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, colour: string): void {
+  const d = r * 1.6;
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 3;
+  ctx.beginPath();
+  ctx.moveTo(x - d, y - d);
+  ctx.lineTo(x + d, y + d);
+  ctx.moveTo(x + d, y - d);
+  ctx.lineTo(x - d, y + d);
+  ctx.stroke();
+}
 
 /** The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it. */
 function label(ctx: CanvasRenderingContext2D, x: number, y: number, d: DotState, c: Colours): void {
