@@ -129,6 +129,22 @@ const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; sel
 // A packet's row never changes once listed: a new window of the same rows renders nothing.
 (a, b) => a.row.pkt === b.row.pkt && a.selected === b.selected);
 
+/**
+ * Event stepping: how many of the packet's events the cursor has reached when it is the
+ * packet of the cursor's step (the rest are dimmed); all of them otherwise.
+ */
+function useEventsShown(pkt: number | undefined): number {
+  return useLab((s) => {
+    const { eventsShown, eventsInStep } = s.cursor;
+    if (pkt === undefined || eventsShown >= eventsInStep) return Infinity;
+    const step = s.batch.events.slice(Math.max(0, s.batch.events.length - eventsInStep));
+    if (!step.some((e) => e.pkt === pkt)) return Infinity;
+    let n = 0;
+    for (let i = 0; i < eventsShown; i++) if (step[i].pkt === pkt) n++;
+    return n;
+  });
+}
+
 /** The packet shown: the selection, else the last packet of the last move. */
 function useShownPacket(): number | undefined {
   const selected = useLab((s) => s.selectedPkt);
@@ -151,6 +167,7 @@ function PacketDetail() {
     return (dev, chain, prio, handle) => rules.get(`${dev}/${chain}/${prio}/${handle}`);
   }, [pipeline]);
   const steps = useMemo(() => (journey && journey.pkt === pkt ? journeySteps(journey.events, ruleText) : []), [journey, pkt, ruleText]);
+  const shown = useEventsShown(pkt);
   if (pkt === undefined) return <p className="hint packet-detail">Click a packet (a dot on the graph or a row of the list) to see its journey.</p>;
   const row = journey?.row;
   return (
@@ -163,16 +180,16 @@ function PacketDetail() {
       {journey && journey.events.length === 0 && <p className="hint">This packet’s events are no longer kept (only the first events of a long run are).</p>}
       <ol className="journey">
         {steps.map((s, i) => (
-          <Step key={i} s={s} />
+          <Step key={i} s={s} dim={s.event >= shown} />
         ))}
       </ol>
     </article>
   );
 }
 
-const Step = memo(function Step({ s }: { s: InspectorStep }) {
+const Step = memo(function Step({ s, dim }: { s: InspectorStep; dim: boolean }) {
   return (
-    <li className={`jstep tone-${s.tone}`}>
+    <li className={`jstep tone-${s.tone}${dim ? ' dim' : ''}`}>
       <div className="jstep-head">
         <span className="jplace">{s.place}</span> <span className="jwhat">{s.what}</span>
         {s.verdict && <span className="jverdict">{s.verdict}</span>}

@@ -10,6 +10,8 @@ import { tupleText } from '../motion/paths';
 export type Tone = 'hw' | 'sw' | 'miss' | 'drop' | 'info';
 
 export interface InspectorStep {
+  /** Index of the journey event this step shows. */
+  event: number;
   place: string;
   what: string;
   tone: Tone;
@@ -66,8 +68,10 @@ export type RuleText = (dev: string, chain: number, prio: number, handle: number
 export function journeySteps(events: readonly SimEvent[], ruleText: RuleText = () => undefined): InspectorStep[] {
   const m: Meta = {};
   const out: InspectorStep[] = [];
-  const add = (s: Omit<InspectorStep, 'meta'>) => out.push({ ...s, meta: metaText(m) });
-  for (const e of events) {
+  let index = 0;
+  const add = (s: Omit<InspectorStep, 'meta' | 'event'>) => out.push({ ...s, event: index, meta: metaText(m) });
+  for (const [i, e] of events.entries()) {
+    index = i;
     switch (e.kind) {
       case 'packet.inject':
         add({ place: e.dev, what: `sent: ${e.summary}`, tone: 'info', mechanism: `scenario line ${e.line}: the packet enters ${e.dev}’s receive path` });
