@@ -18,6 +18,7 @@ import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
+import { useThrottled } from './useThrottled';
 import './graph.css';
 
 declare global {
@@ -26,6 +27,9 @@ declare global {
     __ctlabMotion?: MotionHandle | null;
   }
 }
+
+/** While fast-forwarding, counters and rates are redrawn at most this often. */
+const FAST_REDRAW_MS = 250;
 
 const HANDLES: Record<EdgeKind, [string, string]> = {
   in: ['r', 'l'],
@@ -92,7 +96,8 @@ function ariaOf(n: LaidNode): string {
   }
 }
 
-const fmtRate = format('.3~s');
+// Two significant digits: a steady rate keeps its label (a new label costs a layout to measure it).
+const fmtRate = format('.2~s');
 
 function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
   if (!layout) return [];
@@ -118,7 +123,8 @@ function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
 }
 
 function Graph() {
-  const answer = useQuery({ kind: 'pipeline' });
+  const fast = useLab((s) => s.playing && s.speed === Infinity);
+  const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
   const nodes = useStableNodes(layout);
   const rates = useRates();
@@ -185,7 +191,10 @@ export function fitLayout(layout: Layout, w: number, h: number): { x: number; y:
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */
 function useRates(): Rates | null {
   const fast = useLab((s) => s.speed === Infinity && s.playing);
-  const paths = useLab((s) => s.batch.paths);
+  const paths = useThrottled(
+    useLab((s) => s.batch.paths),
+    FAST_REDRAW_MS,
+  );
   const [last, setLast] = useState<PathBucket[]>([]);
   useEffect(() => {
     if (paths.length) setLast(paths);
