@@ -46,10 +46,21 @@ interface Colours {
   surface: string;
 }
 
-function readColours(el: Element): Colours {
-  const s = getComputedStyle(el);
-  const v = (name: string, fallback: string) => s.getPropertyValue(name).trim() || fallback;
-  return { hw: v('--hw', '#0f766e'), sw: v('--sw', '#1d4ed8'), miss: v('--miss', '#b45309'), drop: v('--drop', '#b42318'), text: v('--text', '#111'), surface: v('--surface', '#fff') };
+/**
+ * The theme's colours as the canvas needs them. A custom property reads back as written (e.g.
+ * `light-dark(#007d79, #08bdba)`), so each is resolved through a probe element's `color`.
+ */
+function readColours(el: HTMLElement): Colours {
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  el.parentElement?.appendChild(probe);
+  const v = (name: string, fallback: string) => {
+    probe.style.color = `var(${name}, ${fallback})`;
+    return getComputedStyle(probe).color || fallback;
+  };
+  const c = { hw: v('--hw', '#007d79'), sw: v('--sw', '#6929c4'), miss: v('--miss', '#8e6a00'), drop: v('--drop', '#da1e28'), text: v('--text', '#16191d'), surface: v('--surface', '#ffffff') };
+  probe.remove();
+  return c;
 }
 
 export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layout: Layout; handle: React.RefObject<MotionHandle | null> }) {
@@ -77,11 +88,11 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
     let lastSeq = getLab().batch.seq;
 
     const root = () => store.getState().domNode;
-    const light = (key: string, missed: boolean, now: number) => {
+    const light = (key: string, missed: boolean, until: number) => {
       const el = root()?.querySelector(`[data-hit="${CSS.escape(key)}"]`);
       if (!el) return;
       el.classList.add(missed ? 'hit-miss' : 'hit');
-      lit.set(el, now + LIT_MS);
+      lit.set(el, Math.max(until, lit.get(el) ?? 0));
     };
 
     const resize = () => {
@@ -115,8 +126,10 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         for (const p of newlyReached(f, now)) {
           if (many) continue;
           const missed = !!p.hop.missed || p.hop.kind === 'drop';
-          light(p.hop.node, missed, now);
-          if (p.hop.row) light(`${p.hop.node}#${p.hop.row}`, missed, now);
+          // Lit while the dot is there and a moment after, however slow the speed.
+          const until = now + Math.max(LIT_MS, (2 * f.dur) / f.points.length);
+          light(p.hop.node, missed, until);
+          if (p.hop.row) light(`${p.hop.node}#${p.hop.row}`, missed, until);
         }
         const d = dotAt(f, now, steps);
         if (!d || d.alpha <= 0) continue;
@@ -137,7 +150,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         ctx.fill();
         ctx.stroke();
         if (d.dropped) cross(ctx, x, y, r, colours.drop);
-        if (!many) label(ctx, x + r + 6, y - r - 4, d, colours);
+        if (!many) label(ctx, x, y, r, d, colours);
       }
       if (many) {
         ctx.globalAlpha = 0.6;
@@ -244,10 +257,13 @@ function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, c
 }
 
 /** The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it. */
-function label(ctx: CanvasRenderingContext2D, x: number, y: number, d: DotState, c: Colours): void {
+function label(ctx: CanvasRenderingContext2D, dotX: number, dotY: number, r: number, d: DotState, c: Colours): void {
   const text = d.dropped ? `#${d.pkt} dropped: ${d.hop.reason ?? ''}` : d.badge ? `#${d.pkt} ${d.badge}` : `#${d.pkt}`;
   ctx.font = '600 12px system-ui, sans-serif';
   const w = ctx.measureText(text).width;
+  // Above right of the dot; near the right edge above left, so it is never cut off.
+  const x = dotX + r + 6 + w + 4 > ctx.canvas.clientWidth ? Math.max(4, dotX - r - 6 - w) : dotX + r + 6;
+  const y = dotY - r - 4;
   ctx.fillStyle = c.surface;
   ctx.globalAlpha = Math.min(ctx.globalAlpha, 0.9);
   ctx.fillRect(x - 3, y - 12, w + 6, 16);

@@ -117,6 +117,8 @@ export function dotAt(f: Flight, now: number, steps: boolean): DotState | null {
   const local = steps || span <= 0 ? 0 : ease((u - f.at[i]) / span);
   let badge: string | undefined;
   for (let k = 0; k <= i; k++) if (f.points[k].hop.badge) badge = f.points[k].hop.badge;
+  // Falling from hardware to software, the dot already carries what the driver restored.
+  if (local > 0 && b.hop.kind === 'resume') badge = b.hop.badge;
   const last = f.points[f.points.length - 1].hop;
   const end = f.t0 + f.dur;
   const fade = now > end && last.kind !== 'drop' ? 1 - (now - end) / f.linger : 1;
