@@ -3,20 +3,9 @@
  * README's accessible names.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { failOnConsoleProblems } from './problems';
 
-let problems: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  problems = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-  });
-});
-
-test.afterEach(() => {
-  expect(problems).toEqual([]);
-});
+failOnConsoleProblems(test);
 
 const pipeline = (page: Page) => page.getByRole('region', { name: 'Pipeline' });
 const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });

@@ -8,15 +8,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import type { SimEvent } from '../../src/engine/events';
 import { Simulator } from '../../src/engine/simulator';
+import { percentile, round, type Figure } from './figures';
 
-interface Figure {
-  name: string;
-  value: number | null;
-  unit: string;
-  target: number | null;
-  better: 'higher' | 'lower';
-  note?: string;
-}
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TALK = readFileSync(join(ROOT, 'src', 'scenarios', 'talk-web-server.sim'), 'utf8');
@@ -49,11 +42,6 @@ async function openGraph(page: Page, base: string, text: string): Promise<void> 
   await page.getByRole('button', { name: 'Step forward one line' }).waitFor();
 }
 
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const round = (x: number): number => Math.round(x * 10) / 10;
 
 export async function graphFigures(browser: Browser, base: string, emit: (f: Figure) => void, progress: (m: string) => void): Promise<void> {
   progress('graph: 1,000 packets in flight');

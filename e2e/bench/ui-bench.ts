@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { browserLaunch, CHROMIUM_ARGS } from '../browser';
+import { percentile, round, type Figure } from './figures';
 import { graphFigures } from './graph';
 
 const PORT = 4174;
@@ -20,23 +21,10 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
-interface Figure {
-  name: string;
-  value: number | null;
-  unit: string;
-  target: number | null;
-  better: 'higher' | 'lower';
-  note?: string;
-}
 
 const emit = (f: Figure): void => void process.stdout.write(`${JSON.stringify(f)}\n`);
 const progress = (m: string): void => void process.stderr.write(`[bench:ui] ${m}\n`);
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** Gzip bytes of the JavaScript the page loads before it can be used: the entry and its preloads. */
 function initialJsGzip(): { bytes: number; files: string[] } {

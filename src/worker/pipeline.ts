@@ -12,6 +12,7 @@ import { CtAction } from '../engine/tc/actions/ct';
 import { MirredAction } from '../engine/tc/actions/mirred';
 import type { Filter } from '../engine/tc/objects';
 import type { FilterRowView } from './protocol';
+import { flowtablesView } from './queries';
 
 export interface PipelineDevice {
   name: string;
@@ -137,10 +138,7 @@ export function pipelineView(sim: Simulator): PipelineView {
       hooks.push({ dev: dev.name, hook, chains });
     }
   }
-  const flowtables = sim.flowtables
-    .all()
-    .map((ft) => ({ zone: ft.zone, flows: ft.size }))
-    .sort((a, b) => a.zone - b.zone);
+  const flowtables = flowtablesView(sim);
   for (const ft of flowtables) zones.add(ft.zone);
   return {
     profile: sim.env.profile.name,
