@@ -4,7 +4,7 @@
  * packet's whole journey step by step. Selection is shared: a dot on the graph, a row here,
  * or any view that sets `selectedPkt`. Without a selection it follows the last packet moved.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { PATH_NAMES, type PathClassName } from '../../engine/path';
 import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
 import { setLab, useLab } from '../session/store';
@@ -35,6 +35,7 @@ function EventList() {
   const [filter, setFilter] = useState<PacketFilterSpec>({});
   const answer = useQuery({ kind: 'packets', offset: 0, limit: LIST_WINDOW, filter });
   const selected = useLab((s) => s.selectedPkt);
+  useConnectionSelection(filter, setFilter, answer?.rows);
   const settings = useQuery({ kind: 'settings' });
   const set = (patch: Partial<PacketFilterSpec>) => {
     const next: PacketFilterSpec = { ...filter, ...patch };
@@ -90,6 +91,29 @@ function EventList() {
       </div>
     </section>
   );
+}
+
+/**
+ * A connection selected elsewhere (a conntrack row: `selectedCt`) filters the list to its
+ * packets and shows the last of them listed.
+ */
+function useConnectionSelection(filter: PacketFilterSpec, setFilter: (f: PacketFilterSpec) => void, rows: PacketRow[] | undefined): void {
+  const ct = useLab((s) => s.selectedCt);
+  const pending = useRef(false);
+  useEffect(() => {
+    if (ct === undefined) return;
+    pending.current = true;
+    setFilter({ ...filter, ct });
+    // Only a new selection refilters; the user's later filter changes stay.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ct]);
+  useEffect(() => {
+    // Wait for the filtered answer (the previous one stays on screen until it comes).
+    if (!pending.current || ct === undefined || filter.ct !== ct || !rows?.length || rows.some((r) => r.ct !== ct)) return;
+    pending.current = false;
+    const last = rows[rows.length - 1];
+    if (last) setLab({ selectedPkt: last.pkt });
+  }, [ct, filter.ct, rows]);
 }
 
 const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; selected: boolean }) {
