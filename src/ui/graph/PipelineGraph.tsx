@@ -7,7 +7,7 @@
  * when a counter or a row of theirs changes. While fast-forwarding, the edges show packet
  * rates per path class from the batch's aggregates instead of single dots.
  */
-import { ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from '@xyflow/react';
+import { ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { format } from 'd3-format';
@@ -16,6 +16,7 @@ import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { getLab, setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
 import { useThrottled } from './useThrottled';
@@ -96,10 +97,10 @@ function ariaOf(n: LaidNode): string {
   }
 }
 
-// Two significant digits: a steady rate keeps its label (a new label costs a layout to measure it).
+// Two significant digits: a steady rate keeps its label.
 const fmtRate = format('.2~s');
 
-function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
+function edgesOf(layout: Layout | null, rates: Rates | null): LabelledEdge[] {
   if (!layout) return [];
   const labelled = new Set<string>();
   return layout.edges.map((e: LaidEdge) => {
@@ -107,8 +108,10 @@ function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
     const rate = rates ? rates.of(e) : 0;
     const first = rate > 0 && !labelled.has(e.kind + e.source.split(':')[0]);
     if (first) labelled.add(e.kind + e.source.split(':')[0]);
+    const text = first ? `${fmtRate(rate)} pps` : !rates ? e.label : undefined;
     return {
       id: e.id,
+      type: 'labelled' as const,
       source: e.source,
       target: e.target,
       sourceHandle,
@@ -117,7 +120,7 @@ function edgesOf(layout: Layout | null, rates: Rates | null): Edge[] {
       focusable: false,
       selectable: false,
       ...(rates ? { style: { strokeWidth: rate > 0 ? 1.5 + Math.min(8, Math.log10(1 + rate)) : 1 } } : {}),
-      ...(first ? { label: `${fmtRate(rate)} pps` } : e.label && !rates ? { label: e.label } : {}),
+      data: text ? { text } : {},
     };
   });
 }
@@ -164,6 +167,7 @@ function Graph() {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable={false}
