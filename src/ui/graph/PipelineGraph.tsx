@@ -13,7 +13,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { format } from 'd3-format';
 import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
-import { getLab, setLab, useLab } from '../session/store';
+import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { edgeTypes, type LabelledEdge } from './edges';
@@ -243,7 +243,7 @@ const Legend = memo(function Legend() {
 });
 
 export default function PipelineGraph() {
-  const ready = useLab((s) => s.status !== 'loading' || getLab().stateVersion > 0);
+  const ready = useLab((s) => s.status !== 'loading' || s.stateVersion > 0);
   if (!ready) return <p className="hint">Loading the pipeline…</p>;
   return (
     <ReactFlowProvider>
