@@ -3,23 +3,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { failOnConsoleProblems } from './problems';
 import { Simulator } from '../src/engine/simulator';
 
 const TALK = readFileSync(new URL('../src/scenarios/talk-web-server.sim', import.meta.url), 'utf8');
 
-let problems: string[] = [];
-
-test.beforeEach(async ({ page }) => {
-  problems = [];
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-  });
-});
-
-test.afterEach(() => {
-  expect(problems).toEqual([]);
-});
+failOnConsoleProblems(test);
 
 async function open(page: Page, query = ''): Promise<void> {
   await page.goto(`/${query}`);

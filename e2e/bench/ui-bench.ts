@@ -5,6 +5,7 @@
  *
  *   npm run bench:ui                 # build, serve on 127.0.0.1:4174, measure
  *   npm run bench:ui -- --no-build   # reuse dist/
+ *   npm run bench:ui -- --graph      # only the pipeline graph's figures (e2e/bench/graph.ts)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,29 +13,18 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { browserLaunch, CHROMIUM_ARGS } from '../browser';
+import { percentile, round, type Figure } from './figures';
+import { graphFigures } from './graph';
 
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
 
-interface Figure {
-  name: string;
-  value: number | null;
-  unit: string;
-  target: number | null;
-  better: 'higher' | 'lower';
-  note?: string;
-}
 
 const emit = (f: Figure): void => void process.stdout.write(`${JSON.stringify(f)}\n`);
 const progress = (m: string): void => void process.stderr.write(`[bench:ui] ${m}\n`);
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
-const round = (x: number): number => Math.round(x * 10) / 10;
 
 /** Gzip bytes of the JavaScript the page loads before it can be used: the entry and its preloads. */
 function initialJsGzip(): { bytes: number; files: string[] } {
@@ -142,6 +132,7 @@ async function main(): Promise<void> {
   const launch = browserLaunch();
   const browser = await chromium.launch({ headless: true, channel: launch.channel, executablePath: launch.executablePath, args: CHROMIUM_ARGS });
   try {
+    if (process.argv.includes('--graph')) return await graphFigures(browser, BASE, emit, progress);
     progress('navigation → interactive');
     const nav = await interactive(browser);
     emit({ name: 'ui_interactive_ms', value: percentile(nav, 50), unit: 'ms', target: 1500, better: 'lower', note: `median of ${nav.length} loads of the talk scenario (all: ${nav.join(', ')})` });
@@ -178,6 +169,8 @@ async function main(): Promise<void> {
     emit({ name: 'ui_main_heap_bytes_1M_conns', value: h.main, unit: 'B', target: null, better: 'lower', note: `main thread JS heap with ${count} conntrack entries held in the worker` });
     emit({ name: 'ui_worker_heap_bytes_1M_conns', value: h.worker, unit: 'B', target: null, better: 'lower', note: h.worker === null ? 'the worker target could not be attached over CDP' : `worker JS heap (typed arrays live outside it) after the traffic line (${setupS.toFixed(1)} s)` });
     await big.close();
+
+    await graphFigures(browser, BASE, emit, progress);
   } finally {
     await browser.close();
     server.kill();

@@ -4,13 +4,13 @@
  * scenario, paused at t = 0 (an unsaved draft of the editor comes back in the editor).
  * Region names are a public contract (README).
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
 import { PathMix } from './charts/PathMix';
 import { ScenarioPanel } from './editor/ScenarioPanel';
 import { Frame } from './frame/Frame';
 import { useShortcuts } from './frame/shortcuts';
-import { StepEvents } from './inspector/StepEvents';
+import { Inspector } from './inspector/Inspector';
 import { PlaybackControls, Timeline } from './playback/PlaybackControls';
 import { ControllerContext, useController } from './session/context';
 import { LabController } from './session/controller';
@@ -24,11 +24,14 @@ import { HardwareView } from './tables/HardwareView';
 declare global {
   interface Window {
     /** Test hooks, only with `?testhooks` in the URL (README, "Faults"). */
-    __ctlab?: { crashNext: () => Promise<void> };
+    __ctlab?: { crashNext: () => Promise<void>; load: (text: string) => Promise<void> };
   }
 }
 
 export const DEFAULT_SEED = 1;
+
+/** The graph (and xyflow) load after the first screen. */
+const PipelineGraph = lazy(() => import('./graph/PipelineGraph'));
 
 /** What the session opens with: a share link's scenario, else the talk scenario. */
 function initialScenario(): { text: string; seed: number; fromLink: boolean; linkError?: string } {
@@ -54,7 +57,9 @@ export function App() {
   const [initial] = useState(initialScenario);
   useEffect(() => {
     void controller.load(initial.text, initial.seed);
-    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };
+    if (new URLSearchParams(location.search).has('testhooks')) {
+      window.__ctlab = { crashNext: () => controller.crashNext(), load: (text) => controller.load(text, DEFAULT_SEED) };
+    }
   }, [controller, initial]);
   return (
     <ControllerContext.Provider value={controller}>
@@ -62,7 +67,7 @@ export function App() {
       <Frame
         toolbar={<PlaybackControls />}
         pipeline={<Pipeline />}
-        inspector={<StepEvents />}
+        inspector={<Inspector />}
         conntrack={<ConntrackTable />}
         flowtables={<FlowtablesView />}
         hardware={<HardwareView />}
@@ -91,13 +96,18 @@ function Keys() {
   return null;
 }
 
-/** The pipeline region: the timeline, the hint at the start, and a fault's way out. */
+/** The pipeline region: the timeline, the hint at the start, a fault's way out, and the graph. */
 function Pipeline() {
   return (
     <div className="pipeline">
       <Problem />
       <Timeline />
       <PlayHint />
+      <div className="pipeline-body">
+        <Suspense fallback={<p className="hint">Loading the pipeline…</p>}>
+          <PipelineGraph />
+        </Suspense>
+      </div>
     </div>
   );
 }

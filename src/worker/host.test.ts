@@ -26,6 +26,7 @@ const QUERIES: Record<QueryKind, Query> = {
   filters: { kind: 'filters' },
   flowtables: { kind: 'flowtables' },
   hardware: { kind: 'hardware' },
+  pipeline: { kind: 'pipeline' },
   settings: { kind: 'settings' },
   packets: { kind: 'packets', offset: 0, limit: 5, filter: { path: 'dropped' } },
   journey: { kind: 'journey', pkt: 1 },
@@ -61,6 +62,11 @@ describe('worker host', () => {
       [2, 1, false],
       [2, 2, true],
     ]);
+    const pipeline = host.handle({ type: 'query', query: QUERIES.pipeline });
+    if (pipeline.type !== 'answer' || pipeline.answer.kind !== 'pipeline') throw new Error('no pipeline');
+    // At the end the connection is in the NIC: the CT table holds it, zone 1's flowtable too.
+    expect(pipeline.answer.pipeline.hwCt.size).toBe(1);
+    expect(pipeline.answer.pipeline.flowtables).toEqual([{ zone: 1, flows: 1 }]);
     const dropped = host.handle({ type: 'query', query: QUERIES.packets });
     if (dropped.type !== 'answer' || dropped.answer.kind !== 'packets') throw new Error('no packets');
     expect(dropped.answer.rows.map((r) => r.end)).toEqual(['tc ingress on rep0 returned drop', 'tc ingress on rep0 returned drop']);

@@ -4,6 +4,7 @@
  * the survey, so the timeline fills in without holding up a reply.
  */
 import { ConntrackView, devicesView, filtersView, flowtablesView, sysctlsView } from './queries';
+import { pipelineView } from './pipeline';
 import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
 import { Session } from './session';
 
@@ -81,6 +82,8 @@ export class WorkerHost {
         return { kind: 'flowtables', zones: flowtablesView(sim) };
       case 'hardware':
         return { kind: 'hardware', text: sim.hw.show('nic') };
+      case 'pipeline':
+        return { kind: 'pipeline', pipeline: pipelineView(sim) };
       case 'settings':
         return { kind: 'settings', profile: sim.env.profile.name, seed: s.seed, sysctls: sysctlsView(sim), devices: devicesView(sim) };
       case 'packets': {

@@ -14,6 +14,7 @@ import type { Micros } from '../engine/clock';
 import type { SimEvent, TupleView } from '../engine/events';
 import type { PathClassName } from '../engine/path';
 import type { StepKind } from '../engine/script_run';
+import type { PipelineView } from './pipeline';
 
 export interface PositionedError {
   line: number;
@@ -61,6 +62,8 @@ export type Query =
   | { kind: 'filters' }
   | { kind: 'flowtables' }
   | { kind: 'hardware' }
+  /** The configuration the pipeline graph draws (src/worker/pipeline.ts). */
+  | { kind: 'pipeline' }
   | { kind: 'settings' }
   | { kind: 'packets'; offset: number; limit: number; filter?: PacketFilterSpec }
   | { kind: 'journey'; pkt: number }
@@ -186,6 +189,7 @@ export type Answer =
   | { kind: 'filters'; devices: DeviceFilters[] }
   | { kind: 'flowtables'; zones: FlowtableView[] }
   | { kind: 'hardware'; text: string }
+  | { kind: 'pipeline'; pipeline: PipelineView }
   | { kind: 'settings'; profile: string; seed: number; sysctls: [string, string][]; devices: DeviceView[] }
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
   | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }

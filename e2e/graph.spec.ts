@@ -1,0 +1,102 @@
+/**
+ * The pipeline graph, the event list and the inspector in a real browser, through the
+ * README's accessible names.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { failOnConsoleProblems } from './problems';
+
+failOnConsoleProblems(test);
+
+const pipeline = (page: Page) => page.getByRole('region', { name: 'Pipeline' });
+const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
+const node = (page: Page, name: string) => pipeline(page).getByRole('group', { name, exact: true });
+/** A filter row of a node: its key is `NODE#PRIO:HANDLE` (layout.ts). */
+const row = (page: Page, key: string) => pipeline(page).locator(`[data-hit="${key}"]`);
+
+/** Opens the page and steps line by line until the talk's rules are in (its line 21). */
+async function openWithRules(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  const slider = page.getByRole('slider', { name: 'Timeline' });
+  const nextLine = page.getByRole('button', { name: 'Step forward one line' });
+  for (let i = 0; i < 12 && !/line 21,/.test((await slider.getAttribute('aria-valuetext')) ?? ''); i++) {
+    const before = await slider.getAttribute('aria-valuetext');
+    await nextLine.click();
+    await expect(slider).not.toHaveAttribute('aria-valuetext', before ?? '');
+  }
+  await expect(slider).toHaveAttribute('aria-valuetext', /line 21,/);
+}
+
+test("the talk's configuration: uplink and rep0, chains 0 and 2 in both lanes, in_hw and not_in_hw", async ({ page }) => {
+  await openWithRules(page);
+  await expect(node(page, 'port uplink')).toBeVisible();
+  await expect(node(page, 'port rep0')).toBeVisible();
+  for (const dev of ['uplink', 'rep0']) {
+    for (const chain of [0, 2]) {
+      await expect(node(page, `${dev} ingress chain ${chain} (software)`)).toBeVisible();
+      await expect(node(page, `${dev} chain ${chain} (hardware table)`)).toBeVisible();
+    }
+  }
+  await expect(node(page, 'hardware CT table')).toContainText('0 / 2,000,000');
+  await expect(node(page, 'flowtable zone 1')).toBeVisible();
+  // From the wire: +trk+new is refused by the 5.7 driver, +trk+est is offloaded.
+  await expect(row(page, 'sw:uplink:ingress:0#1:1')).toContainText('in_hw');
+  await expect(row(page, 'sw:uplink:ingress:2#1:1')).toContainText('ct_state +trk+new');
+  await expect(row(page, 'sw:uplink:ingress:2#1:1')).toContainText('not_in_hw');
+  await expect(row(page, 'sw:uplink:ingress:2#2:1')).toContainText('ct_state +trk+est');
+  await expect(row(page, 'sw:uplink:ingress:2#2:1').locator('.badge')).toHaveText('in_hw');
+  await expect(row(page, 'sw:rep0:ingress:2#2:1').locator('.badge')).toHaveText('not_in_hw');
+  // The hardware table of uplink chain 2 holds only the offloaded rule.
+  await expect(node(page, 'uplink chain 2 (hardware table)').locator('.hrow')).toHaveCount(1);
+});
+
+test('playing the talk shows a packet whose inspector reports a hardware miss and what was restored', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByLabel('Speed').selectOption({ label: '100×' });
+  await page.getByRole('button', { name: 'Play' }).click();
+  const list = inspector(page).getByRole('region', { name: 'Event list' });
+  const missFilter = list.getByRole('button', { name: /^hardware miss → software [1-9]/ });
+  await expect(missFilter).toBeVisible({ timeout: 30_000 });
+  await missFilter.click();
+  await list.getByRole('row', { name: /^Packet 1: 192\.0\.2\.10\.40000 > 10\.0\.0\.1\.80: tcp \[S\]/ }).click();
+  const detail = inspector(page).getByRole('article', { name: 'Packet 1' });
+  await expect(detail).toContainText('hardware miss → software');
+  await expect(detail).toContainText('NIC CT table → uplink');
+  await expect(detail).toContainText('hardware miss (connection not in the CT table); restored: the chain');
+  await expect(detail).toContainText('mlx5: CT table miss, software resumes at chain 0 on uplink');
+  await expect(detail).toContainText('classification starts at chain 0');
+});
+
+test('a dropped packet shows its reason', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.locator('body').press('End');
+  const list = inspector(page).getByRole('region', { name: 'Event list' });
+  await list.getByRole('button', { name: 'dropped 2' }).click();
+  await expect(list.getByRole('row')).toHaveCount(2);
+  await list.getByRole('row', { name: /^Packet 10: 10\.0\.0\.1\.5555 > 192\.0\.2\.10\.22/ }).click();
+  const detail = inspector(page).getByRole('article', { name: 'Packet 10' });
+  await expect(detail).toContainText('dropped: tc ingress on rep0 returned drop');
+  await expect(detail).toContainText('keys that did not match: ct_state');
+});
+
+test('adding and deleting a rule in the shell updates the graph', async ({ page }) => {
+  await openWithRules(page);
+  const command = page.getByRole('textbox', { name: 'Command' });
+  await command.fill('tc filter add dev rep0 ingress prio 4 chain 2 proto ip flower ip_proto udp action drop');
+  await command.press('Enter');
+  await expect(row(page, 'sw:rep0:ingress:2#4:1')).toContainText('ip_proto udp');
+  await expect(row(page, 'hw:rep0:2#4:1')).toBeVisible();
+  await command.fill('tc filter del dev rep0 ingress prio 4 chain 2');
+  await command.press('Enter');
+  await expect(row(page, 'sw:rep0:ingress:2#4:1')).toHaveCount(0);
+  await expect(row(page, 'hw:rep0:2#4:1')).toHaveCount(0);
+  // A new device hook adds its port and chain.
+  await command.fill('tc qdisc add dev rep1 ingress');
+  await command.press('Enter');
+  await command.fill('tc filter add dev rep1 ingress prio 1 proto ip flower action ct zone 7 pipe action mirred egress redirect dev uplink');
+  await command.press('Enter');
+  await expect(node(page, 'port rep1')).toBeVisible();
+  await expect(node(page, 'flowtable zone 7')).toBeVisible();
+});

@@ -1,0 +1,11 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 720 } });
+await p.goto('http://127.0.0.1:4417/?testhooks');
+await p.getByRole('button', { name: 'Play' }).waitFor();
+const next = p.getByRole('button', { name: 'Step forward one line' });
+for (let i = 0; i < 9; i++) await next.click();
+await p.locator('.react-flow__node-chain').first().waitFor({ timeout: 30000 });
+await p.waitForTimeout(800);
+console.log(await p.evaluate(() => [document.querySelector('.react-flow__viewport').style.transform, document.querySelector('.graph-wrap').clientWidth, document.querySelector('.graph-wrap').clientHeight]));
+await b.close();

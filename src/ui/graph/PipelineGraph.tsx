@@ -1,0 +1,253 @@
+/**
+ * The "Pipeline" region: the configuration at the cursor drawn as a graph (layout.ts) with the
+ * packets of the last move animated over it (motion/). Loaded lazily: the first screen does
+ * not wait for xyflow.
+ *
+ * Nodes keep their identity while their data is unchanged, so memoised nodes re-render only
+ * when a counter or a row of theirs changes. While fast-forwarding, the edges show packet
+ * rates per path class from the batch's aggregates instead of single dots.
+ */
+import { ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { format } from 'd3-format';
+import type { PathBucket } from '../../worker/protocol';
+import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
+import { setLab, useLab } from '../session/store';
+import { useQuery } from '../session/useQuery';
+import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { edgeTypes, type LabelledEdge } from './edges';
+import { nodeTypes, type GraphNode } from './nodes';
+import { ratesOf, type Rates } from './rates';
+import { useThrottled } from './useThrottled';
+import './graph.css';
+
+declare global {
+  interface Window {
+    /** Benchmark hook (with `?testhooks`): the motion layer of the graph. */
+    __ctlabMotion?: MotionHandle | null;
+  }
+}
+
+/** While fast-forwarding, counters and rates are redrawn at most this often. */
+const FAST_REDRAW_MS = 250;
+
+const HANDLES: Record<EdgeKind, [string, string]> = {
+  in: ['r', 'l'],
+  goto: ['r', 'l'],
+  ct: ['r', 'l'],
+  out: ['r', 'l'],
+  miss: ['b', 't'],
+};
+
+/** Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip rendering). */
+function useStableNodes(layout: Layout | null): GraphNode[] {
+  const cache = useRef(new Map<string, { key: string; node: GraphNode }>());
+  return useMemo(() => {
+    if (!layout) return [];
+    const next = new Map<string, { key: string; node: GraphNode }>();
+    const nodes = layout.nodes.map((n: LaidNode) => {
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data]);
+      const old = cache.current.get(n.id);
+      const node: GraphNode =
+        old && old.key === key
+          ? old.node
+          : {
+              id: n.id,
+              type: n.data.type,
+              position: { x: n.x, y: n.y },
+              width: n.w,
+              height: n.h,
+              style: { width: n.w, height: n.h },
+              data: n.data as GraphNode['data'],
+              draggable: false,
+              connectable: false,
+              selectable: n.data.type !== 'lane',
+              focusable: n.data.type !== 'lane',
+              zIndex: n.data.type === 'lane' ? -1 : 0,
+              ariaLabel: ariaOf(n),
+            };
+      next.set(n.id, { key, node });
+      return node;
+    });
+    cache.current = next;
+    return nodes;
+  }, [layout]);
+}
+
+function ariaOf(n: LaidNode): string {
+  const d = n.data;
+  switch (d.type) {
+    case 'lane':
+      return d.title;
+    case 'port':
+      return `port ${d.dev}`;
+    case 'chain':
+      return `${d.dev} ${d.hook} chain ${d.chain} (software)`;
+    case 'hwchain':
+      return `${d.dev} chain ${d.chain} (hardware table)`;
+    case 'hwct':
+      return 'hardware CT table';
+    case 'flowtable':
+      return `flowtable zone ${d.zone}`;
+    case 'conntrack':
+      return 'conntrack';
+    case 'end':
+      return d.title;
+  }
+}
+
+// Two significant digits: a steady rate keeps its label.
+const fmtRate = format('.2~s');
+
+function edgesOf(layout: Layout | null, rates: Rates | null): LabelledEdge[] {
+  if (!layout) return [];
+  const labelled = new Set<string>();
+  return layout.edges.map((e: LaidEdge) => {
+    const [sourceHandle, targetHandle] = HANDLES[e.kind];
+    const rate = rates ? rates.of(e) : 0;
+    const first = rate > 0 && !labelled.has(e.kind + e.source.split(':')[0]);
+    if (first) labelled.add(e.kind + e.source.split(':')[0]);
+    const text = first ? `${fmtRate(rate)} pps` : !rates ? e.label : undefined;
+    return {
+      id: e.id,
+      type: 'labelled' as const,
+      source: e.source,
+      target: e.target,
+      sourceHandle,
+      targetHandle,
+      className: `edge-${e.kind}`,
+      focusable: false,
+      selectable: false,
+      ...(rates ? { style: { strokeWidth: rate > 0 ? 1.5 + Math.min(8, Math.log10(1 + rate)) : 1 } } : {}),
+      data: text ? { text } : {},
+    };
+  });
+}
+
+function Graph() {
+  const fast = useLab((s) => s.playing && s.speed === Infinity);
+  const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
+  const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
+  const nodes = useStableNodes(layout);
+  const rates = useRates();
+  const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
+  const flow = useReactFlow();
+  const motion = useRef<MotionHandle | null>(null);
+  const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
+
+  const wrap = useRef<HTMLDivElement>(null);
+  // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
+  // from the layout's own extent: it needs no measured nodes.
+  useEffect(() => {
+    const el = wrap.current;
+    if (!shape || !layout || !el) return;
+    void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    // `shape` stands for the layout's structure: counters changing do not refit.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shape, flow]);
+
+  useEffect(() => {
+    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlabMotion = motion.current;
+  });
+
+  const onClickCapture = useCallback((ev: React.MouseEvent<HTMLDivElement>) => {
+    const box = ev.currentTarget.getBoundingClientRect();
+    const pkt = motion.current?.hitTest(ev.clientX - box.left, ev.clientY - box.top);
+    if (pkt !== undefined) {
+      ev.stopPropagation();
+      setLab({ selectedPkt: pkt });
+    }
+  }, []);
+
+  if (!layout) return <p className="hint">Loading the pipeline…</p>;
+  return (
+    <div className="graph-wrap" ref={wrap} onClickCapture={onClickCapture}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        minZoom={0.05}
+        maxZoom={2.5}
+        proOptions={{ hideAttribution: true }}
+        onlyRenderVisibleElements={nodes.length > 200}
+        aria-label="Pipeline graph"
+      >
+        <MotionLayer layout={layout} handle={motion} />
+      </ReactFlow>
+      <GraphTools />
+      <Legend />
+    </div>
+  );
+}
+
+/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
+export function fitLayout(layout: Layout, w: number, h: number): { x: number; y: number; zoom: number } {
+  const pad = 12;
+  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, (h - 2 * pad) / layout.height));
+  return { x: (w - layout.width * zoom) / 2, y: (h - layout.height * zoom) / 2, zoom };
+}
+
+/** Rates per path class while fast-forwarding; null otherwise (dots instead). */
+function useRates(): Rates | null {
+  const fast = useLab((s) => s.speed === Infinity && s.playing);
+  const paths = useThrottled(
+    useLab((s) => s.batch.paths),
+    FAST_REDRAW_MS,
+  );
+  const [last, setLast] = useState<PathBucket[]>([]);
+  useEffect(() => {
+    if (paths.length) setLast(paths);
+  }, [paths]);
+  return useMemo(() => (fast && last.length ? ratesOf(last) : null), [fast, last]);
+}
+
+const GraphTools = memo(function GraphTools() {
+  const flow = useReactFlow();
+  const fit = () => void flow.fitView({ padding: 0.02, duration: 200 });
+  const toSelection = () => {
+    const selected = flow.getNodes().filter((n) => n.selected);
+    void flow.fitView({ nodes: selected.length ? selected : undefined, padding: 0.2, duration: 200 });
+  };
+  return (
+    <div className="graph-tools">
+      <button type="button" onClick={fit}>
+        Zoom to fit
+      </button>
+      <button type="button" onClick={toSelection}>
+        Zoom to selection
+      </button>
+    </div>
+  );
+});
+
+const Legend = memo(function Legend() {
+  return (
+    <div className="graph-legend" aria-label="Legend">
+      <span>
+        <i className="dot-hw" /> in the NIC
+      </span>
+      <span>
+        <i className="dot-sw" /> in the kernel
+      </span>
+      <span>
+        <i className="dot-drop" /> dropped
+      </span>
+      <span className="legend-note">colour = connection · click a dot for its journey</span>
+    </div>
+  );
+});
+
+export default function PipelineGraph() {
+  const ready = useLab((s) => s.status !== 'loading' || s.stateVersion > 0);
+  if (!ready) return <p className="hint">Loading the pipeline…</p>;
+  return (
+    <ReactFlowProvider>
+      <Graph />
+    </ReactFlowProvider>
+  );
+}

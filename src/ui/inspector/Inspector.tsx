@@ -1,0 +1,227 @@
+/**
+ * The "Inspector" region: the event list (a row per packet, filterable by connection, device,
+ * verdict and path class, with the count of each class) beside "Packet N", the selected
+ * packet's whole journey step by step. Selection is shared: a dot on the graph, a row here,
+ * or any view that sets `selectedPkt`. Without a selection it follows the last packet moved.
+ */
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { PATH_NAMES, type PathClassName } from '../../engine/path';
+import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
+import { setLab, useLab } from '../session/store';
+import { useQuery } from '../session/useQuery';
+import { journeySteps, type InspectorStep, type RuleText } from './steps';
+import './inspector.css';
+
+/** Rows the event list asks for at once. */
+const LIST_WINDOW = 400;
+
+export const PATH_LABELS: Record<PathClassName, string> = {
+  software: 'software only',
+  hardware: 'hardware only',
+  miss: 'hardware miss → software',
+  dropped: 'dropped',
+};
+
+export const Inspector = memo(function Inspector() {
+  return (
+    <div className="inspector">
+      <EventList />
+      <PacketDetail />
+    </div>
+  );
+});
+
+function EventList() {
+  const [filter, setFilter] = useState<PacketFilterSpec>({});
+  const answer = useQuery({ kind: 'packets', offset: 0, limit: LIST_WINDOW, filter });
+  const selected = useLab((s) => s.selectedPkt);
+  useConnectionSelection(filter, setFilter, answer?.rows);
+  const settings = useQuery({ kind: 'settings' });
+  const set = (patch: Partial<PacketFilterSpec>) => {
+    const next: PacketFilterSpec = { ...filter, ...patch };
+    for (const k of Object.keys(next) as (keyof PacketFilterSpec)[]) if (next[k] === undefined || next[k] === '') delete next[k];
+    setFilter(next);
+  };
+  return (
+    <section className="event-list" aria-label="Event list">
+      <div className="event-filters">
+        <div role="group" aria-label="Path class" className="path-classes">
+          <button type="button" aria-pressed={filter.path === undefined} onClick={() => set({ path: undefined })}>
+            all {answer ? Object.values(answer.counts).reduce((a, b) => a + b, 0) : ''}
+          </button>
+          {PATH_NAMES.map((p) => (
+            <button key={p} type="button" className={`pc-${p}`} aria-pressed={filter.path === p} onClick={() => set({ path: filter.path === p ? undefined : p })}>
+              {PATH_LABELS[p]} {answer?.counts[p] ?? ''}
+            </button>
+          ))}
+        </div>
+        <label>
+          Device{' '}
+          <select value={filter.dev ?? ''} onChange={(e) => set({ dev: e.target.value || undefined })}>
+            <option value="">any</option>
+            {settings?.devices.map((d) => (
+              <option key={d.name}>{d.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Verdict{' '}
+          <select value={filter.verdict ?? ''} onChange={(e) => set({ verdict: (e.target.value || undefined) as PacketFilterSpec['verdict'] })}>
+            <option value="">any</option>
+            <option value="deliver">delivered</option>
+            <option value="drop">dropped</option>
+          </select>
+        </label>
+        <label>
+          Connection{' '}
+          <input
+            type="number"
+            min={1}
+            placeholder="ct id"
+            value={filter.ct ?? ''}
+            onChange={(e) => set({ ct: e.target.value ? Number(e.target.value) : undefined })}
+            aria-label="Connection (conntrack entry id)"
+          />
+        </label>
+      </div>
+      <div className="event-rows" role="table" aria-label="Packets">
+        {answer?.rows.map((r) => <EventRow key={r.pkt} row={r} selected={r.pkt === selected} />)}
+        {answer && answer.rows.length === 0 && <p className="hint">No packets{Object.keys(filter).length ? ' match the filter' : ' at the cursor yet'}.</p>}
+        {answer && answer.total > answer.rows.length && <p className="hint">{answer.total - answer.rows.length} more packets not listed: narrow the filter.</p>}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * A connection selected elsewhere (a conntrack row: `selectedCt`) filters the list to its
+ * packets and shows the last of them listed.
+ */
+function useConnectionSelection(filter: PacketFilterSpec, setFilter: (f: PacketFilterSpec) => void, rows: PacketRow[] | undefined): void {
+  const ct = useLab((s) => s.selectedCt);
+  const pending = useRef(false);
+  useEffect(() => {
+    if (ct === undefined) return;
+    pending.current = true;
+    setFilter({ ...filter, ct });
+    // Only a new selection refilters; the user's later filter changes stay.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ct]);
+  useEffect(() => {
+    // Wait for the filtered answer (the previous one stays on screen until it comes).
+    if (!pending.current || ct === undefined || filter.ct !== ct || !rows?.length || rows.some((r) => r.ct !== ct)) return;
+    pending.current = false;
+    const last = rows[rows.length - 1];
+    if (last) setLab({ selectedPkt: last.pkt });
+  }, [ct, filter.ct, rows]);
+}
+
+const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; selected: boolean }) {
+  return (
+    <div
+      role="row"
+      aria-label={`Packet ${row.pkt}: ${row.summary}`}
+      aria-selected={selected}
+      tabIndex={0}
+      className={`event-row pc-${row.path}${selected ? ' selected' : ''}`}
+      onClick={() => setLab({ selectedPkt: row.pkt })}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          setLab({ selectedPkt: row.pkt });
+        }
+      }}
+    >
+      <span role="cell" className="ev-id">
+        #{row.pkt}
+      </span>
+      <span role="cell" className="ev-dev">
+        {row.dev}
+      </span>
+      <span role="cell" className="ev-summary">
+        {row.summary}
+      </span>
+      <span role="cell" className="ev-path">
+        {PATH_LABELS[row.path]}
+      </span>
+      <span role="cell" className={`ev-end ${row.verdict}`}>
+        {row.verdict === 'drop' ? `✕ ${row.end}` : row.end}
+      </span>
+    </div>
+  );
+},
+// A packet's row never changes once listed: a new window of the same rows renders nothing.
+(a, b) => a.row.pkt === b.row.pkt && a.selected === b.selected);
+
+/**
+ * Event stepping: how many of the packet's events the cursor has reached when it is the
+ * packet of the cursor's step (the rest are dimmed); all of them otherwise.
+ */
+function useEventsShown(pkt: number | undefined): number {
+  return useLab((s) => {
+    const { eventsShown, eventsInStep } = s.cursor;
+    if (pkt === undefined || eventsShown >= eventsInStep) return Infinity;
+    const step = s.batch.events.slice(Math.max(0, s.batch.events.length - eventsInStep));
+    if (!step.some((e) => e.pkt === pkt)) return Infinity;
+    let n = 0;
+    for (let i = 0; i < eventsShown; i++) if (step[i].pkt === pkt) n++;
+    return n;
+  });
+}
+
+/** The packet shown: the selection, else the last packet of the last move. */
+function useShownPacket(): number | undefined {
+  const selected = useLab((s) => s.selectedPkt);
+  const last = useLab((s) => {
+    const ev = s.batch.events;
+    for (let i = ev.length - 1; i >= 0; i--) if (ev[i].pkt !== 0) return ev[i].pkt;
+    return undefined;
+  });
+  return selected ?? last;
+}
+
+function PacketDetail() {
+  const pkt = useShownPacket();
+  const journey = useQuery(pkt !== undefined ? { kind: 'journey', pkt } : null);
+  const pipeline = useQuery({ kind: 'pipeline' });
+  const ruleText = useMemo<RuleText>(() => {
+    const rules = new Map<string, string>();
+    for (const h of pipeline?.pipeline.hooks ?? [])
+      for (const c of h.chains) for (const f of c.filters) rules.set(`${h.dev}/${f.chain}/${f.prio}/${f.handle}`, `${f.match || '(any)'} → ${f.actions.join(', ')}`);
+    return (dev, chain, prio, handle) => rules.get(`${dev}/${chain}/${prio}/${handle}`);
+  }, [pipeline]);
+  const steps = useMemo(() => (journey && journey.pkt === pkt ? journeySteps(journey.events, ruleText) : []), [journey, pkt, ruleText]);
+  const shown = useEventsShown(pkt);
+  if (pkt === undefined) return <p className="hint packet-detail">Click a packet (a dot on the graph or a row of the list) to see its journey.</p>;
+  const row = journey?.row;
+  return (
+    <article className="packet-detail" aria-label={`Packet ${pkt}`}>
+      <h3>
+        Packet {pkt}
+        {row && <span className={`path-tag pc-${row.path}`}>{PATH_LABELS[row.path]}</span>}
+      </h3>
+      {row && <p className="mono small">{row.summary}</p>}
+      {journey && journey.events.length === 0 && <p className="hint">This packet’s events are no longer kept (only the first events of a long run are).</p>}
+      <ol className="journey">
+        {steps.map((s, i) => (
+          <Step key={i} s={s} dim={s.event >= shown} />
+        ))}
+      </ol>
+    </article>
+  );
+}
+
+const Step = memo(function Step({ s, dim }: { s: InspectorStep; dim: boolean }) {
+  return (
+    <li className={`jstep tone-${s.tone}${dim ? ' dim' : ''}`}>
+      <div className="jstep-head">
+        <span className="jplace">{s.place}</span> <span className="jwhat">{s.what}</span>
+        {s.verdict && <span className="jverdict">{s.verdict}</span>}
+      </div>
+      {s.failed && s.failed.length > 0 && <div className="jfailed">keys that did not match: {s.failed.join(', ')}</div>}
+      {s.nat && <div className="jnat">NAT {s.nat}</div>}
+      {s.meta && <div className="jmeta">skb: {s.meta}</div>}
+      <div className="jmech">{s.mechanism}</div>
+    </li>
+  );
+});
