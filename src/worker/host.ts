@@ -3,7 +3,7 @@
  * one Request in, one Reply out. Between requests the worker gives `idle` slices of time to
  * the survey, so the timeline fills in without holding up a reply.
  */
-import { ConntrackView, devicesView, filtersView, flowtablesView, sysctlsView } from './queries';
+import { ConntrackView, MAX_WINDOW, devicesView, filtersView, flowtablesView, nicView, sysctlsView, throughputView } from './queries';
 import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
 import { Session } from './session';
 
@@ -78,9 +78,13 @@ export class WorkerHost {
       case 'filters':
         return { kind: 'filters', devices: filtersView(sim) };
       case 'flowtables':
-        return { kind: 'flowtables', zones: flowtablesView(sim) };
+        return { kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() };
       case 'hardware':
-        return { kind: 'hardware', text: sim.hw.show('nic') };
+        return { kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) };
+      case 'series':
+        return { kind: 'series', series: s.log.series(s.cursor().step, Math.max(1, Math.min(q.buckets, 1000))) };
+      case 'throughput':
+        return { kind: 'throughput', figures: throughputView(sim) };
       case 'settings':
         return { kind: 'settings', profile: sim.env.profile.name, seed: s.seed, sysctls: sysctlsView(sim), devices: devicesView(sim) };
       case 'packets': {
