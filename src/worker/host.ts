@@ -49,7 +49,7 @@ export class WorkerHost {
         return { type: 'moved', cursor: s.cursor(), batch, rewound: false };
       }
       case 'exec': {
-        const r = s.exec(req.line);
+        const r = s.exec(req.line, req.whole ?? true);
         return { type: 'executed', cursor: s.cursor(), batch: r.batch, text: s.text, inserted: r.inserted, output: r.output, ...(r.error ? { error: r.error } : {}) };
       }
       case 'query':
@@ -76,7 +76,7 @@ export class WorkerHost {
         return { kind: 'conntrack', total: w.total, offset: q.offset, rows: w.rows, now: sim.env.now() };
       }
       case 'filters':
-        return { kind: 'filters', devices: filtersView(sim) };
+        return { kind: 'filters', devices: filtersView(sim, s.filterSources()) };
       case 'flowtables':
         return { kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() };
       case 'hardware':

@@ -48,7 +48,7 @@ export type Request =
    * the cursor's line (the later lines stay). Inside a multi-step command only commands that
    * change nothing run, and nothing is inserted.
    */
-  | { type: 'exec'; line: string }
+  | { type: 'exec'; line: string; /** false: run the line's first step only (a long `traffic`; `advance` runs the rest). */ whole?: boolean }
   | { type: 'query'; query: Query }
   /** Test hook: the next request throws inside the worker (see "Faults" in the README). */
   | { type: 'crashNext' };
@@ -89,6 +89,8 @@ export interface ConntrackFilterSpec {
   flag?: string;
   /** Text that must appear in the entry's `conntrack -L` line (an address, a port). */
   text?: string;
+  /** One entry, by ctnetlink id (the selected connection). */
+  id?: number;
 }
 
 export interface PacketFilterSpec {
@@ -235,6 +237,8 @@ export interface FilterRowView {
   skipSw: boolean;
   swPackets: number;
   hwPackets: number;
+  /** The scenario line that added it (null when the simulator cannot tell: the controls then leave it alone). */
+  source: string | null;
 }
 
 export interface DeviceFilters {

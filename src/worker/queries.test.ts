@@ -162,3 +162,32 @@ sleep 1`);
     expect(figures.mixPps).toBeCloseTo(figures.swCapacityPps / figures.swShare, 0);
   });
 });
+
+describe('filters with the lines that added them', () => {
+  it('each filter knows its line; a deleted chain forgets its lines; a replace takes the place of the line it replaced', () => {
+    const h = host(`${RULES}\ntc filter del dev uplink ingress chain 0\ntc filter replace dev rep0 ingress prio 1 chain 2 handle 0x1 proto ip flower skip_hw ct_state +trk+est action mirred egress redirect dev uplink`);
+    const { devices } = ask(h, { kind: 'filters' });
+    const uplink = devices.find((d) => d.dev === 'uplink')!;
+    expect(uplink.filters.map((f) => [f.chain, f.prio, f.source])).toEqual([
+      [2, 1, 'tc filter add dev uplink ingress prio 1 chain 2 proto ip flower ct_state +trk+new action ct zone 1 commit pipe action mirred egress redirect dev rep0'],
+      [2, 2, 'tc filter add dev uplink ingress prio 2 chain 2 proto ip flower ct_state +trk+est action mirred egress redirect dev rep0'],
+    ]);
+    const rep0 = devices.find((d) => d.dev === 'rep0')!;
+    const replaced = rep0.filters.find((f) => f.chain === 2)!;
+    expect(replaced.skipHw).toBe(true);
+    expect(replaced.inHw).toBe(false);
+    expect(replaced.source).toContain('tc filter replace dev rep0 ingress prio 1 chain 2 handle 0x1');
+  });
+
+  it('a line run in part (`whole` false) leaves the rest of the command to `advance`', () => {
+    const h = host(RULES);
+    const r = h.handle({ type: 'exec', line: 'traffic dev uplink reply-dev rep0 conns 100 rate 1000 duration 2 dport 80', whole: false });
+    expect(r.type === 'executed' && r.inserted).toBe(true);
+    const mid = h.handle({ type: 'query', query: { kind: 'conntrack', offset: 0, limit: 1 } });
+    const after = h.handle({ type: 'advance', maxSteps: 1e9, maxPackets: 1e9, budgetMs: 1e9, detail: false });
+    expect(after.type === 'moved' && after.cursor.atEnd).toBe(true);
+    const end = ask(h, { kind: 'conntrack', offset: 0, limit: 1 });
+    expect(mid.type === 'answer' && mid.answer.kind === 'conntrack' && mid.answer.total).toBeLessThan(end.total);
+    expect(ask(h, { kind: 'conntrack', offset: 0, limit: 5, filter: { id: end.rows[0].id } }).total).toBe(1);
+  });
+});

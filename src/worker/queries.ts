@@ -101,6 +101,7 @@ export function conntrackRow(sim: Simulator, slot: number): ConntrackRow {
 }
 
 function matchesFilter(ct: Conntrack, slot: number, f: ConntrackFilterSpec): boolean {
+  if (f.id !== undefined && ct.ctId(slot) !== f.id) return false;
   if (f.zone !== undefined && ct.zone(slot) !== f.zone) return false;
   if (f.proto !== undefined && protoName(ct.proto(slot)) !== f.proto) return false;
   if (f.state !== undefined && (ct.proto(slot) !== IPPROTO_TCP || TCP_STATE_NAMES[ct.tcpState(slot)] !== f.state)) return false;
@@ -176,8 +177,8 @@ function ordered(ct: Conntrack, sort: ConntrackSort | undefined, filter: Conntra
 
 const HOOKS: readonly Hook[] = ['ingress', 'egress'];
 
-/** Every device's filters with their counters, chain by chain in prio order. */
-export function filtersView(sim: Simulator): DeviceFilters[] {
+/** Every device's filters with their counters, chain by chain in prio order, and the lines that added them. */
+export function filtersView(sim: Simulator, sources: ReadonlyMap<string, readonly string[]> = new Map()): DeviceFilters[] {
   const out: DeviceFilters[] = [];
   const now = sim.env.now();
   const behaviour = sim.tc.behaviour;
@@ -190,6 +191,9 @@ export function filtersView(sim: Simulator): DeviceFilters[] {
       const filters: FilterRowView[] = [];
       for (const chain of block.chains) {
         for (const tp of chain.tps) {
+          // Lines of this chain and prio, matched to its filters in handle order when the counts agree.
+          const lines = sources.get(`${dev.name}/${hook}/${chain.index}/${tp.prio}`);
+          const byHandle = [...tp.filters].sort((a, b) => a.handle - b.handle);
           for (const f of tp.filters) {
             filters.push({
               chain: f.chain,
@@ -201,6 +205,7 @@ export function filtersView(sim: Simulator): DeviceFilters[] {
               skipSw: f.skipSw,
               swPackets: f.swPackets,
               hwPackets: f.hwPackets,
+              source: lines && lines.length === tp.filters.length ? lines[byHandle.indexOf(f)] : null,
             });
           }
         }
