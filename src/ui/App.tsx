@@ -14,6 +14,9 @@ import { useLab } from './session/store';
 import { Shell } from './shell/Shell';
 import { ConntrackTable } from './tables/ConntrackTable';
 import { HardwareView } from './tables/HardwareView';
+import { FlowtablesView } from './tables/FlowtablesView';
+import { ControlsRegion } from './controls/ControlsRegion';
+import { ChartsView } from './charts/ChartsView';
 
 function spawnWorker(): Worker {
   return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
@@ -55,9 +58,21 @@ export function App() {
           <h2>Conntrack table</h2>
           <ConntrackTable />
         </section>
+        <section role="region" aria-label="Flowtables" className="region">
+          <h2>Flowtables</h2>
+          <FlowtablesView />
+        </section>
         <section role="region" aria-label="Hardware" className="region">
           <h2>Hardware</h2>
           <HardwareView />
+        </section>
+        <section role="region" aria-label="Controls" className="region">
+          <h2>Controls</h2>
+          <ControlsRegion />
+        </section>
+        <section role="region" aria-label="Charts" className="region">
+          <h2>Charts</h2>
+          <ChartsView />
         </section>
         <section role="region" aria-label="Shell" className="region">
           <h2>Shell</h2>

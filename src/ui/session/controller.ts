@@ -9,7 +9,7 @@
  * "As fast as possible" runs without holding, in batches of about 12 ms of worker time, and
  * brings back aggregates and a sample of packets instead of every event.
  */
-import type { Answer, Batch, Query, Reply, Request, StepUnit } from '../../worker/protocol';
+import type { Answer, Batch, PositionedError, Query, Reply, Request, StepUnit } from '../../worker/protocol';
 import { SimClient, WorkerRestarted } from './client';
 import { getLab, setLab, type Speed } from './store';
 import { onTick } from './ticker';
@@ -145,15 +145,59 @@ export class LabController {
 
   // ---- shell ---------------------------------------------------------------------------------
 
-  async exec(line: string): Promise<void> {
+  /**
+   * Runs a line at the cursor (the shell, and every control: each toggle is a real command
+   * line inserted into the scenario). `whole: false` runs only its first step (a long
+   * `traffic` line, whose rest `advance` runs with progress). Returns what the worker said.
+   */
+  async exec(line: string, whole = true): Promise<Extract<Reply, { type: 'executed' }> | null> {
     this.pause();
-    const r = await this.send({ type: 'exec', line });
-    if (r?.type !== 'executed') return;
+    const r = await this.send({ type: 'exec', line, whole });
+    if (r?.type !== 'executed') return null;
     const entry = { id: ++this.shellSeq, input: line, output: r.output, inserted: r.inserted, ...(r.error ? { error: r.error } : {}) };
     setLab({ shell: [...getLab().shell, entry], cursor: r.cursor, text: r.text });
     this.goodStep = r.cursor.step;
     this.applyBatch(r.batch, false);
     if (r.inserted) await this.refreshTimeline();
+    return r;
+  }
+
+  /**
+   * Runs several lines as one change: all are parsed first (a bad one is reported at its
+   * line and column, nothing runs); if one fails when it runs, the scenario and the cursor go
+   * back to what they were (reload + seek: the session replays deterministically).
+   */
+  async execLines(lines: readonly string[]): Promise<{ index: number; error: PositionedError } | null> {
+    const checked = await this.check(lines.join('\n'));
+    if (checked?.type === 'checked' && checked.error) return { index: checked.error.line - 1, error: checked.error };
+    const { text, seed } = getLab();
+    const step = getLab().cursor.step;
+    for (let i = 0; i < lines.length; i++) {
+      const r = await this.exec(lines[i]);
+      if (r?.error) {
+        if (i > 0) {
+          await this.load(text, seed);
+          await this.seek(step);
+        }
+        return { index: i, error: r.error };
+      }
+      if (!r) return { index: i, error: { line: 1, col: 1, message: 'the simulator was restarted' } };
+    }
+    return null;
+  }
+
+  /**
+   * Runs the rest of a multi-step command as fast as possible until virtual time `untilT`,
+   * reporting progress; `cancelled()` stops it between batches (the cursor stays where it got).
+   */
+  async runUntil(untilT: number, progress: (t: number) => void, cancelled: () => boolean): Promise<void> {
+    this.pause();
+    while (!getLab().cursor.atEnd && getLab().status === 'ready' && getLab().cursor.t < untilT && !cancelled()) {
+      const before = getLab().cursor.step;
+      await this.move({ type: 'advance', maxSteps: 1e9, maxPackets: 1e9, untilT, budgetMs: 50, detail: false });
+      progress(getLab().cursor.t);
+      if (getLab().cursor.step === before) break;
+    }
   }
 
   // ---- queries -------------------------------------------------------------------------------
