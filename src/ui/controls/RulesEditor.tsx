@@ -46,7 +46,7 @@ export const RulesEditor = memo(function RulesEditor() {
 
 function DeviceRules({ dev, exec }: { dev: DeviceFilters; exec: ExecState }) {
   return (
-    <section className="dev-rules" aria-label={`Rules ${dev.dev} ${dev.hook}`}>
+    <div role="group" className="dev-rules" aria-label={`${dev.dev} ${dev.hook} filters`}>
       <h3>
         {dev.dev} {dev.hook}
       </h3>
@@ -62,7 +62,7 @@ function DeviceRules({ dev, exec }: { dev: DeviceFilters; exec: ExecState }) {
           </ul>
         </div>
       ))}
-    </section>
+    </div>
   );
 }
 

@@ -23,7 +23,7 @@ export const FlowtablesView = memo(function FlowtablesView() {
   return (
     <div className="ft-view">
       {answer.zones.map((z) => (
-        <section key={z.zone} className="ft-zone" aria-label={`Flowtable zone ${z.zone}`}>
+        <div key={z.zone} role="group" className="ft-zone" aria-label={`zone ${z.zone}`}>
           <h3>
             zone {z.zone}: {z.flows.toLocaleString('en')} {z.flows === 1 ? 'flow' : 'flows'}
             <span className="hint"> · {z.offloadedBy.length ? `offloaded by ${z.offloadedBy.join(', ')}` : 'no driver registered (software only)'}</span>
@@ -61,7 +61,7 @@ export const FlowtablesView = memo(function FlowtablesView() {
             </table>
           )}
           {z.flows > z.rows.length && <p className="hint">and {(z.flows - z.rows.length).toLocaleString('en')} more (the conntrack table lists them all).</p>}
-        </section>
+        </div>
       ))}
     </div>
   );

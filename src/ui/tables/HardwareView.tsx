@@ -55,7 +55,7 @@ export const HardwareView = memo(function HardwareView() {
         </dd>
       </dl>
       {nic.chains.map((ch) => (
-        <section key={`${ch.dev}/${ch.chain}`} className="hw-chain" aria-label={`Hardware table ${ch.dev} chain ${ch.chain}`}>
+        <div key={`${ch.dev}/${ch.chain}`} role="group" className="hw-chain" aria-label={`NIC table ${ch.dev} chain ${ch.chain}`}>
           <h3>
             {ch.dev} chain {ch.chain}
           </h3>
@@ -70,7 +70,7 @@ export const HardwareView = memo(function HardwareView() {
               </li>
             ))}
           </ol>
-        </section>
+        </div>
       ))}
     </div>
   );
