@@ -194,7 +194,8 @@ export class LabController {
     this.pause();
     while (!getLab().cursor.atEnd && getLab().status === 'ready' && getLab().cursor.t < untilT && !cancelled()) {
       const before = getLab().cursor.step;
-      await this.move({ type: 'advance', maxSteps: 1e9, maxPackets: 1e9, untilT, budgetMs: 50, detail: false });
+      // A bounded batch ends on a traced step: its events come without replaying the run (see Session.advance).
+      await this.move({ type: 'advance', maxSteps: 16, maxPackets: 1e9, untilT, budgetMs: 50, detail: false });
       progress(getLab().cursor.t);
       if (getLab().cursor.step === before) break;
     }

@@ -106,7 +106,7 @@ export const TrafficPanel = memo(function TrafficPanel() {
 function GeneratorForm({ devices }: { devices: string[] }) {
   const c = useController();
   const [failed, setFailed] = useState<{ line: string; error: PositionedError } | null>(null);
-  const [g, setG] = useState<Generator>({ dev: 'uplink', replyDev: 'rep0', conns: 1000, rate: 10000, duration: 2, proto: 'tcp', flowSize: 'pareto 1.2 10', dport: 80 });
+  const [g, setG] = useState<Generator>({ dev: 'uplink', replyDev: 'rep0', conns: 1000, rate: 10000, duration: 2, proto: 'tcp', flowSize: 'pareto 1.2 10', dport: 80, order: 'random' });
   const [progress, setProgress] = useState<number | null>(null);
   const cancelled = useRef(false);
   const line = trafficLine(g);
@@ -165,6 +165,13 @@ function GeneratorForm({ devices }: { devices: string[] }) {
           <select aria-label="Generator protocol" value={g.proto} onChange={(e) => setG({ ...g, proto: e.target.value as Generator['proto'] })}>
             <option>tcp</option>
             <option>udp</option>
+          </select>
+        </label>
+        <label className="inline">
+          Order
+          <select aria-label="Order" value={g.order} onChange={(e) => setG({ ...g, order: e.target.value as Generator['order'] })}>
+            <option value="random">random</option>
+            <option value="round-robin">round-robin</option>
           </select>
         </label>
         <label className="inline">

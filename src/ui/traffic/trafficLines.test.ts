@@ -25,8 +25,11 @@ describe('traffic lines', () => {
   it('the composer and the generator', () => {
     expect(sendLine({ dev: 'uplink', proto: 'tcp', src: '192.0.2.10:40000', dst: '10.0.0.1:80', flags: 'S', len: 0, count: 1 })).toBe('send dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags S');
     expect(sendLine({ dev: 'rep0', proto: 'icmp', src: '10.0.0.1', dst: '192.0.2.1', flags: 'S', len: 64, count: 3 })).toBe('send dev rep0 icmp 10.0.0.1 > 192.0.2.1 len 64 count 3');
-    const line = trafficLine({ dev: 'uplink', replyDev: 'rep0', conns: 1000, rate: 10000, duration: 2, proto: 'tcp', flowSize: 'pareto 1.2 10', dport: 80 });
+    const line = trafficLine({ dev: 'uplink', replyDev: 'rep0', conns: 1000, rate: 10000, duration: 2, proto: 'tcp', flowSize: 'pareto 1.2 10', dport: 80, order: 'random' });
     expect(line).toBe('traffic dev uplink reply-dev rep0 conns 1000 rate 10000 duration 2 tcp flow-size pareto 1.2 10 dport 80');
     expect(parseScript(line).ok).toBe(true);
+    const rr = trafficLine({ dev: 'uplink', replyDev: 'rep0', conns: 10, rate: 100, duration: 1, proto: 'udp', flowSize: '', dport: 53, order: 'round-robin' });
+    expect(rr).toBe('traffic dev uplink reply-dev rep0 conns 10 rate 100 duration 1 udp dport 53 order round-robin');
+    expect(parseScript(rr).ok).toBe(true);
   });
 });

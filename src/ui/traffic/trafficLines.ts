@@ -92,10 +92,13 @@ export interface Generator {
   proto: 'tcp' | 'udp';
   flowSize: string;
   dport: number;
+  /** Which connection sends next: drawn at random, or each in turn. */
+  order: 'random' | 'round-robin';
 }
 
 /** The generator's `traffic` line. */
 export function trafficLine(g: Generator): string {
   const size = g.flowSize.trim() ? ` flow-size ${g.flowSize.trim()}` : '';
-  return `traffic dev ${g.dev} reply-dev ${g.replyDev} conns ${g.conns} rate ${g.rate} duration ${g.duration} ${g.proto}${size} dport ${g.dport}`;
+  const order = g.order === 'round-robin' ? ' order round-robin' : '';
+  return `traffic dev ${g.dev} reply-dev ${g.replyDev} conns ${g.conns} rate ${g.rate} duration ${g.duration} ${g.proto}${size} dport ${g.dport}${order}`;
 }
