@@ -174,6 +174,8 @@ test('a bad tc line in the rule editor shows an inline error and changes nothing
 test('a million-connection generator run scrolls', async ({ page }) => {
   test.setTimeout(300_000);
   await toConnected(page);
+  // nf_conntrack_max is 262144 by default: a million connections need room.
+  await shell(page, 'sysctl -w net.netfilter.nf_conntrack_max=2000000');
   await controls(page).getByRole('tab', { name: 'Traffic' }).click();
   await controls(page).getByRole('spinbutton', { name: 'Connections' }).fill('1000000');
   // Round-robin: every connection sends its SYN within the first million packets.

@@ -14,6 +14,12 @@ export class WorkerHost {
   readonly session: Session;
   private readonly conntrack = new ConntrackView();
   private crashArmed = false;
+  /**
+   * Answers that walk every connection (flowtables, the NIC), kept for the simulator and step
+   * they were computed at: the views ask again after every move, often at the same state.
+   */
+  private readonly perStep = new Map<string, Answer>();
+  private perStepAt: { sim: unknown; step: number } = { sim: null, step: -1 };
 
   constructor(clock: () => number) {
     this.session = new Session(clock);
@@ -67,6 +73,21 @@ export class WorkerHost {
     return !this.session.survey(budgetMs);
   }
 
+  /** An answer computed once per simulator and step (the state there does not change). */
+  private cached(key: string, make: () => Answer): Answer {
+    const at = { sim: this.session.sim, step: this.session.cursor().step };
+    if (at.sim !== this.perStepAt.sim || at.step !== this.perStepAt.step) {
+      this.perStep.clear();
+      this.perStepAt = at;
+    }
+    let a = this.perStep.get(key);
+    if (!a) {
+      a = make();
+      this.perStep.set(key, a);
+    }
+    return a;
+  }
+
   private answer(q: Query): Answer {
     const s = this.session;
     const sim = s.sim;
@@ -78,9 +99,9 @@ export class WorkerHost {
       case 'filters':
         return { kind: 'filters', devices: filtersView(sim, s.filterSources()) };
       case 'flowtables':
-        return { kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() };
+        return this.cached(`flowtables/${q.limit}`, () => ({ kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() }));
       case 'hardware':
-        return { kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) };
+        return this.cached('hardware', () => ({ kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) }));
       case 'series':
         return { kind: 'series', series: s.log.series(s.cursor().step, Math.max(1, Math.min(q.buckets, 1000))) };
       case 'throughput':

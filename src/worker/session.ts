@@ -122,9 +122,11 @@ export class Session {
     const stop = this.clock() + budgetMs;
     let n = 0;
     while (!s.run.done) {
-      this.record(s, s.step(true));
-      // Read the clock every few steps: it may be a system call.
-      if ((++n & 15) === 0 && this.clock() >= stop) return false;
+      const step = s.step(true);
+      this.record(s, step);
+      // Read the clock every few steps (it may be a system call), and after each millisecond of
+      // generated traffic: thousands of packets, so sixteen of them would overrun the slice.
+      if (((++n & 15) === 0 || step.kind === 'traffic') && this.clock() >= stop) return false;
     }
     this.log.complete = true;
     this.surveyor = null;
@@ -245,7 +247,7 @@ export class Session {
       n++;
       if (detail && collected.length < MAX_BATCH_EVENTS) collected.push(...this.live.events);
       else if (!detail && !last) skipped++;
-      if ((n & 15) === 0 && this.clock() >= stop) break;
+      if (((n & 15) === 0 || step.kind === 'traffic') && this.clock() >= stop) break;
     }
     if (!detail && this.live.events.length === 0 && n > 1) {
       // The last step ran muted (budget or time ended the batch): the page still gets its events.

@@ -7,13 +7,13 @@
  */
 import { max } from 'd3-array';
 import { scaleBand, scaleLinear } from 'd3-scale';
-import { area, line, stack } from 'd3-shape';
+import { line, stack } from 'd3-shape';
 import { memo, useState, type MouseEvent } from 'react';
 import { useQuery } from '../session/useQuery';
 import { mix, occupancy, PATHS, ppsText, rates, sliceAt, throughputBars, type OccupancyPoint, type RatePoint } from './chartData';
 import './charts.css';
 
-const BUCKETS = 60;
+const BUCKETS = 40;
 const W = 320;
 const H = 110;
 const M = { top: 6, right: 8, bottom: 16, left: 46 };
@@ -75,18 +75,19 @@ function RateChart({ points }: { points: RatePoint[] }) {
   const layers = stack<RatePoint>().keys(PATHS)(points);
   const yMax = Math.max(1, max(layers[layers.length - 1] ?? [], (d) => d[1]) ?? 1);
   const y = scaleLinear().domain([0, yMax]).range([H - M.bottom, M.top]).nice();
-  const shape = area<[number, number] & { data: RatePoint }>()
-    .x((d) => x((d.data.t0 + d.data.t1) / 2))
-    .y0((d) => y(d[0]))
-    .y1((d) => y(d[1]));
   const i = hover === null ? -1 : sliceAt(points, hover);
   const p = i >= 0 ? points[i] : null;
   return (
     <figure className="chart" aria-label="Packet rate by path">
       <figcaption>Packet rate by path (per second of virtual time)</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label="Packet rate: software, hardware, miss, dropped" onMouseMove={(e) => move(e, (v) => x.invert(v))} onMouseLeave={leave}>
+        {/* Stacked bars, one per slice of virtual time: packets come in bursts, a line between them would invent traffic. */}
         {layers.map((layer) => (
-          <path key={layer.key} d={shape(layer as never) ?? ''} fill={COLOURS[layer.key]} fillOpacity={0.75} />
+          <g key={layer.key} fill={COLOURS[layer.key]}>
+            {layer.map((d, j) =>
+              d[1] > d[0] ? <rect key={j} x={x(d.data.t0)} y={y(d[1])} width={Math.max(1, x(d.data.t1) - x(d.data.t0) - 0.5)} height={y(d[0]) - y(d[1])} /> : null,
+            )}
+          </g>
         ))}
         <Axis y={y} x0={0} x1={t1} yMax={y.domain()[1]} unit={ppsText} />
         {p && <line className="hover-rule" x1={x((p.t0 + p.t1) / 2)} x2={x((p.t0 + p.t1) / 2)} y1={M.top} y2={H - M.bottom} />}
@@ -148,7 +149,7 @@ function OccupancyChart({ points, keys, title, labels, capacity }: { points: Occ
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} onMouseMove={(e) => move(e, (v) => x.invert(v))} onMouseLeave={leave}>
         {showCap && <line className="capacity" x1={M.left} x2={W - M.right} y1={y(capacity!)} y2={y(capacity!)} />}
         {keys.map((k) => (
-          <path key={k} d={pathOf(k)} fill="none" stroke={COLOURS[k]} strokeWidth={1.8} />
+          <path key={k} d={pathOf(k)} fill="none" stroke={COLOURS[k]} strokeWidth={1.8} strokeDasharray={k === 'flows' ? '5 3' : k === 'hwCt' ? '2 2' : undefined} />
         ))}
         <Axis y={y} x0={0} x1={t1} yMax={y.domain()[1]} unit={count} />
         {p && <line className="hover-rule" x1={x(p.t)} x2={x(p.t)} y1={M.top} y2={H - M.bottom} />}
@@ -172,7 +173,9 @@ function ThroughputChart({ bars, connections }: { bars: ReturnType<typeof throug
   const b = hover === null ? null : bars[hover];
   return (
     <figure className="chart" aria-label="Throughput model">
-      <figcaption>§8: modelled forwarding rate at {count(connections)} connections</figcaption>
+      <figcaption>
+        §8: modelled forwarding rate at {count(connections)} {connections === 1 ? 'connection' : 'connections'}
+      </figcaption>
       <svg viewBox={`0 0 ${W} ${bh}`} role="img" aria-label={bars.map((bar) => `${bar.label} ${ppsText(bar.pps)}`).join(', ')} onMouseLeave={() => setHover(null)}>
         {bars.map((bar, i) => (
           <g key={bar.label} onMouseEnter={() => setHover(i)}>
