@@ -247,7 +247,7 @@ export class Session {
       n++;
       if (detail && collected.length < MAX_BATCH_EVENTS) collected.push(...this.live.events);
       else if (!detail && !last) skipped++;
-      if (((n & 15) === 0 || step.kind === 'traffic') && this.clock() >= stop) break;
+      if ((n & 15) === 0 && this.clock() >= stop) break;
     }
     if (!detail && this.live.events.length === 0 && n > 1) {
       // The last step ran muted (budget or time ended the batch): the page still gets its events.

@@ -194,8 +194,9 @@ export class LabController {
     this.pause();
     while (!getLab().cursor.atEnd && getLab().status === 'ready' && getLab().cursor.t < untilT && !cancelled()) {
       const before = getLab().cursor.step;
-      // A bounded batch ends on a traced step: its events come without replaying the run (see Session.advance).
-      await this.move({ type: 'advance', maxSteps: 16, maxPackets: 1e9, untilT, budgetMs: 50, detail: false });
+      // Traced steps (generated traffic traces one packet per millisecond) in small batches: a
+      // batch never ends on a muted step, which Session.advance would replay from the start.
+      await this.move({ type: 'advance', maxSteps: 8, maxPackets: 1e9, untilT, budgetMs: 50, detail: true });
       progress(getLab().cursor.t);
       if (getLab().cursor.step === before) break;
     }

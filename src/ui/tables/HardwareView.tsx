@@ -6,7 +6,11 @@
  * and the packets hardware and software handled.
  */
 import { memo } from 'react';
+import { useLab } from '../session/store';
+import { useNow } from '../session/useNow';
 import { useQuery } from '../session/useQuery';
+import { countdownText, rowTimers } from './rowModel';
+import { tupleText } from './cells';
 import './tables.css';
 
 const n = (x: number) => x.toLocaleString('en');
@@ -54,6 +58,7 @@ export const HardwareView = memo(function HardwareView() {
           {n(nic.rulesInHw)} in hardware, {n(nic.filtersRefused)} refused; flowtable callbacks: {nic.zones.length ? nic.zones.map((z) => `zone ${z}`).join(', ') : 'none'}
         </dd>
       </dl>
+      <SelectedEntry />
       {nic.chains.map((ch) => (
         <div key={`${ch.dev}/${ch.chain}`} role="group" className="hw-chain" aria-label={`NIC table ${ch.dev} chain ${ch.chain}`}>
           <h3>
@@ -75,6 +80,22 @@ export const HardwareView = memo(function HardwareView() {
     </div>
   );
 });
+
+/** The selected connection's hardware CT entry: held or not, its last use and aging countdown. */
+function SelectedEntry() {
+  const id = useLab((s) => s.selectedCt);
+  const answer = useQuery(id === undefined ? null : { kind: 'conntrack', offset: 0, limit: 1, filter: { id } });
+  const now = useNow();
+  const row = id === undefined ? undefined : answer?.rows[0];
+  if (!row) return null;
+  const t = rowTimers(row, now);
+  return (
+    <p className="hw-selected" aria-label="Selected connection in hardware">
+      <strong>Selected</strong> <span className="mono">{tupleText(row.orig)}</span>:{' '}
+      {t.hw ? `in the CT table, last used ${(t.hwIdleUs! / 1e6).toFixed(1)} s ago, ages out in ${countdownText(t.hw)}` : 'not in the CT table'}
+    </p>
+  );
+}
 
 /** A `tc filter show` text on one line: its match keys, then its actions (`ip_proto tcp ct_state -trk → ct zone 1 pipe, goto chain 2`). */
 export function ruleSummary(text: string): string {
