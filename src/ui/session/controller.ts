@@ -17,6 +17,8 @@ import { onTick } from './ticker';
 /** How long one packet's journey stays on screen at 1×. */
 export const PACKET_MS = 1200;
 const FAST_BUDGET_MS = 12;
+/** How often the tables refresh during a long `traffic` run (runUntil). */
+const RUN_REFRESH_MS = 2000;
 
 export interface ControllerOptions {
   spawn: () => Worker;
@@ -192,14 +194,20 @@ export class LabController {
    */
   async runUntil(untilT: number, progress: (t: number) => void, cancelled: () => boolean): Promise<void> {
     this.pause();
+    // The tables walk every connection when they refresh: during a long run they refresh
+    // every RUN_REFRESH_MS of wall time and at the end, not after every batch.
+    let refreshed = performance.now();
     while (!getLab().cursor.atEnd && getLab().status === 'ready' && getLab().cursor.t < untilT && !cancelled()) {
       const before = getLab().cursor.step;
+      const refresh = performance.now() - refreshed >= RUN_REFRESH_MS;
+      if (refresh) refreshed = performance.now();
       // Traced steps (generated traffic traces one packet per millisecond) in small batches: a
       // batch never ends on a muted step, which Session.advance would replay from the start.
-      await this.move({ type: 'advance', maxSteps: 8, maxPackets: 1e9, untilT, budgetMs: 50, detail: true });
+      await this.move({ type: 'advance', maxSteps: 16, maxPackets: 1e9, untilT, budgetMs: 50, detail: true }, refresh);
       progress(getLab().cursor.t);
       if (getLab().cursor.step === before) break;
     }
+    setLab((s) => ({ stateVersion: s.stateVersion + 1 }));
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -239,13 +247,14 @@ export class LabController {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private async move(request: Request): Promise<Batch | null> {
+  /** A move; `refresh` false leaves the tables as they are (a long run's intermediate batches). */
+  private async move(request: Request, refresh = true): Promise<Batch | null> {
     const r = await this.send(request);
     if (r?.type !== 'moved') return null;
     const known = getLab().cursor.known.steps;
     setLab({ cursor: r.cursor });
     this.goodStep = r.cursor.step;
-    this.applyBatch(r.batch, r.rewound);
+    if (refresh) this.applyBatch(r.batch, r.rewound);
     if (r.cursor.known.steps !== known || r.cursor.known.complete !== getLab().cursor.known.complete) void this.refreshTimeline();
     return r.batch;
   }
