@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
 const SCENARIO = readFileSync(new URL('../src/scenarios/talk-web-server.sim', import.meta.url), 'utf8');
-const REGIONS = ['Pipeline', 'Inspector', 'Conntrack table', 'Flowtables', 'Hardware', 'Charts', 'Shell', 'Scenario'];
+const REGIONS = ['Pipeline', 'Inspector', 'Conntrack table', 'Flowtables', 'Hardware', 'Charts', 'Controls', 'Shell', 'Scenario'];
 
 /** Page errors and console errors or warnings seen during the test: a clean run has none. */
 let problems: string[] = [];
@@ -30,7 +30,7 @@ test.afterEach(() => {
 const scenarioText = (page: Page) => page.getByRole('textbox', { name: 'Scenario text' });
 const themeSwitch = (page: Page) => page.getByRole('switch', { name: 'Dark theme' });
 
-test('all eight regions are present by role and name, without a page scrollbar', async ({ page }) => {
+test('all nine regions are present by role and name, without a page scrollbar', async ({ page }) => {
   for (const name of REGIONS) await expect(page.getByRole('region', { name, exact: true })).toBeVisible();
   const overflow = await page.evaluate(() => ({
     x: document.documentElement.scrollWidth - window.innerWidth,

@@ -6,7 +6,8 @@
  */
 import { lazy, Suspense, useEffect, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
-import { PathMix } from './charts/PathMix';
+import { ChartsView } from './charts/ChartsView';
+import { ControlsRegion } from './controls/ControlsRegion';
 import { ScenarioPanel } from './editor/ScenarioPanel';
 import { Frame } from './frame/Frame';
 import { useShortcuts } from './frame/shortcuts';
@@ -71,7 +72,8 @@ export function App() {
         conntrack={<ConntrackTable />}
         flowtables={<FlowtablesView />}
         hardware={<HardwareView />}
-        charts={<PathMix />}
+        charts={<ChartsView />}
+        controls={<ControlsRegion />}
         shell={<Shell />}
         scenario={<ScenarioPanel linkError={initial.linkError} fromLink={initial.fromLink} />}
       />

@@ -32,6 +32,8 @@ const QUERIES: Record<QueryKind, Query> = {
   journey: { kind: 'journey', pkt: 1 },
   timeline: { kind: 'timeline' },
   text: { kind: 'text' },
+  series: { kind: 'series', buckets: 20 },
+  throughput: { kind: 'throughput' },
 };
 
 describe('worker host', () => {

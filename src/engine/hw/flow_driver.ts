@@ -20,6 +20,8 @@ export class FlowDriver implements FlowOffloadCallback {
   refusedFault = 0;
   refusedOther = 0;
   evicted = 0;
+  /** FLOW_CLS_REPLACE requests, accepted or not (a refused connection's retries count again). */
+  attempts = 0;
   private readonly scratch: FlowStats = { packets: 0, bytes: 0, lastUsed: 0 };
 
   constructor(
@@ -30,6 +32,7 @@ export class FlowDriver implements FlowOffloadCallback {
   ) {}
 
   replace(ft: FlowTable, flow: number, dir: FlowDir): boolean {
+    this.attempts++;
     const ct = ft.ct(flow);
     const c = this.conntrack;
     const status = c.status(ct);

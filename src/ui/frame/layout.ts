@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { readStored, writeStored } from './storage';
 
-export const REGION_IDS = ['pipeline', 'inspector', 'conntrack', 'flowtables', 'hardware', 'charts', 'shell', 'scenario'] as const;
+export const REGION_IDS = ['pipeline', 'inspector', 'conntrack', 'flowtables', 'hardware', 'charts', 'controls', 'shell', 'scenario'] as const;
 export type RegionId = (typeof REGION_IDS)[number];
 
 /** Accessible names of the regions: a public contract (README, Playwright scenario checks). */
@@ -17,6 +17,7 @@ export const REGION_NAMES: Record<RegionId, string> = {
   flowtables: 'Flowtables',
   hardware: 'Hardware',
   charts: 'Charts',
+  controls: 'Controls',
   shell: 'Shell',
   scenario: 'Scenario',
 };
@@ -59,7 +60,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 34,
-      children: [region('inspector', 24), region('scenario', 50), region('shell', 26)],
+      children: [region('inspector', 22), region('controls', 26), region('scenario', 30), region('shell', 22)],
     },
   ],
 };
