@@ -202,6 +202,8 @@ function actionText(a: TcAction, stats: boolean, now: Micros): string {
   if (stats) out += times(a, now);
   out += `${a.trailer()}\n`;
   if (stats) out += statistics(a);
+  if (a.cookie !== null) out += `\tcookie ${a.cookie}\n`;
+  if (a.noPercpu) out += '\tno_percpu\n';
   return out;
 }
 

@@ -3,7 +3,7 @@
  * executes. Every command carries the span of its first token; values that a later runtime
  * check may reject (a device name, a chain) carry their own span so errors point at them.
  */
-import type { Prefix } from '../model/addr';
+import type { Family, Prefix } from '../model/addr';
 
 export interface Span {
   /** 1-based line and column of the first character; `end` is the column after the last. */
@@ -93,6 +93,8 @@ export type Control =
 export interface NatSpec {
   /** `nat` alone restores an existing mapping; `src`/`dst` set one up on commit. */
   type: 'restore' | 'src' | 'dst';
+  /** The family of the address range (IPv6 addresses are ids, model/addr6.ts). */
+  family?: Family;
   addrMin?: number;
   addrMax?: number;
   portMin?: number;
@@ -165,6 +167,10 @@ export interface ActionSpec {
   index?: number;
   /** `action ct index N` with no other options: binds to an existing action. */
   bindOnly: boolean;
+  /** `cookie HEX` (TCA_ACT_COOKIE, up to 16 bytes), as lowercase hex. */
+  cookie?: string;
+  /** `no_percpu` (TCA_ACT_FLAGS_NO_PERCPU_STATS). */
+  noPercpu?: boolean;
   span: Span;
 }
 

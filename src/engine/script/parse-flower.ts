@@ -103,11 +103,15 @@ function parseIpProto(kw: Token, v: Token, protocol: number): number {
   return uint(v, 'ip_proto', U8, 16);
 }
 
-/** dst_ip/src_ip: IPv4 with `protocol ip`; also accepted when no protocol was given (`change`). */
+/**
+ * dst_ip/src_ip (flower_parse_ip_addr): the family follows the filter's protocol — IPv4 with
+ * `protocol ip`, IPv6 with `protocol ipv6`, either when none was given (`change`).
+ */
 function parseIpKey(kw: Token, v: Token, protocol: number): Prefix {
-  if (protocol !== ETH_P_IP && protocol !== ETH_P_IPV6 && protocol !== 0) failAt(kw, `Illegal "${kw.text}": IP address matches need "protocol ip" before "flower"`);
+  if (protocol !== ETH_P_IP && protocol !== ETH_P_IPV6 && protocol !== 0) failAt(kw, `Illegal "${kw.text}": IP address matches need "protocol ip" or "protocol ipv6" before "flower"`);
   const p = ipPrefix(v, kw.text);
-  if (protocol === ETH_P_IPV6) failAt(v, `Illegal "eth_type" for ip address: "protocol ipv6" needs an IPv6 address`);
+  if (protocol === ETH_P_IPV6 && p.family !== 6) failAt(v, `Illegal "${kw.text}": "protocol ipv6" needs an IPv6 address`);
+  if (protocol === ETH_P_IP && p.family !== 4) failAt(v, `Illegal "${kw.text}": "protocol ip" needs an IPv4 address`);
   return p;
 }
 

@@ -105,8 +105,8 @@ export const DEFAULT_TRAFFIC: Omit<TrafficSpec, 'dev' | 'replyDev'> = {
   rate: 100_000,
   proto: 'tcp',
   flowSize: { kind: 'pareto', alpha: 1.2, min: 2 },
-  src: { addr: 0xc6120000, len: 15 }, // 198.18.0.0/15, the benchmarking range (RFC 2544)
-  dst: { addr: 0x0a000001, len: 32 }, // 10.0.0.1
+  src: { family: 4, addr: 0xc6120000, len: 15 }, // 198.18.0.0/15, the benchmarking range (RFC 2544)
+  dst: { family: 4, addr: 0x0a000001, len: 32 }, // 10.0.0.1
   dport: 80,
   payload: 1400,
   order: 'random',
