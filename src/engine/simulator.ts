@@ -195,7 +195,7 @@ export class Simulator implements TrafficHost {
         return {};
       case 'conntrack.list':
         this.advance(this.env.now());
-        return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto }) };
+        return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto, family: cmd.family }) };
       case 'conntrack.flush':
         this.conntrack.flush();
         return {};
@@ -318,7 +318,7 @@ export class Simulator implements TrafficHost {
       const dev = step.fromClient ? cmd.dev.value : serverDev;
       if (!dev) break;
       const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : server;
-      const spec: PacketSpec = { proto: cmd.proto, ...addr, flags: tcp ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
+      const spec: PacketSpec = { proto: cmd.proto, family: cmd.family, ...addr, flags: tcp ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
       const pkt = this.endpoints.build(spec, dev);
       const out = this.injectScripted(pkt, dev, cmd.span.line);
       if (!out || out.kind !== 'deliver' || out.to === 'host') break;

@@ -411,7 +411,7 @@ export class NatEngine {
   }
 
   private packetView(p: Packet): TupleView {
-    return tupleView(p.proto, p.src, p.dst, p.icmp ? p.icmp.id : p.sport, p.icmp ? (p.icmp.type << 8) | p.icmp.code : p.dport);
+    return tupleView(p.family, p.proto, p.src, p.dst, p.icmp ? p.icmp.id : p.sport, p.icmp ? (p.icmp.type << 8) | p.icmp.code : p.dport);
   }
 
   private emitNat(pkt: Packet, slot: number, manip: Manip, before: TupleView): void {

@@ -21,20 +21,38 @@ import {
 } from '../conntrack/conntrack';
 import { formatL4, protoName, trackerName } from '../conntrack/tuple';
 import { TCP_STATE_NAMES } from '../conntrack/types';
-import { formatIpv4 } from '../model/addr';
+import { formatAddr, type Family } from '../model/addr';
+import { word6 } from '../model/addr6';
 import { IPPROTO_TCP } from '../model/packet';
 
 export interface ConntrackFilter {
   zone?: number;
   proto?: number;
+  /** `-f ipv4|ipv6`; without it conntrack-tools dumps every family (AF_UNSPEC). */
+  family?: Family;
 }
 
 /** `%-8s %u `: a name padded to 8 columns, then the number. */
 const column = (name: string, num: number): string => `${name.padEnd(8)} ${num} `;
 
-function tupleText(ct: Conntrack, slot: number, dir: Dir): string {
+/**
+ * `%pI6`, as /proc prints IPv6 tuples (print_tuple in nf_conntrack_standalone.c): eight
+ * groups of four hex digits, nothing compressed.
+ */
+function procIpv6(id: number): string {
+  const g: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const w = word6(id, i);
+    g.push((w >>> 16).toString(16).padStart(4, '0'), (w & 0xffff).toString(16).padStart(4, '0'));
+  }
+  return g.join(':');
+}
+
+/** A tuple: conntrack-tools prints addresses with inet_ntop, /proc IPv6 with %pI6. */
+function tupleText(ct: Conntrack, slot: number, dir: Dir, proc: boolean): string {
   const t = ct.tuple(slot, dir);
-  return `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)} ${formatL4(t.proto, t.sport, t.dport)}`;
+  const addr = (a: number): string => (proc && t.family === 6 ? procIpv6(a) : formatAddr(t.family, a));
+  return `src=${addr(t.src)} dst=${addr(t.dst)} ${formatL4(t.proto, t.sport, t.dport)}`;
 }
 
 function countersText(ct: Conntrack, slot: number, dir: Dir): string {
@@ -50,16 +68,16 @@ function statusTag(status: number): string {
 }
 
 /** The part both formats share: timeout, state, both tuples with counters, [UNREPLIED], the tag, mark. */
-function body(ct: Conntrack, slot: number): string {
+function body(ct: Conntrack, slot: number, proc: boolean): string {
   const status = ct.status(slot);
   let line = '';
   if (!(status & IPS_OFFLOAD)) {
     line += `${wholeSeconds(ct.expiresIn(slot))} `;
     if (ct.proto(slot) === IPPROTO_TCP) line += `${TCP_STATE_NAMES[ct.tcpState(slot)]} `;
   }
-  line += tupleText(ct, slot, DIR_ORIGINAL) + countersText(ct, slot, DIR_ORIGINAL);
+  line += tupleText(ct, slot, DIR_ORIGINAL, proc) + countersText(ct, slot, DIR_ORIGINAL);
   if (!(status & IPS_SEEN_REPLY)) line += '[UNREPLIED] ';
-  line += tupleText(ct, slot, DIR_REPLY) + countersText(ct, slot, DIR_REPLY);
+  line += tupleText(ct, slot, DIR_REPLY, proc) + countersText(ct, slot, DIR_REPLY);
   return `${line}${statusTag(status)}mark=${ct.mark(slot)} `;
 }
 
@@ -68,8 +86,9 @@ export function renderConntrackList(ct: Conntrack, filter: ConntrackFilter = {})
   ct.forEach((slot) => {
     if (filter.zone !== undefined && ct.zone(slot) !== filter.zone) return;
     if (filter.proto !== undefined && ct.proto(slot) !== filter.proto) return;
+    if (filter.family !== undefined && ct.family(slot) !== filter.family) return;
     const zone = ct.zone(slot) === 0 ? '' : `zone=${ct.zone(slot)} `;
-    out += `${column(protoName(ct.proto(slot)), ct.proto(slot))}${body(ct, slot)}${zone}use=${ct.use(slot)}\n`;
+    out += `${column(protoName(ct.proto(slot)), ct.proto(slot))}${body(ct, slot, false)}${zone}use=${ct.use(slot)}\n`;
   });
   return out;
 }
@@ -78,7 +97,9 @@ export function renderProcConntrack(ct: Conntrack): string {
   let out = '';
   ct.forEach((slot) => {
     const proto = ct.proto(slot);
-    out += `${column('ipv4', 2)}${column(trackerName(proto), proto)}${body(ct, slot)}zone=${ct.zone(slot)} use=${ct.use(slot) + 1}\n`;
+    // ct_seq_show: the l3 name and number (NFPROTO_IPV4 2, NFPROTO_IPV6 10).
+    const l3 = ct.family(slot) === 6 ? column('ipv6', 10) : column('ipv4', 2);
+    out += `${l3}${column(trackerName(proto), proto)}${body(ct, slot, true)}zone=${ct.zone(slot)} use=${ct.use(slot) + 1}\n`;
   });
   return out;
 }

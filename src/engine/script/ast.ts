@@ -194,7 +194,10 @@ export interface FilterSpec {
 }
 
 export interface PacketSpec {
-  proto: 'tcp' | 'udp' | 'icmp';
+  /** `icmp6` is ICMPv6 (IPv6 addresses only). */
+  proto: 'tcp' | 'udp' | 'icmp' | 'icmp6';
+  /** 6 for IPv6 addresses (ids, model/addr6.ts); absent for IPv4. */
+  family?: Family;
   src: number;
   dst: number;
   sport: number;
@@ -261,14 +264,14 @@ export type Command =
    * repN's ingress; one sent out of the uplink comes back on the uplink). The exchange stops
    * early when a packet is dropped or ends in the host stack.
    */
-  | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
+  | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; family?: Family; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
   /**
    * `traffic dev D reply-dev R conns N rate PPS duration S [tcp|udp] [flow-size …] …`: the
    * traffic generator drives many connections for S seconds of virtual time (no output).
    */
   | { kind: 'traffic'; dev: Spanned<string>; replyDev: Spanned<string>; duration: number; options: TrafficOptions; span: Span }
   | { kind: 'sleep'; seconds: number; span: Span }
-  | { kind: 'conntrack.list'; zone?: number; proto?: number; span: Span }
+  | { kind: 'conntrack.list'; zone?: number; proto?: number; family?: Family; span: Span }
   | { kind: 'conntrack.flush'; span: Span }
   | { kind: 'conntrack.count'; span: Span }
   | { kind: 'proc.conntrack'; span: Span }

@@ -93,7 +93,8 @@ describe('sysctl and echo', () => {
 describe('conntrack and cat', () => {
   it('lists with zone and protocol filters, flushes and counts', () => {
     expect(parsed('conntrack -L -w 2 -p tcp')).toEqual({ kind: 'conntrack.list', zone: 2, proto: 6 });
-    expect(parsed('conntrack --dump conntrack --zone=5 --proto=17 -f ipv4')).toEqual({ kind: 'conntrack.list', zone: 5, proto: 17 });
+    expect(parsed('conntrack --dump conntrack --zone=5 --proto=17 -f ipv4')).toEqual({ kind: 'conntrack.list', zone: 5, proto: 17, family: 4 });
+    expect(parsed('conntrack -L -f ipv6')).toEqual({ kind: 'conntrack.list', family: 6 });
     expect(parsed('conntrack -F')).toEqual({ kind: 'conntrack.flush' });
     expect(parsed('conntrack --count')).toEqual({ kind: 'conntrack.count' });
     expect(parsed('cat /proc/net/nf_conntrack')).toEqual({ kind: 'proc.conntrack' });
@@ -106,6 +107,7 @@ describe('conntrack and cat', () => {
     ['conntrack -w 1', 'conntrack', 'conntrack: missing command (-L, -F or -C)'],
     ['conntrack -F -w 1', '-w', '"-w" can only be used with -L'],
     ['conntrack -L expect', 'expect', 'the "expect" table is not supported by the simulator'],
+    ['conntrack -L -f ipx', 'ipx', "`ipx' unsupported protocol"],
     ['conntrack -L -w 70000', '70000', 'invalid zone "70000": must be 0-65535'],
     ['conntrack -L --src 1.1.1.1', '--src', 'conntrack option "--src" is not supported by the simulator'],
     ['cat /proc/net/nf_conntrack_expect', '/proc', 'cat "/proc/net/nf_conntrack_expect" is not supported by the simulator: only /proc/net/nf_conntrack'],

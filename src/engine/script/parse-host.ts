@@ -217,12 +217,13 @@ const CONNTRACK_COMMANDS = new Map<string, 'list' | 'flush' | 'count' | null>([
   ['--stats', null],
 ]);
 
-/** `conntrack -L [-w|--zone Z] [-p|--proto P] [-f ipv4]`, `conntrack -F`, `conntrack -C` (conntrack-tools). */
+/** `conntrack -L [-w|--zone Z] [-p|--proto P] [-f ipv4|ipv6]`, `conntrack -F`, `conntrack -C` (conntrack-tools). */
 export function parseConntrack(c: Cursor, cmd: Token): Command {
   let command: 'list' | 'flush' | 'count' | undefined;
   let commandTok: Token | undefined;
   let zone: number | undefined;
   let proto: number | undefined;
+  let family: 4 | 6 | undefined;
   let filterTok: Token | undefined;
   const once = new Once();
   for (let t = c.take(); t; t = c.take()) {
@@ -250,8 +251,13 @@ export function parseConntrack(c: Cursor, cmd: Token): Command {
       proto = ipProtocolNumber(v.text) ?? uint(v, 'protocol', U8, 10);
       filterTok = t;
     } else if (name === '-f' || name === '--family') {
+      // conntrack.c: the word must start with ipv4 or ipv6 (strncmp over their length).
+      once.mark('family', t);
       const v = value();
-      if (v.text !== 'ipv4') failAt(v, `family "${v.text}" is not supported by the simulator: only ipv4`);
+      if (v.text.startsWith('ipv4')) family = 4;
+      else if (v.text.startsWith('ipv6')) family = 6;
+      else failAt(v, `\`${v.text}' unsupported protocol`);
+      filterTok = t;
     } else if (name === '-z' || name === '--zero') {
       failAt(t, 'conntrack -z (--zero) is not supported by the simulator; the zone option is -w (--zone)');
     } else {
@@ -263,7 +269,7 @@ export function parseConntrack(c: Cursor, cmd: Token): Command {
   if (command !== 'list' && filterTok) failAt(filterTok, `"${filterTok.text}" can only be used with -L`);
   if (command === 'flush') return { kind: 'conntrack.flush', span };
   if (command === 'count') return { kind: 'conntrack.count', span };
-  return { kind: 'conntrack.list', zone, proto, span };
+  return { kind: 'conntrack.list', zone, proto, ...(family ? { family } : {}), span };
 }
 
 export function parseCat(c: Cursor, cmd: Token): Command {

@@ -105,13 +105,9 @@ function ipv4In(p: Part, what: string): number {
   return a;
 }
 
-export function ipv4(t: Token, what: string): number {
-  return ipv4In(whole(t), what);
-}
-
-/** An address in part of a token, e.g. one end of `A-B` or the host of `IP:PORT`. */
-export function ipv4Slice(t: Token, from: number, to: number, what: string): number {
-  return ipv4In({ tok: t, text: t.text.slice(from, to), offset: from }, what);
+/** An IPv4 address: the whole token, or its first `to` characters (the host of `IP:PORT`). */
+export function ipv4(t: Token, what: string, to = t.text.length): number {
+  return ipv4In({ tok: t, text: t.text.slice(0, to), offset: 0 }, what);
 }
 
 /** An IPv4 or IPv6 address (inet_pton of either family, as iproute2's get_addr with AF_UNSPEC). */

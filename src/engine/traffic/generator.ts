@@ -59,6 +59,7 @@ export interface TrafficHost {
 
 /** The tuple a burst's packet will be looked up by, for the cache warm-up (doubles from the start, see GeneratedPacket). */
 class WarmKey implements TupleKey {
+  family: Family = 4;
   src = -0;
   dst = -0;
   sport = 0;
