@@ -26,6 +26,7 @@ import type { Family, Prefix } from '../model/addr';
 import {
   CtInfo,
   ETH_P_IP,
+  ETH_P_IPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   TCP_ACK,
@@ -198,6 +199,7 @@ export function validateTraffic(spec: TrafficSpec): string | null {
   if (!intIn(spec.payload, 0, 65495)) return `payload must be from 0 to 65495 bytes, not ${spec.payload}`;
   if (!intIn(spec.ttl, 0, 255)) return `ttl must be from 0 to 255, not ${spec.ttl}`;
   if (!intIn(spec.train, 1, MAX_TRAIN)) return `train must be from 1 to ${MAX_TRAIN} packets, not ${spec.train}`;
+  if (spec.src.family !== spec.dst.family) return `src and dst must be of one family, not IPv${spec.src.family} and IPv${spec.dst.family}`;
   return validateFlowSize(spec.flowSize);
 }
 
@@ -261,6 +263,8 @@ export class TrafficGenerator {
   private drawn = DRAW_BLOCK;
   private readonly pkt: Packet;
   private readonly proto: number;
+  /** ETH_P_IP or ETH_P_IPV6, from the prefixes' family. */
+  private readonly ethType: number;
   private readonly addressing: ClientAddressing;
   private readonly usPerPacket: number;
   /** Virtual time of packet number 0 of the current pacing run, and packets sent in it. */
@@ -291,7 +295,10 @@ export class TrafficGenerator {
     this.addressing = new ClientAddressing(spec.src, spec.dst);
     this.usPerPacket = 1_000_000 / spec.rate;
     this.pkt = new GeneratedPacket(this.proto, spec.ttl, spec.dev);
+    this.pkt.family = spec.src.family;
+    this.ethType = spec.src.family === 6 ? ETH_P_IPV6 : ETH_P_IP;
     this.warmKey = new WarmKey(this.proto);
+    this.warmKey.family = spec.src.family;
     const n = spec.conns;
     this.rec = new Uint32Array(n * REC);
     for (let slot = 0; slot < n; slot++) this.open(slot);
@@ -533,7 +540,7 @@ export class TrafficGenerator {
     p.id = this.host.newPacketId();
     p.srcMac = hostMac(p.src);
     p.dstMac = hostMac(p.dst);
-    p.ethType = ETH_P_IP;
+    p.ethType = this.ethType;
     p.proto = this.proto;
     p.ttl = this.ttl;
     p.tos = 0;
