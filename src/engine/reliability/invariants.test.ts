@@ -37,27 +37,17 @@ function runChecked(commands: readonly string[]): { hash: number; violations: st
 }
 
 describe('engine invariants over random command sequences', () => {
-  it(
-    'hold after every command (fast-check seed 20200511)',
-    () => {
+  it.each([
+    ['after every command', commandSequence, 20200511],
+    ['with IPv6 rules and traffic beside IPv4', mixedFamilySequence, 20260101],
+  ] as const)(
+    'hold %s (fast-check seed %i)',
+    (_what, sequence, seed) => {
       fc.assert(
-        fc.property(commandSequence, (commands) => {
+        fc.property(sequence, (commands) => {
           expect(runChecked(commands).violations).toEqual([]);
         }),
-        { seed: 20200511, numRuns: fuzzRuns(150) },
-      );
-    },
-    fuzzTimeout(150, 60_000),
-  );
-
-  it(
-    'hold with IPv6 rules and traffic beside IPv4 (fast-check seed 20260101)',
-    () => {
-      fc.assert(
-        fc.property(mixedFamilySequence, (commands) => {
-          expect(runChecked(commands).violations).toEqual([]);
-        }),
-        { seed: 20260101, numRuns: fuzzRuns(150) },
+        { seed, numRuns: fuzzRuns(150) },
       );
     },
     fuzzTimeout(150, 60_000),
