@@ -38,11 +38,11 @@ function runChecked(commands: readonly string[]): { hash: number; violations: st
 
 describe('engine invariants over random command sequences', () => {
   it.each([
-    ['after every command', commandSequence, 20200511],
-    ['with IPv6 rules and traffic beside IPv4', mixedFamilySequence, 20260101],
+    ['after every command', 20200511, commandSequence],
+    ['with IPv6 rules and traffic beside IPv4', 20260101, mixedFamilySequence],
   ] as const)(
     'hold %s (fast-check seed %i)',
-    (_what, sequence, seed) => {
+    (_what, seed, sequence) => {
       fc.assert(
         fc.property(sequence, (commands) => {
           expect(runChecked(commands).violations).toEqual([]);
