@@ -311,6 +311,7 @@ export class NatEngine {
     for (let e = this.bysrcHeads[this.bucket(zone, t.proto, t.src, t.sport)]; e >= 0; e = this.bysrcNext![e]) {
       const o = 2 * e;
       if (s.h8[e * H8 + H_PROTO] !== t.proto || s.n32[o * N32 + N_SRC] !== t.src || s.n16[o * N16 + N_SPORT] !== t.sport || s.h16[e * H16 + H_ZONE] !== zone) continue;
+      if ((s.h8[e * H8 + H_FLAGS] & F_IPV6 ? 6 : 4) !== t.family) continue; // same_src() compares the l3num too
       this.readTuple(o + 1, this.scratch);
       invertTuple(this.scratch, result);
       result.dst = t.dst;
