@@ -28,7 +28,11 @@ import { IPPROTO_TCP } from '../model/packet';
 export interface ConntrackFilter {
   zone?: number;
   proto?: number;
-  /** `-f ipv4|ipv6`; without it conntrack-tools dumps every family (AF_UNSPEC). */
+  /**
+   * `-f ipv4|ipv6`. Without it conntrack-tools dumps every family: conntrack.c's "default family
+   * only for the following commands" leaves CT_LIST at AF_UNSPEC (releases before that change
+   * defaulted to AF_INET, as the man page still says).
+   */
   family?: Family;
 }
 
