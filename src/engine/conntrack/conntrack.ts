@@ -130,14 +130,9 @@ export class Conntrack implements L4Host, NatHost {
     this.releaseSkb(pkt);
     this.reason = '';
     if (pkt.ethType !== (pkt.family === 6 ? ETH_P_IPV6 : ETH_P_IP)) return this.invalid(pkt, zone, 'not an IPv4 or IPv6 packet');
-    if (pkt.proto === IPPROTO_ICMP && pkt.icmp && pkt.family === 4) {
-      if (pkt.icmp.type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type');
-      if (icmpIsError(pkt.icmp.type)) return this.related(pkt, zone);
-    } else if (pkt.proto === IPPROTO_ICMPV6 && pkt.icmp && pkt.family === 6) {
-      // nf_conntrack_icmpv6_error(): ND and MLD are left untracked (flower then sees +trk+inv,
-      // nf_ct_get returning no entry); errors are RELATED to the connection they quote.
-      if (icmpv6Untracked(pkt.icmp.type)) return this.invalid(pkt, zone, 'icmpv6: neighbour discovery and MLD are not tracked');
-      if (icmpv6IsError(pkt.icmp.type)) return this.related(pkt, zone);
+    if (pkt.icmp !== null) {
+      const v = this.icmpError(pkt, zone);
+      if (v !== null) return v;
     }
     const t = this.tuple0;
     if (!tupleFromPacket(pkt, t)) return this.invalid(pkt, zone, 'no L4 header');
@@ -624,6 +619,23 @@ export class Conntrack implements L4Host, NatHost {
       else out[k++] = slot;
     }
     return out.subarray(0, k).sort((a, b) => s.h32[a * H32 + H_CT_ID] - s.h32[b * H32 + H_CT_ID]);
+  }
+
+  /**
+   * The l4proto error hooks: icmp_error() / nf_conntrack_icmpv6_error(). An error message is
+   * RELATED (or invalid); ICMPv6 neighbour discovery and MLD are left untracked (flower then sees
+   * +trk+inv: nf_ct_get finds no entry). Null when the packet is a query for the tracker.
+   */
+  private icmpError(pkt: Packet, zone: number): NfVerdict | null {
+    const type = pkt.icmp!.type;
+    if (pkt.proto === IPPROTO_ICMP && pkt.family === 4) {
+      if (type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type');
+      if (icmpIsError(type)) return this.related(pkt, zone);
+    } else if (pkt.proto === IPPROTO_ICMPV6 && pkt.family === 6) {
+      if (icmpv6Untracked(type)) return this.invalid(pkt, zone, 'icmpv6: neighbour discovery and MLD are not tracked');
+      if (icmpv6IsError(type)) return this.related(pkt, zone);
+    }
+    return null;
   }
 
   /**
