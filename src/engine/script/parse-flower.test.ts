@@ -101,6 +101,8 @@ describe('flower L2-L4 keys', () => {
     const f = filterOf('tc filter add dev eth0 ingress protocol ipv6 flower src_ip 2001:db8::/32 dst_ip 2001:db8::1 ip_proto icmpv6');
     expect(f.keys.srcIp).toEqual({ family: 6, addr: parseIpv6('2001:db8::'), len: 32 });
     expect(f.keys.dstIp).toEqual({ family: 6, addr: parseIpv6('2001:db8::1'), len: 128 });
+    const tunnel = 'tc filter add dev eth0 ingress protocol ipv6 flower enc_dst_ip 2001:db8::1';
+    expect(parseError(tunnel)).toEqual(errorAt(tunnel, '2001:db8::1', 'tunnels over IPv6 are not supported by the simulator: "2001:db8::1"'));
     const long = 'tc filter add dev eth0 ingress protocol ipv6 flower dst_ip 2001:db8::/129';
     expect(parseError(long)).toEqual(errorAt(long, '/129', 'invalid prefix length "/129"'));
   });

@@ -115,6 +115,13 @@ function parseIpKey(kw: Token, v: Token, protocol: number): Prefix {
   return p;
 }
 
+/** enc_src_ip/enc_dst_ip: the simulator's tunnels run over IPv4 only. */
+function tunnelPrefix(v: Token, what: string): Prefix {
+  const p = ipPrefix(v, what);
+  if (p.family === 6) failAt(v, `tunnels over IPv6 are not supported by the simulator: "${v.text}"`);
+  return p;
+}
+
 /** P or MIN-MAX (flower_parse_port): port 0 is rejected and a range must grow. */
 function parsePort(kw: Token, v: Token, ipProto: number): PortRange {
   const what = kw.text;
@@ -205,10 +212,10 @@ export function parseFlower(c: Cursor, protocol: number): FlowerOptions {
         keys.tcpFlags = maskedUint(c.value(kw), 'tcp_flags', 0xfff, 16);
         break;
       case 'enc_dst_ip':
-        keys.encDstIp = ipPrefix(c.value(kw), 'enc_dst_ip');
+        keys.encDstIp = tunnelPrefix(c.value(kw), 'enc_dst_ip');
         break;
       case 'enc_src_ip':
-        keys.encSrcIp = ipPrefix(c.value(kw), 'enc_src_ip');
+        keys.encSrcIp = tunnelPrefix(c.value(kw), 'enc_src_ip');
         break;
       case 'enc_key_id':
         keys.encKeyId = uint(c.value(kw), 'enc_key_id', U32, 10);

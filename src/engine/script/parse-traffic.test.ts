@@ -50,6 +50,8 @@ describe('traffic', () => {
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 tcp udp', '57: duplicate "tcp/udp"'],
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 order lifo', '59: invalid order "lifo": expected random or round-robin'],
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 speed 3', '53: unexpected "speed"'],
+    ['traffic dev a reply-dev b conns 1 rate 1 duration 1 src 2001:db8::/64', '57: src and dst must be of one family: the default dst 10.0.0.1 is IPv4, give both as IPv6 prefixes'],
+    ['traffic dev a reply-dev b conns 1 rate 1 duration 1 src 2001:db8::/64 dst 10.0.0.2', '75: src and dst must be of one family'],
   ])('%s', (line, message) => {
     expect(error(line)).toBe(message);
   });
