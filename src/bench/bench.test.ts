@@ -21,6 +21,8 @@ const EXPECTED = [
   'engine_hw_pps_100k_conns_trains16',
   'engine_sw_pps_100k_conns',
   'traffic_generator_pps_100k_conns',
+  'engine_fork_ms_100k_conns',
+  'engine_fork_bytes_per_conn',
 ];
 
 const PROFILE_DIR = mkdtempSync(join(tmpdir(), 'ct-bench-'));

@@ -144,6 +144,8 @@ function figureNames(conns: number) {
     events: 'engine_events_per_sec',
     generator: `traffic_generator_pps_${n}_conns`,
     alloc: 'engine_alloc_bytes_per_pkt_no_listener',
+    fork: `engine_fork_ms_${n}_conns`,
+    forkMemory: 'engine_fork_bytes_per_conn',
   };
 }
 type Names = ReturnType<typeof figureNames>;
@@ -234,6 +236,8 @@ function unmeasuredAll(names: Names, why: string): Figure[] {
     unmeasured(names.events, 'event/s', null, 'higher', why),
     unmeasured(names.sw, 'pkt/s', SW_TARGET_PPS, 'higher', why),
     unmeasured(names.generator, 'pkt/s', null, 'higher', why),
+    unmeasured(names.fork, 'ms', null, 'lower', why),
+    unmeasured(names.forkMemory, 'B/conn', null, 'lower', why),
   ];
 }
 
@@ -246,7 +250,8 @@ async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<strin
   const sim = await buildSimulator(o.conns, '');
   if (typeof sim === 'string') return sim;
   const b = o.baselines;
-  const gen = new TrafficGenerator(new BenchHost(sim), trafficSpec(o.conns));
+  const host = new BenchHost(sim);
+  const gen = new TrafficGenerator(host, trafficSpec(o.conns));
   const before = settledBytes();
   const time = o.time ?? unprofiled;
   const setupNs = await openAll(sim, gen, o.conns, time, names.setup);
@@ -290,7 +295,51 @@ async function hardwarePhase(o: EngineSuiteOptions, names: Names): Promise<strin
   gen.send(o.packets / 4);
   const hwTrainNs = await time(names.hwTrains, () => gen.send(o.packets));
   o.emit(rateFigure(names.hwTrains, (o.packets * 1e9) / hwTrainNs, HW_TARGET_PPS, b, `the same packets in trains of ${TRAIN} per connection drawn at random, as TCP windows arrive in bursts`));
+  await forkFigures(o, names, { sim, host, gen });
   return null;
+}
+
+/** What a fork of the benchmark copies: the simulator, its host and the generator running on it. */
+interface BenchState {
+  sim: Simulator;
+  host: BenchHost;
+  gen: TrafficGenerator;
+}
+
+/**
+ * The UI's rewind (src/engine/fork.ts) at full scale: the hardware phase's state copied into a
+ * freshly built one. Timed: fork() alone (building the fresh graph is the caller's). Bytes: what
+ * the fresh graph and the copy added. Both then send the same packets, as a check.
+ */
+async function forkFigures(o: EngineSuiteOptions, names: Names, state: BenchState): Promise<void> {
+  const { Simulator } = await import('../engine/simulator');
+  const { fork } = await import('../engine/fork');
+  const before = settledBytes();
+  const freshSim = new Simulator({ seed: 1 });
+  const freshHost = new BenchHost(freshSim);
+  const fresh: BenchState = { sim: freshSim, host: freshHost, gen: new TrafficGenerator(freshHost, trafficSpec(o.conns)) };
+  let copy = fresh;
+  const ns = await unprofiled(names.fork, () => {
+    copy = fork(state, fresh);
+  });
+  const bytes = settledBytes() - before;
+  const connected = state.gen.stats.connected;
+  const hwBefore = state.sim.hw.nic.pipeline.hwPackets;
+  for (const s of [state, copy]) s.gen.send(SAMPLE_PACKETS);
+  const same = copy.sim.hw.nic.pipeline.hwPackets === state.sim.hw.nic.pipeline.hwPackets && copy.sim.conntrack.count() === state.sim.conntrack.count();
+  progress(`fork: ${copy.sim.conntrack.count()} connections; the same ${SAMPLE_PACKETS} packets on both: ${same ? 'same' : 'DIFFERENT'} state (${state.sim.hw.nic.pipeline.hwPackets - hwBefore} in hardware)`);
+  if (!same) throw new Error('the fork diverged from the simulator it was copied from');
+  const note = `simulator + traffic generator holding ${connected} established, offloaded connections`;
+  o.emit({ name: names.fork, value: round3(ns / 1e6), unit: 'ms', target: null, better: 'lower', baseline_ratio: null, note: `fork() of a ${note}, into a freshly built one` });
+  o.emit({
+    name: names.forkMemory,
+    value: connected > 0 ? round3(bytes / connected) : null,
+    unit: 'B/conn',
+    target: null,
+    better: 'lower',
+    baseline_ratio: null,
+    note: `heap + array buffers growth from building a fresh ${note} and forking into it${canCollect ? '' : '; run with --expose-gc for a settled reading'}`,
+  });
 }
 
 /**

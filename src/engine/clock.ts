@@ -21,6 +21,15 @@ export const wholeSeconds = (us: Micros): number => Math.floor(us / US_PER_SEC);
 export type TimerHandle = number;
 export const NO_TIMER: TimerHandle = -1;
 
+/**
+ * What a timer runs: an engine object's `onTimer`, given back the number it was armed with
+ * (which of its timers fired). An object and a number rather than a closure, so that the
+ * timer heap holds no state a copy cannot re-bind: fork.ts maps the owner to its copy.
+ */
+export interface TimerOwner {
+  onTimer(arg: number): void;
+}
+
 /** Slots per generation step in a handle (handle = generation * SLOT_SPAN + slot). */
 const SLOT_SPAN = 2 ** 24;
 const INITIAL_SLOTS = 64;
@@ -39,7 +48,8 @@ export class Clock {
   private seqOf = new Float64Array(INITIAL_SLOTS);
   private genOf = new Float64Array(INITIAL_SLOTS);
   private armed = new Uint8Array(INITIAL_SLOTS);
-  private fnOf: ((() => void) | null)[] = new Array(INITIAL_SLOTS).fill(null);
+  private argOf = new Float64Array(INITIAL_SLOTS);
+  private ownerOf: (TimerOwner | null)[] = new Array(INITIAL_SLOTS).fill(null);
   private nameOf: string[] = new Array(INITIAL_SLOTS).fill('');
   private free: number[] = [];
   private slots = 0;
@@ -50,13 +60,16 @@ export class Clock {
     return this.nowUs;
   }
 
-  /** Arms a one-shot timer `delay` µs from now. `name` is what the trace shows when it fires. */
-  after(delay: Micros, name: string, fn: () => void): TimerHandle {
-    return this.at(this.nowUs + Math.max(0, delay), name, fn);
+  /**
+   * Arms a one-shot timer `delay` µs from now: `owner.onTimer(arg)` runs when it fires. `name`
+   * is what the trace shows then.
+   */
+  after(delay: Micros, name: string, owner: TimerOwner, arg = 0): TimerHandle {
+    return this.at(this.nowUs + Math.max(0, delay), name, owner, arg);
   }
 
-  at(when: Micros, name: string, fn: () => void): TimerHandle {
-    const slot = this.arm(when, name, fn);
+  at(when: Micros, name: string, owner: TimerOwner, arg = 0): TimerHandle {
+    const slot = this.arm(when, name, owner, arg);
     return this.genOf[slot] * SLOT_SPAN + slot;
   }
 
@@ -64,8 +77,8 @@ export class Clock {
    * A timer that is never cancelled (no handle): for timers armed on the packet path, since a
    * handle above 2^31 is a double, boxed when returned from a call the compiler did not inline.
    */
-  schedule(when: Micros, name: string, fn: () => void): void {
-    this.arm(when, name, fn);
+  schedule(when: Micros, name: string, owner: TimerOwner, arg = 0): void {
+    this.arm(when, name, owner, arg);
   }
 
   cancel(h: TimerHandle | undefined): void {
@@ -73,7 +86,7 @@ export class Clock {
     const slot = h % SLOT_SPAN;
     if (slot >= this.slots || this.genOf[slot] !== Math.floor(h / SLOT_SPAN) || !this.armed[slot]) return;
     this.armed[slot] = 0;
-    this.fnOf[slot] = null;
+    this.ownerOf[slot] = null;
     this.live--;
   }
 
@@ -89,32 +102,41 @@ export class Clock {
    * `onFire` lets the caller trace each timer before it runs.
    */
   advanceTo(until: Micros, onFire?: (name: string, at: Micros) => void): void {
-    for (;;) {
-      this.dropCancelledTop();
-      if (this.heap.size === 0) break;
-      const slot = this.heap.peek();
-      const at = this.atOf[slot];
-      if (at > until) break;
-      this.heap.pop();
-      const fn = this.fnOf[slot]!;
-      const name = this.nameOf[slot];
-      this.release(slot);
-      if (at > this.nowUs) this.nowUs = at;
-      onFire?.(name, at);
-      fn();
-    }
+    while (this.fireNext(until, onFire));
     if (until > this.nowUs) this.nowUs = until;
+  }
+
+  /**
+   * Fires the next timer if it is due by `until` (moving time to it) and returns true; returns
+   * false, leaving time alone, when none is. A stepper fires timers one at a time with this.
+   */
+  fireNext(until: Micros, onFire?: (name: string, at: Micros) => void): boolean {
+    this.dropCancelledTop();
+    if (this.heap.size === 0) return false;
+    const slot = this.heap.peek();
+    const at = this.atOf[slot];
+    if (at > until) return false;
+    this.heap.pop();
+    const owner = this.ownerOf[slot]!;
+    const arg = this.argOf[slot];
+    const name = this.nameOf[slot];
+    this.release(slot);
+    if (at > this.nowUs) this.nowUs = at;
+    onFire?.(name, at);
+    owner.onTimer(arg);
+    return true;
   }
 
   pendingCount(): number {
     return this.live;
   }
 
-  private arm(when: Micros, name: string, fn: () => void): number {
+  private arm(when: Micros, name: string, owner: TimerOwner, arg: number): number {
     const slot = this.free.length ? this.free.pop()! : this.newSlot();
     this.atOf[slot] = when;
     this.seqOf[slot] = this.seq++;
-    this.fnOf[slot] = fn;
+    this.ownerOf[slot] = owner;
+    this.argOf[slot] = arg;
     this.nameOf[slot] = name;
     this.armed[slot] = 1;
     this.live++;
@@ -131,7 +153,7 @@ export class Clock {
   private release(slot: number): void {
     if (this.armed[slot]) this.live--;
     this.armed[slot] = 0;
-    this.fnOf[slot] = null;
+    this.ownerOf[slot] = null;
     this.genOf[slot]++;
     this.free.push(slot);
   }
@@ -149,9 +171,10 @@ export class Clock {
     this.atOf = grow(this.atOf);
     this.seqOf = grow(this.seqOf);
     this.genOf = grow(this.genOf);
+    this.argOf = grow(this.argOf);
     this.armed = grow(this.armed);
-    for (let i = this.fnOf.length; i < n; i++) {
-      this.fnOf.push(null);
+    for (let i = this.ownerOf.length; i < n; i++) {
+      this.ownerOf.push(null);
       this.nameOf.push('');
     }
   }

@@ -17,6 +17,7 @@
  * when nobody listens.
  */
 import type { Micros } from './clock';
+import { FORK_KEEPS } from './fork';
 
 /** A connection tuple as shown to people (addresses formatted). */
 export interface TupleView {
@@ -152,17 +153,26 @@ export type Listener = (e: SimEvent) => void;
 
 /** Fan-out of events to listeners. `active` is false when nobody listens: check it first. */
 export class EventBus {
+  /** A fork (fork.ts) reports to its own listeners only: none until someone subscribes. */
+  static readonly [FORK_KEEPS] = ['listeners', 'active'];
   private listeners: Listener[] = [];
+  private muted = false;
   active = false;
   count = 0;
 
   subscribe(fn: Listener): () => void {
     this.listeners.push(fn);
-    this.active = true;
+    this.active = !this.muted;
     return () => {
       this.listeners = this.listeners.filter((l) => l !== fn);
-      this.active = this.listeners.length > 0;
+      this.active = !this.muted && this.listeners.length > 0;
     };
+  }
+
+  /** Silences the bus for a while (the untraced packets of a sampled traffic slice). */
+  setMuted(muted: boolean): void {
+    this.muted = muted;
+    this.active = !muted && this.listeners.length > 0;
   }
 
   emit(e: SimEvent): void {

@@ -26,21 +26,22 @@ export interface KernelProfile {
   missRestore: 'chain' | 'action';
 }
 
-export const PROFILES: Record<ProfileName, KernelProfile> = {
-  '5.7': {
+/** Frozen: module constants are shared, not copied, by a fork (fork.ts). */
+export const PROFILES: Readonly<Record<ProfileName, KernelProfile>> = Object.freeze({
+  '5.7': Object.freeze({
     name: '5.7',
     commitSkipsFlowtable: true,
     udpOffloadBeforeReply: false,
     teardownFixup: 'pickup',
     hwMatchesCtNew: false,
     missRestore: 'chain',
-  },
-  '6.12': {
+  }),
+  '6.12': Object.freeze({
     name: '6.12',
     commitSkipsFlowtable: false,
     udpOffloadBeforeReply: true,
     teardownFixup: 'state-minus-offload',
     hwMatchesCtNew: true,
     missRestore: 'action',
-  },
-};
+  }),
+});

@@ -17,11 +17,13 @@ import { PROFILES, type ProfileName } from './profile';
 import { renderConntrackCount, renderConntrackList, renderProcConntrack } from './render/conntrack';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
-import { parseScript } from './script/parse';
+import { ScriptRun } from './script_run';
 import { ActCt } from './tc/act_ct_impl';
 import { Tc } from './tc/tc';
 import { DEFAULT_TRAFFIC, TrafficGenerator, validateTraffic, type TrafficHost, type TrafficSpec } from './traffic/generator';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './model/packet';
+import type { Micros } from './clock';
+import { PATH_CLASSES } from './path';
 
 export interface RunResult {
   /** Output of each show command, in order; each ends with a newline. */
@@ -40,6 +42,82 @@ export interface SimulatorOptions {
 export type ExecResult = { output?: string } | { error: { span: Span; message: string } };
 
 const MAX_SLEEP_US = 10 * 365 * 86400 * 1_000_000;
+/** Most packets of generated traffic in one unit (a millisecond of traffic at most). */
+const MAX_TRAFFIC_SLICE = 4096;
+
+/** Commands carried out in several units (see Simulator.start). */
+export type MultiStepCommand = Extract<Command, { kind: 'send' | 'connect' | 'sleep' | 'traffic' }>;
+
+/** One packet of a `connect` exchange: who sends it, its TCP flags and payload length. */
+interface ConnectStep {
+  fromClient: boolean;
+  flags: number;
+  len: number;
+}
+
+interface ProgressBase {
+  /** Script line of the command. */
+  line: number;
+  done: boolean;
+}
+export interface SleepProgress extends ProgressBase {
+  kind: 'sleep';
+  end: Micros;
+}
+export interface SendProgress extends ProgressBase {
+  kind: 'send';
+  dev: string;
+  spec: PacketSpec;
+  count: number;
+  interval: number;
+  start: Micros;
+  sent: number;
+}
+export interface ConnectProgress extends ProgressBase {
+  kind: 'connect';
+  cmd: Extract<Command, { kind: 'connect' }>;
+  steps: ConnectStep[];
+  next: number;
+  /** Where the server's packets enter, and with which addresses (learnt from the first delivery). */
+  serverDev: string | null;
+  server: { src: number; sport: number; dst: number; dport: number };
+}
+export interface TrafficProgress extends ProgressBase {
+  kind: 'traffic';
+  gen: TrafficGenerator;
+  /** Packets still to send, and how many make one unit. */
+  left: number;
+  chunk: number;
+}
+/** What is left of a multi-step command: plain data, so a fork of the simulator copies it. */
+export type Progress = SleepProgress | SendProgress | ConnectProgress | TrafficProgress;
+
+/** What one unit of a multi-step command did. */
+export type Unit = 'timer' | 'packet' | 'traffic' | 'clock';
+const TIMER: Unit = 'timer';
+const PACKET: Unit = 'packet';
+const TRAFFIC: Unit = 'traffic';
+const CLOCK: Unit = 'clock';
+
+/** The packets of a `connect`: handshake, N requests each answered, the close. */
+function connectSteps(cmd: Extract<Command, { kind: 'connect' }>): ConnectStep[] {
+  const steps: ConnectStep[] = [];
+  if (cmd.proto === 'tcp') {
+    steps.push({ fromClient: true, flags: TCP_SYN, len: 0 }, { fromClient: false, flags: TCP_SYN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
+    for (let i = 0; i < cmd.dataPackets; i++) {
+      steps.push({ fromClient: true, flags: TCP_PSH | TCP_ACK, len: cmd.len }, { fromClient: false, flags: TCP_ACK, len: 0 });
+    }
+    if (cmd.close === 'fin') {
+      steps.push({ fromClient: true, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: false, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
+    } else if (cmd.close === 'rst') {
+      steps.push({ fromClient: true, flags: TCP_RST | TCP_ACK, len: 0 });
+    }
+  } else {
+    steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
+    for (let i = 0; i < cmd.dataPackets; i++) steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
+  }
+  return steps;
+}
 
 export class Simulator implements TrafficHost {
   readonly env: Env;
@@ -54,6 +132,12 @@ export class Simulator implements TrafficHost {
   /** Cache warm-up for the traffic generator's bursts (TrafficHost). */
   readonly warmup: Warmup;
   private lastOutcome: Outcome | null = null;
+  /** Packets injected so far by path class (PATH_SW … PATH_DROP). */
+  readonly paths = new Float64Array(PATH_CLASSES);
+  /** Timers fired so far. */
+  timersFired = 0;
+  /** Trace only the first packet of each millisecond of generated traffic (see sendTraffic). */
+  sampleTraffic = false;
 
   constructor(opts: SimulatorOptions = {}) {
     this.env = new Env(opts.seed ?? 1);
@@ -100,33 +184,16 @@ export class Simulator implements TrafficHost {
 
   /** Parses and runs a whole script in virtual time. Never throws for bad input. */
   run(text: string): RunResult {
-    const parsed = parseScript(text);
-    const outputs: string[] = [];
-    const outputLines: number[] = [];
-    const lines = this.env.events.active ? text.split('\n') : [];
-    const commands = parsed.commands;
-    for (let i = 0; i < commands.length; i++) {
-      const cmd = commands[i];
-      if (this.env.events.active) {
-        this.env.events.emit({ kind: 'command', t: this.env.now(), pkt: 0, line: cmd.span.line, text: (lines[cmd.span.line - 1] ?? '').trim() });
-      }
-      const firstOfLine = i === 0 || commands[i - 1].span.line !== cmd.span.line;
-      const r = (firstOfLine && this.checkSysctlLine(commands, i)) || this.execSafely(cmd);
-      if ('error' in r) return { outputs, outputLines, error: { line: r.error.span.line, col: r.error.span.col, message: r.error.message } };
-      if (r.output !== undefined) {
-        outputs.push(r.output);
-        outputLines.push(cmd.span.line);
-      }
-    }
-    if (!parsed.ok) return { outputs, outputLines, error: parsed.error };
-    return { outputs, outputLines };
+    const run = ScriptRun.fromText(this, text);
+    while (!run.done) run.step();
+    return { outputs: run.outputs, outputLines: run.outputLines, ...(run.error ? { error: run.error } : {}) };
   }
 
   /**
    * `sysctl -w A=1 B=2` is one line but several commands: all are checked before the first is
    * applied, so a rejected line changes nothing.
    */
-  private checkSysctlLine(commands: Command[], first: number): ExecResult | null {
+  checkSysctlLine(commands: readonly Command[], first: number): ExecResult | null {
     const line = commands[first].span.line;
     for (let i = first; i < commands.length && commands[i].span.line === line; i++) {
       const c = commands[i];
@@ -185,14 +252,14 @@ export class Simulator implements TrafficHost {
         return {};
       }
       case 'send':
-        return this.send(cmd.dev.value, cmd.dev.span, cmd.packet, cmd.count, cmd.interval, cmd.span.line);
       case 'connect':
-        return this.connect(cmd);
       case 'traffic':
-        return this.traffic(cmd);
-      case 'sleep':
-        this.advance(this.env.now() + Math.min(MAX_SLEEP_US, Math.round(cmd.seconds * 1_000_000)));
+      case 'sleep': {
+        const started = this.start(cmd);
+        if ('error' in started) return started;
+        while (!started.progress.done) this.advanceProgress(started.progress);
         return {};
+      }
       case 'conntrack.list':
         this.advance(this.env.now());
         return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto, family: cmd.family }) };
@@ -226,10 +293,90 @@ export class Simulator implements TrafficHost {
   }
 
   /**
-   * `traffic`: the generator drives its connections through the datapath for `duration`
-   * seconds of virtual time. Each command starts its own set of connections.
+   * Starts a command that takes several steps (`send`, `connect`, `sleep`, `traffic`): checks
+   * it and returns what is left of it, to be carried out one unit at a time by advanceProgress
+   * (a stepper shows each unit; exec runs them all).
    */
-  private traffic(cmd: Extract<Command, { kind: 'traffic' }>): ExecResult {
+  start(cmd: MultiStepCommand): { progress: Progress } | { error: { span: Span; message: string } } {
+    const now = this.env.now();
+    switch (cmd.kind) {
+      case 'sleep':
+        return { progress: { kind: 'sleep', end: now + Math.min(MAX_SLEEP_US, Math.round(cmd.seconds * 1_000_000)), line: cmd.span.line, done: false } };
+      case 'send': {
+        if (!this.devices.has(cmd.dev.value)) return { error: { span: cmd.dev.span, message: `Cannot find device "${cmd.dev.value}"` } };
+        const { dev, packet, count, interval } = cmd;
+        return { progress: { kind: 'send', dev: dev.value, spec: packet, count, interval, start: now, sent: 0, line: cmd.span.line, done: count === 0 } };
+      }
+      case 'connect':
+        if (!this.devices.has(cmd.dev.value)) return { error: { span: cmd.dev.span, message: `Cannot find device "${cmd.dev.value}"` } };
+        return { progress: { kind: 'connect', cmd, steps: connectSteps(cmd), next: 0, serverDev: null, server: { src: cmd.dst, sport: cmd.dport, dst: cmd.src, dport: cmd.sport }, line: cmd.span.line, done: false } };
+      case 'traffic':
+        return this.startTraffic(cmd);
+    }
+  }
+
+  /**
+   * Carries out one unit of a started command: a timer that is due, one packet, a slice of
+   * generated traffic, or the last move of the clock. Units are the same however they are
+   * grouped, so stepping through a command ends in the state that exec reaches at once.
+   */
+  advanceProgress(p: Progress): Unit {
+    switch (p.kind) {
+      case 'sleep':
+        if (this.fireDueTimer(p.end)) return this.finishIfIdle(p, p.end, TIMER);
+        this.advance(p.end);
+        p.done = true;
+        return CLOCK;
+      case 'send': {
+        const at = p.start + Math.round(p.sent * p.interval * 1_000_000);
+        if (this.fireDueTimer(at)) return TIMER;
+        this.advance(at);
+        this.injectScripted(this.endpoints.build(p.spec, p.dev), p.dev, p.line);
+        p.done = ++p.sent === p.count;
+        return PACKET;
+      }
+      case 'connect':
+        this.connectStep(p);
+        return PACKET;
+      case 'traffic': {
+        const n = Math.min(p.chunk, p.left);
+        this.sendTraffic(p.gen, n);
+        p.left -= n;
+        p.done = p.left === 0;
+        return TRAFFIC;
+      }
+    }
+  }
+
+  /**
+   * Sends `n` generated packets. With `sampleTraffic`, only the first packet of the slice is
+   * traced (a page shows a sample; a million packets of events would drown it); sending 1 then
+   * n-1 is the same as sending n (TrafficGenerator.send), so the state does not depend on it.
+   */
+  private sendTraffic(gen: TrafficGenerator, n: number): void {
+    const bus = this.env.events;
+    if (!this.sampleTraffic || !bus.active || n === 1) return gen.send(n);
+    gen.send(1);
+    bus.setMuted(true);
+    try {
+      gen.send(n - 1);
+    } finally {
+      bus.setMuted(false);
+    }
+  }
+
+  /** Fires the next timer due by `until`, traced; false when none is due. */
+  private fireDueTimer(until: Micros): boolean {
+    return this.env.clock.fireNext(until, this.onTimer);
+  }
+
+  /** A sleep whose last due timer fired exactly at its end needs no further clock move. */
+  private finishIfIdle(p: SleepProgress, end: Micros, unit: Unit): Unit {
+    if (this.env.now() === end && this.env.clock.nextAt() > end) p.done = true;
+    return unit;
+  }
+
+  private startTraffic(cmd: Extract<Command, { kind: 'traffic' }>): { progress: Progress } | { error: { span: Span; message: string } } {
     for (const d of [cmd.dev, cmd.replyDev]) {
       if (!this.devices.has(d.value)) return { error: { span: d.span, message: `Cannot find device "${d.value}"` } };
     }
@@ -244,27 +391,22 @@ export class Simulator implements TrafficHost {
     };
     const invalid = validateTraffic(spec);
     if (invalid) return { error: { span: cmd.span, message: `traffic: ${invalid}` } };
-    new TrafficGenerator(this, spec).runFor(cmd.duration);
-    return {};
+    const left = Math.round(cmd.duration * spec.rate);
+    // A slice is a millisecond of traffic (1 to 4096 packets): the unit a stepper shows.
+    const chunk = Math.max(1, Math.min(MAX_TRAFFIC_SLICE, Math.round(spec.rate / 1000)));
+    return { progress: { kind: 'traffic', gen: new TrafficGenerator(this, spec), left, chunk, line: cmd.span.line, done: left === 0 } };
   }
 
+  /** Advances virtual time, firing due timers (each traced as a `timer` event). */
   private advance(to: number): void {
-    this.env.clock.advanceTo(to, (name, at) => {
-      this.env.pkt = 0;
-      if (this.env.events.active) this.env.events.emit({ kind: 'timer', t: at, pkt: 0, name });
-    });
+    this.env.clock.advanceTo(to, this.onTimer);
   }
 
-  /** Injects `count` packets on `dev`'s ingress, `interval` seconds apart. */
-  private send(devName: string, devSpan: Span, spec: PacketSpec, count: number, interval: number, line: number): ExecResult {
-    if (!this.devices.has(devName)) return { error: { span: devSpan, message: `Cannot find device "${devName}"` } };
-    const start = this.env.now();
-    for (let i = 0; i < count; i++) {
-      this.advance(start + Math.round(i * interval * 1_000_000));
-      this.injectScripted(this.endpoints.build(spec, devName), devName, line);
-    }
-    return {};
-  }
+  private readonly onTimer = (name: string, at: Micros): void => {
+    this.env.pkt = 0;
+    this.timersFired++;
+    if (this.env.events.active) this.env.events.emit({ kind: 'timer', t: at, pkt: 0, name });
+  };
 
   /** Puts a script packet on `dev`'s ingress; the receiving endpoint learns from it. */
   private injectScripted(pkt: Packet, dev: string, line: number): Outcome | null {
@@ -285,50 +427,33 @@ export class Simulator implements TrafficHost {
     this.datapath.receive(pkt, dev);
     this.env.pkt = 0;
     // (Re-read through a cast: TypeScript narrowed the field to null before receive() set it.)
-    return this.lastOutcome as Outcome | null;
+    const outcome = this.lastOutcome as Outcome | null;
+    this.paths[this.hw.nic.pipeline.pathOf(pkt.id, outcome?.kind === 'drop')]++;
+    return outcome;
   }
 
   /**
-   * `connect`: a whole exchange. Each reply comes from where the previous packet went: a packet
-   * delivered to vmN is answered on repN's ingress, one put on the wire comes back on the uplink.
+   * One packet of a `connect` exchange. Each reply comes from where the previous packet went:
+   * a packet delivered to vmN is answered on repN's ingress, one put on the wire comes back on
+   * the uplink. The exchange ends early when a packet is dropped or ends in the host stack.
    */
-  private connect(cmd: Extract<Command, { kind: 'connect' }>): ExecResult {
-    if (!this.devices.has(cmd.dev.value)) return { error: { span: cmd.dev.span, message: `Cannot find device "${cmd.dev.value}"` } };
-    const tcp = cmd.proto === 'tcp';
-    type Step = { fromClient: boolean; flags: number; len: number };
-    const steps: Step[] = [];
-    if (tcp) {
-      steps.push({ fromClient: true, flags: TCP_SYN, len: 0 }, { fromClient: false, flags: TCP_SYN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
-      for (let i = 0; i < cmd.dataPackets; i++) {
-        steps.push({ fromClient: true, flags: TCP_PSH | TCP_ACK, len: cmd.len }, { fromClient: false, flags: TCP_ACK, len: 0 });
-      }
-      if (cmd.close === 'fin') {
-        steps.push({ fromClient: true, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: false, flags: TCP_FIN | TCP_ACK, len: 0 }, { fromClient: true, flags: TCP_ACK, len: 0 });
-      } else if (cmd.close === 'rst') {
-        steps.push({ fromClient: true, flags: TCP_RST | TCP_ACK, len: 0 });
-      }
-    } else {
-      steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
-      for (let i = 0; i < cmd.dataPackets; i++) steps.push({ fromClient: true, flags: 0, len: cmd.len }, { fromClient: false, flags: 0, len: cmd.len });
+  private connectStep(p: ConnectProgress): void {
+    const cmd = p.cmd;
+    const step = p.steps[p.next++];
+    const dev = step.fromClient ? cmd.dev.value : p.serverDev!;
+    const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : p.server;
+    const spec: PacketSpec = { proto: cmd.proto, family: cmd.family, ...addr, flags: cmd.proto === 'tcp' ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
+    const pkt = this.endpoints.build(spec, dev);
+    const out = this.injectScripted(pkt, dev, cmd.span.line);
+    let goesOn = out !== null && out.kind === 'deliver' && out.to !== 'host';
+    if (goesOn && step.fromClient && p.serverDev === null) {
+      // The server sees the packet as delivered (after any NAT) and answers it.
+      p.serverDev = this.replyDevice(out!);
+      p.server = { src: pkt.dst, sport: pkt.dport, dst: pkt.src, dport: pkt.sport };
     }
-    // Where each side's packets enter, and with which addresses (learnt from the first delivery).
-    let serverDev: string | null = null;
-    let server = { src: cmd.dst, sport: cmd.dport, dst: cmd.src, dport: cmd.sport };
-    for (const step of steps) {
-      const dev = step.fromClient ? cmd.dev.value : serverDev;
-      if (!dev) break;
-      const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : server;
-      const spec: PacketSpec = { proto: cmd.proto, family: cmd.family, ...addr, flags: tcp ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
-      const pkt = this.endpoints.build(spec, dev);
-      const out = this.injectScripted(pkt, dev, cmd.span.line);
-      if (!out || out.kind !== 'deliver' || out.to === 'host') break;
-      if (step.fromClient && serverDev === null) {
-        // The server sees the packet as delivered (after any NAT) and answers it.
-        serverDev = this.replyDevice(out);
-        server = { src: pkt.dst, sport: pkt.dport, dst: pkt.src, dport: pkt.sport };
-      }
-    }
-    return {};
+    // The next packet needs somewhere to enter: the server's side is known once it answered.
+    if (goesOn && p.next < p.steps.length && !p.steps[p.next].fromClient && p.serverDev === null) goesOn = false;
+    p.done = !goesOn || p.next === p.steps.length;
   }
 
   /** Where an answer to a delivered packet enters the host. */

@@ -1,85 +1,125 @@
 /**
- * Placeholder page: edit the scenario, run it in the worker, read the show commands' output.
- * The full pipeline view comes later; this proves the engine runs in the browser.
+ * The page: the frame (header, named regions, themes, help) around the live session's views.
+ * It opens with a share link's scenario if the URL carries one, else the talk's web-server
+ * scenario, paused at t = 0 (an unsaved draft of the editor comes back in the editor).
+ * Region names are a public contract (README).
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
-import { formatSimError } from './formatError';
-import { startSimWorker } from './simClient';
+import { ScenarioPanel } from './editor/ScenarioPanel';
+import { Frame } from './frame/Frame';
+import { useShortcuts } from './frame/shortcuts';
+import { StepEvents } from './inspector/StepEvents';
+import { PlaybackControls, Timeline } from './playback/PlaybackControls';
+import { ControllerContext, useController } from './session/context';
+import { LabController } from './session/controller';
+import { useLab } from './session/store';
+import { Shell } from './shell/Shell';
+import { decodeShareLink } from './share/link';
+import { ConntrackTable } from './tables/ConntrackTable';
+import { FlowtablesView } from './tables/FlowtablesView';
+import { HardwareView } from './tables/HardwareView';
 
-const DEFAULT_SEED = 1;
-
-interface RunView {
-  output: string;
-  error?: string;
+declare global {
+  interface Window {
+    /** Test hooks, only with `?testhooks` in the URL (README, "Faults"). */
+    __ctlab?: { crashNext: () => Promise<void> };
+  }
 }
 
-/** Each show command's output under its command line, as a terminal session reads. */
-function withPrompts(scenario: string, outputs: string[], lines: number[]): string {
-  const source = scenario.split('\n');
-  return outputs.map((out, i) => `$ ${(source[lines[i] - 1] ?? '').trim()}\n${out}`).join('\n');
+export const DEFAULT_SEED = 1;
+
+/** What the session opens with: a share link's scenario, else the talk scenario. */
+function initialScenario(): { text: string; seed: number; linkError?: string } {
+  const link = decodeShareLink(window.location.href);
+  if (link?.ok) return { text: link.doc.text, seed: link.doc.seed };
+  return { text: talkWebServer, seed: DEFAULT_SEED, ...(link ? { linkError: link.error } : {}) };
+}
+
+/** `?testhooks&stall=MS`: a shorter (or longer) stall threshold for tests and benchmarks. */
+function testStallMs(): number | undefined {
+  const q = new URLSearchParams(location.search);
+  const ms = Number(q.get('stall'));
+  return q.has('testhooks') && ms > 0 ? ms : undefined;
+}
+
+function spawnWorker(): Worker {
+  return new Worker(new URL('../worker/sim.worker.ts', import.meta.url), { type: 'module' });
 }
 
 export function App() {
-  const worker = useRef<ReturnType<typeof startSimWorker> | null>(null);
-  const [scenario, setScenario] = useState(talkWebServer);
-  const [seed, setSeed] = useState(DEFAULT_SEED);
-  const [running, setRunning] = useState(false);
-  const [view, setView] = useState<RunView>({ output: '' });
-  const scenarioId = useId();
-  const seedId = useId();
-
-  async function run(): Promise<void> {
-    worker.current ??= startSimWorker();
-    setRunning(true);
-    try {
-      const result = await worker.current.run(scenario, seed);
-      setView({ output: withPrompts(scenario, result.outputs, result.outputLines), error: result.error && formatSimError(result.error) });
-    } catch (err) {
-      setView({ output: '', error: `internal error: ${err instanceof Error ? err.message : String(err)}` });
-    } finally {
-      setRunning(false);
-    }
-  }
-
+  // One controller (and worker) for the page's lifetime.
+  const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
+  const [initial] = useState(initialScenario);
+  useEffect(() => {
+    void controller.load(initial.text, initial.seed);
+    if (new URLSearchParams(location.search).has('testhooks')) window.__ctlab = { crashNext: () => controller.crashNext() };
+  }, [controller, initial]);
   return (
-    <main>
-      <h1>CT Offload Lab</h1>
-      <p className="tagline">Linux tc connection tracking and its hardware offload, simulated.</p>
-      <div className="field">
-        <label htmlFor={scenarioId}>Scenario</label>
-        <textarea
-          id={scenarioId}
-          value={scenario}
-          onChange={(e) => setScenario(e.target.value)}
-          spellCheck={false}
-          wrap="off"
-          rows={18}
-        />
-      </div>
-      <div className="controls">
-        <label htmlFor={seedId}>Seed</label>
-        <input
-          id={seedId}
-          type="number"
-          min={0}
-          max={0xffff_ffff}
-          value={seed}
-          onChange={(e) => setSeed(e.target.valueAsNumber >>> 0)}
-        />
-        <button type="button" onClick={run} disabled={running}>
-          {running ? 'Running…' : 'Run'}
-        </button>
-      </div>
-      {view.error && (
-        <p role="alert" className="error">
-          {view.error}
-        </p>
-      )}
-      <h2 id="output-heading">Output</h2>
-      <pre role="log" aria-labelledby="output-heading">
-        {view.output}
-      </pre>
-    </main>
+    <ControllerContext.Provider value={controller}>
+      <Keys />
+      <Frame
+        toolbar={<PlaybackControls />}
+        pipeline={<Pipeline />}
+        inspector={<StepEvents />}
+        conntrack={<ConntrackTable />}
+        flowtables={<FlowtablesView />}
+        hardware={<HardwareView />}
+        shell={<Shell />}
+        scenario={<ScenarioPanel linkError={initial.linkError} />}
+      />
+    </ControllerContext.Provider>
+  );
+}
+
+/** The playback shortcuts of the frame's registry, bound to the session's actions. */
+function Keys() {
+  const c = useController();
+  useShortcuts({
+    playPause: () => c.togglePlay(),
+    stepForward: () => void c.step('packet', 1),
+    stepBack: () => void c.step('packet', -1),
+    stepEventForward: () => void c.step('event', 1),
+    stepEventBack: () => void c.step('event', -1),
+    stepLineForward: () => void c.step('line', 1),
+    stepLineBack: () => void c.step('line', -1),
+    reset: () => void c.reset(),
+    toEnd: () => void c.toEnd(),
+  });
+  return null;
+}
+
+/** The pipeline region: the timeline, the hint at the start, and a fault's way out. */
+function Pipeline() {
+  return (
+    <div className="pipeline">
+      <Problem />
+      <Timeline />
+      <PlayHint />
+    </div>
+  );
+}
+
+/** A hint to press Play while the session sits at the start. */
+function PlayHint() {
+  const show = useLab((s) => s.status === 'ready' && s.cursor.step === 0 && !s.playing);
+  if (!show) return null;
+  return <p className="play-hint">Paused at t = 0. Press Play (Space) to send the scenario's packets, or step through them with → and ←.</p>;
+}
+
+/** A fault or a stall: what happened, and a way out that keeps the scenario and the cursor. */
+function Problem() {
+  const c = useController();
+  const problem = useLab((s) => s.problem);
+  const stalled = useLab((s) => s.status === 'stalled');
+  if (!problem) return null;
+  return (
+    <div role="alert" className="problem">
+      <p>{problem}</p>
+      <p>{stalled ? 'Cancel restarts the simulator and returns to the last position that worked.' : 'Restart brings the scenario back to the last position that worked.'}</p>
+      <button type="button" onClick={() => void c.recover()}>
+        {stalled ? 'Cancel' : 'Restart'}
+      </button>
+    </div>
   );
 }

@@ -1,17 +1,36 @@
 /**
- * The Web Worker that hosts the engine, so a long scenario never freezes the page. This is the
- * only module that touches the worker global scope; the UI talks to it through comlink.
+ * The Web Worker that hosts the simulator: the only module that touches the worker's global
+ * scope. Each message is one Request, answered by one Reply with its id (protocol.ts); an
+ * exception inside the engine becomes a `fault` reply, and the page restarts the worker.
+ * Between requests the survey runs in short slices so replies are never held up.
  */
-import { expose } from 'comlink';
-import { Simulator, type RunResult } from '../engine/simulator';
+import { WorkerHost } from './host';
+import type { ReplyMessage, RequestMessage } from './protocol';
 
-const api = {
-  /** Runs a whole scenario on a fresh simulator. */
-  run(text: string, seed: number): RunResult {
-    return new Simulator({ seed }).run(text);
-  },
-};
+const IDLE_SLICE_MS = 8;
+const host = new WorkerHost(() => performance.now());
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
-export type SimWorkerApi = typeof api;
+function scheduleIdle(): void {
+  if (idleTimer !== undefined) return;
+  idleTimer = setTimeout(() => {
+    idleTimer = undefined;
+    try {
+      if (host.idle(IDLE_SLICE_MS)) scheduleIdle();
+    } catch {
+      // The survey hit an engine error: the live run will meet it too and report it.
+    }
+  }, 0);
+}
 
-expose(api, self);
+self.addEventListener('message', (e: MessageEvent<RequestMessage>) => {
+  const { id, request } = e.data;
+  let message: ReplyMessage;
+  try {
+    message = { id, reply: host.handle(request) };
+  } catch (err) {
+    message = { id, reply: { type: 'fault', message: err instanceof Error ? err.message : String(err) } };
+  }
+  self.postMessage(message);
+  scheduleIdle();
+});

@@ -29,17 +29,18 @@ export interface CtBehaviour {
   tcpSynRetransKeepsTimeout: boolean;
 }
 
-export const CT_BEHAVIOUR: Record<ProfileName, CtBehaviour> = {
-  '5.7': {
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
+  '5.7': Object.freeze({
     udpStreamAfter2s: false,
     dnatSrcNullBinding: false,
     tcpIgnoreBelowWindow: false,
     tcpSynRetransKeepsTimeout: false,
-  },
-  '6.12': {
+  }),
+  '6.12': Object.freeze({
     udpStreamAfter2s: true,
     dnatSrcNullBinding: true,
     tcpIgnoreBelowWindow: true,
     tcpSynRetransKeepsTimeout: true,
-  },
-};
+  }),
+});

@@ -10,7 +10,7 @@
  * armed, only for the earliest non-empty slot: an idle table with nothing due arms nothing,
  * and sleeping five days over it fires one timer per second that actually holds entries.
  */
-import { US_PER_SEC, type Clock, type TimerHandle } from '../clock';
+import { US_PER_SEC, type Clock, type TimerHandle, type TimerOwner } from '../clock';
 import { NumberHeap } from '../heap';
 import type { SysctlKey } from '../sysctl';
 import type { TcpState } from './types';
@@ -48,7 +48,7 @@ export function tcpStateTimeoutKey(state: TcpState): SysctlKey | null {
 
 const ceilSec = (us: number): number => Math.max(0, Math.ceil(us / US_PER_SEC));
 
-export class ExpiryWheel {
+export class ExpiryWheel implements TimerOwner {
   /** Second → first entry of its list; -1 marks a second still in the heap whose list emptied. */
   private readonly heads = new Map<number, number>();
   /** Min-heap of the seconds that are keys of `heads` (each exactly once). */
@@ -123,7 +123,8 @@ export class ExpiryWheel {
     this.heads.set(sec, slot);
   }
 
-  private readonly fire = (): void => {
+  /** The timer of the earliest second fired: reap or re-file its entries. */
+  onTimer(): void {
     this.timer = undefined;
     const sec = this.armedSec;
     // Unlinking one by one keeps the lists consistent whatever onDue does to other entries;
@@ -133,7 +134,7 @@ export class ExpiryWheel {
       this.onDue(slot);
     }
     this.rearm();
-  };
+  }
 
   /** Arms the single timer for the earliest second that still holds entries. */
   private rearm(): void {
@@ -145,6 +146,6 @@ export class ExpiryWheel {
     this.clock.cancel(this.timer);
     this.timer = undefined;
     this.armedSec = sec;
-    if (sec >= 0) this.timer = this.clock.at(sec * US_PER_SEC, 'conntrack gc', this.fire);
+    if (sec >= 0) this.timer = this.clock.at(sec * US_PER_SEC, 'conntrack gc', this);
   }
 }

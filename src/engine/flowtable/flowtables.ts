@@ -3,7 +3,7 @@
  * action in a zone creates the zone's nf_flowtable, later ones share it by reference, and the
  * last reference frees it (tearing every flow down). Each table runs its GC every second.
  */
-import type { TimerHandle } from '../clock';
+import type { TimerHandle, TimerOwner } from '../clock';
 import type { Conntrack } from '../conntrack/conntrack';
 import type { Env } from '../env';
 import { FlowTable } from './flowtable';
@@ -12,7 +12,7 @@ import { FlowRecords } from './records';
 
 const GC_INTERVAL_US = 1_000_000;
 
-export class Flowtables {
+export class Flowtables implements TimerOwner {
   private byZone = new Map<number, FlowTable>();
   /** The live tables, in creation order (read per burst by the cache warm-up: no array per call). */
   readonly live: FlowTable[] = [];
@@ -78,10 +78,16 @@ export class Flowtables {
   }
 
   private scheduleGc(ft: FlowTable): void {
-    const h = this.env.clock.after(GC_INTERVAL_US, `nf_flowtable gc (zone ${ft.zone})`, () => {
-      ft.gc();
-      if (this.byZone.get(ft.zone) === ft) this.scheduleGc(ft);
-    });
-    this.gcTimers.set(ft, h);
+    this.gcTimers.set(ft, this.env.clock.after(GC_INTERVAL_US, `nf_flowtable gc (zone ${ft.zone})`, this, ft.zone));
+  }
+
+  /**
+   * A zone's GC timer fired (its argument is the zone: release() cancels a freed table's
+   * timer, so the zone's table is the one that armed it).
+   */
+  onTimer(zone: number): void {
+    const ft = this.byZone.get(zone)!;
+    ft.gc();
+    if (this.byZone.get(zone) === ft) this.scheduleGc(ft);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { IPS_HW_OFFLOAD } from '../conntrack/conntrack';
 import type { Conntrack } from '../conntrack/conntrack';
+import type { TimerOwner } from '../clock';
 import type { Env } from '../env';
 import {
   NF_FLOW_HW_BIDIRECTIONAL,
@@ -48,21 +49,22 @@ export interface OffloadQueueSettings {
   maxPendingAdds: number;
 }
 
-/** Proposal hook (not in the kernel): may defer an add request; returns why, or null to queue it. */
-export type OffloadAdmission = (ft: FlowTable, flow: number) => string | null;
+/**
+ * Proposal hook (not in the kernel): may defer an add request. An object, not a closure, so a
+ * fork of the engine (fork.ts) can copy it.
+ */
+export interface OffloadAdmission {
+  /** Why the add is deferred, or null to queue it. */
+  admit(ft: FlowTable, flow: number): string | null;
+}
 
-export class OffloadQueue {
+export class OffloadQueue implements TimerOwner {
   private readonly work = new WorkRing();
   private armed = false;
-  /** The work timer's callback, made once (a closure per arm would be an allocation per refresh). */
-  private readonly onDue = (): void => {
-    this.armed = false;
-    this.runDue();
-  };
   private busyUntil = 0;
   readonly settings: OffloadQueueSettings = { latencyUs: 0, insertRate: 0, maxPendingAdds: 0 };
   /** Installed by a host offload policy (proposal); null = the kernel's behaviour. */
-  admit: OffloadAdmission | null = null;
+  admission: OffloadAdmission | null = null;
   private pendingAdds = 0;
 
   constructor(
@@ -106,7 +108,7 @@ export class OffloadQueue {
       return false;
     }
     if (op === 'add') {
-      const deferred = this.admit?.(ft, flow) ?? null;
+      const deferred = this.admission?.admit(ft, flow) ?? null;
       if (deferred !== null) {
         this.emitQueue(ft, flow, op, 'deferred', deferred);
         return false;
@@ -134,7 +136,13 @@ export class OffloadQueue {
   private arm(): void {
     if (this.armed || this.work.size === 0) return;
     this.armed = true;
-    this.env.clock.schedule(this.work.headAt(), 'flowtable offload work', this.onDue);
+    this.env.clock.schedule(this.work.headAt(), 'flowtable offload work', this);
+  }
+
+  /** The work timer fired. */
+  onTimer(): void {
+    this.armed = false;
+    this.runDue();
   }
 
   private runDue(): void {

@@ -150,7 +150,7 @@ export class HwModel {
       }
     }
     this.nic.settings.policy = policy;
-    this.deps.flowtables.queue.admit = offloadPolicyAdmission(this.deps.conntrack, policy);
+    this.deps.flowtables.queue.admission = offloadPolicyAdmission(this.deps.conntrack, policy);
     return null;
   }
 

@@ -28,6 +28,7 @@ import { TC_ACT_SHOT } from '../tc/verdict';
 import { E_NAT, type HwCtTable } from './ct_table';
 import { StepKind, type HwRule, type HwStep } from './rule';
 import type { HwTables } from './tables';
+import { PATH_DROP, PATH_HW, PATH_MISS, PATH_SW } from '../path';
 import { N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT } from '../conntrack/storage';
 
 /** Where the datapath sends what hardware finished. */
@@ -75,6 +76,9 @@ export class HwPipeline {
   swPackets = 0;
   chainMisses = 0;
   ctMisses = 0;
+  /** The last packet that entered the NIC, and how it left: PATH_HW (finished) or PATH_MISS. */
+  private lastPkt = 0;
+  private lastPath = PATH_SW;
   private readonly view: HwView;
   // ct registers (reg_c2 zone/state, reg_c3 mark; the restore cookie as the conntrack slot)
   private regCt = -1;
@@ -95,10 +99,22 @@ export class HwPipeline {
     this.view = new HwView(conntrack);
   }
 
+  /**
+   * The path class of packet `pkt` whose journey just ended: dropped, finished in hardware,
+   * missed in hardware and resumed in software, or software only (it never walked the NIC's
+   * tables: offload off, no offloaded rule, not a NIC port).
+   */
+  pathOf(pkt: number, dropped: boolean): number {
+    if (dropped) return PATH_DROP;
+    return pkt === this.lastPkt ? this.lastPath : PATH_SW;
+  }
+
   /** A packet enters the NIC on `dev` (from the wire or a VF). True when hardware finished it. */
   receive(pkt: Packet, dev: Device): boolean {
     this.resume.dev = dev.name;
     this.resume.filter = null;
+    this.lastPkt = pkt.id;
+    this.lastPath = PATH_SW;
     if (!dev.hwTcOffload || (this.tables.rulesOf(dev) === 0 && !(dev.kind === 'uplink' && pkt.vxlan))) {
       this.swPackets++;
       return false;
@@ -132,6 +148,7 @@ export class HwPipeline {
       const r = this.runRule(pkt, tcDev.name, rule, bytes);
       if (r === DONE) {
         this.hwPackets++;
+        this.lastPath = PATH_HW;
         return true;
       }
       if (r === MISSED) return false;
@@ -342,6 +359,7 @@ export class HwPipeline {
    */
   private miss(pkt: Packet, dev: string, table: string, reason: string, chain: number, filter: Filter | null, action: number): false {
     this.swPackets++;
+    this.lastPath = PATH_MISS;
     const meta = pkt.meta;
     let ctState = '';
     if (this.regCt >= 0 && this.conntrack.isAlive(this.regCt)) {

@@ -6,19 +6,30 @@
  * The counts come from conntrack accounting (nf_conntrack_acct=1).
  */
 import type { Conntrack } from '../conntrack/conntrack';
+import type { FlowTable } from '../flowtable/flowtable';
 import type { OffloadAdmission } from '../flowtable/offload';
 import type { OffloadPolicy } from './settings';
 
 export function offloadPolicyAdmission(conntrack: Conntrack, policy: OffloadPolicy): OffloadAdmission | null {
   if (policy.minPackets === 0 && policy.minBytes === 0) return null;
-  return (ft, flow) => {
+  return new PolicyAdmission(conntrack, policy);
+}
+
+class PolicyAdmission implements OffloadAdmission {
+  constructor(
+    private readonly conntrack: Conntrack,
+    private readonly policy: OffloadPolicy,
+  ) {}
+
+  admit(ft: FlowTable, flow: number): string | null {
     const ct = ft.ct(flow);
-    const packets = conntrack.packets(ct, 0) + conntrack.packets(ct, 1);
-    const bytes = conntrack.bytes(ct, 0) + conntrack.bytes(ct, 1);
-    if (policy.minPackets > 0 && packets >= policy.minPackets) return null;
-    if (policy.minBytes > 0 && bytes >= policy.minBytes) return null;
-    return `offload policy (proposal): ${packets} packets, ${bytes} bytes so far; needs ${describePolicy(policy)}`;
-  };
+    const packets = this.conntrack.packets(ct, 0) + this.conntrack.packets(ct, 1);
+    const bytes = this.conntrack.bytes(ct, 0) + this.conntrack.bytes(ct, 1);
+    const p = this.policy;
+    if (p.minPackets > 0 && packets >= p.minPackets) return null;
+    if (p.minBytes > 0 && bytes >= p.minBytes) return null;
+    return `offload policy (proposal): ${packets} packets, ${bytes} bytes so far; needs ${describePolicy(p)}`;
+  }
 }
 
 export function describePolicy(p: OffloadPolicy): string {

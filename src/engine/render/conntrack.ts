@@ -91,10 +91,15 @@ export function renderConntrackList(ct: Conntrack, filter: ConntrackFilter = {})
     if (filter.zone !== undefined && ct.zone(slot) !== filter.zone) return;
     if (filter.proto !== undefined && ct.proto(slot) !== filter.proto) return;
     if (filter.family !== undefined && ct.family(slot) !== filter.family) return;
-    const zone = ct.zone(slot) === 0 ? '' : `zone=${ct.zone(slot)} `;
-    out += `${column(protoName(ct.proto(slot)), ct.proto(slot))}${body(ct, slot, false)}${zone}use=${ct.use(slot)}\n`;
+    out += `${renderConntrackEntry(ct, slot)}\n`;
   });
   return out;
+}
+
+/** One entry's `conntrack -L` line, without its newline. */
+export function renderConntrackEntry(ct: Conntrack, slot: number): string {
+  const zone = ct.zone(slot) === 0 ? '' : `zone=${ct.zone(slot)} `;
+  return `${column(protoName(ct.proto(slot)), ct.proto(slot))}${body(ct, slot, false)}${zone}use=${ct.use(slot)}`;
 }
 
 export function renderProcConntrack(ct: Conntrack): string {

@@ -58,10 +58,20 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
     for (const tp of chain.tps) {
       const head = filterHead(block, tp, o);
       out += `${head}\n`;
-      for (const f of tp.filters) out += `${head}handle 0x${f.handle.toString(16)} ${flowerOptions(f)}${actionList(f, o)}\n`;
+      for (const f of tp.filters) out += renderFilter(head, f, o);
     }
   }
   return out;
+}
+
+/** One filter's lines under the `head` of its tcf_proto (filterHead). */
+function renderFilter(head: string, f: Filter, o: FilterShowOptions): string {
+  return `${head}handle 0x${f.handle.toString(16)} ${flowerOptions(f)}${actionList(f, o)}\n`;
+}
+
+/** One filter as `tc [-s] filter show` prints it, for a view that lists filters one by one. */
+export function renderOneFilter(block: Block, tp: Proto, f: Filter, o: FilterShowOptions): string {
+  return renderFilter(filterHead(block, tp, o), f, o);
 }
 
 /** print_filter: what the request did not already say (parent, protocol, pref, chain). */

@@ -25,21 +25,22 @@ export interface TcBehaviour {
   actionInHwCount: boolean;
 }
 
-const TALK_ERA: TcBehaviour = {
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+const TALK_ERA: TcBehaviour = Object.freeze({
   maxReclassifyLoop: 4,
   ctStateReplyInvalid: false,
   validatesCtState: false,
   usedHwStats: false,
   actionInHwCount: false,
-};
+});
 
-const CURRENT: TcBehaviour = {
+const CURRENT: TcBehaviour = Object.freeze({
   maxReclassifyLoop: 16,
   ctStateReplyInvalid: true,
   validatesCtState: true,
   usedHwStats: true,
   actionInHwCount: true,
-};
+});
 
 export function tcBehaviour(profile: KernelProfile): TcBehaviour {
   return profile.name === '5.7' ? TALK_ERA : CURRENT;

@@ -102,20 +102,21 @@ export interface TrafficSpec {
   line: number;
 }
 
-export const DEFAULT_TRAFFIC: Omit<TrafficSpec, 'dev' | 'replyDev'> = {
+/** Frozen, nested objects too: specs built from it hold them (a fork shares frozen constants). */
+export const DEFAULT_TRAFFIC: Omit<TrafficSpec, 'dev' | 'replyDev'> = Object.freeze({
   conns: 1000,
   rate: 100_000,
   proto: 'tcp',
-  flowSize: { kind: 'pareto', alpha: 1.2, min: 2 },
-  src: { family: 4, addr: 0xc6120000, len: 15 }, // 198.18.0.0/15, the benchmarking range (RFC 2544)
-  dst: { family: 4, addr: 0x0a000001, len: 32 }, // 10.0.0.1
+  flowSize: Object.freeze({ kind: 'pareto', alpha: 1.2, min: 2 }),
+  src: Object.freeze({ family: 4, addr: 0xc6120000, len: 15 }), // 198.18.0.0/15, the benchmarking range (RFC 2544)
+  dst: Object.freeze({ family: 4, addr: 0x0a000001, len: 32 }), // 10.0.0.1
   dport: 80,
   payload: 1400,
   order: 'random',
   train: 1,
   ttl: 64,
   line: 0,
-};
+});
 
 /** Connections the generator keeps open at most (its state is ~40 bytes each). */
 export const MAX_TRAFFIC_CONNS = 16_000_000;

@@ -1,0 +1,32 @@
+/** How the page writes virtual time and steps. */
+import type { Micros } from '../../engine/clock';
+import type { CursorView, Mark } from '../../worker/protocol';
+
+/** `12.345678 s` (microsecond resolution, as the engine counts). */
+export function formatTime(t: Micros): string {
+  const s = Math.floor(t / 1_000_000);
+  const us = Math.round(t - s * 1_000_000);
+  return `${s}.${String(us).padStart(6, '0')} s`;
+}
+
+/** What the Timeline slider says to a screen reader and in its tooltip. */
+export function cursorText(c: CursorView): string {
+  const total = c.known.complete ? `${c.known.steps}` : `${c.known.steps}+`;
+  const where = c.line > 0 ? `, line ${c.line}` : '';
+  return `step ${c.step} of ${total}${where}, t = ${formatTime(c.t)}`;
+}
+
+/** Speed as the Speed control lists it. */
+export function speedLabel(speed: number): string {
+  return speed === Infinity ? 'As fast as possible' : `${speed}×`;
+}
+
+/** Positions (0…1) of the timeline's marks over `steps` steps, by kind, for drawing ticks. */
+export function markPositions(marks: readonly Mark[], steps: number): { x: number; kind: Mark['kind']; label: string }[] {
+  if (steps <= 0) return [];
+  return marks.map((m) => ({
+    x: Math.min(1, m.step / steps),
+    kind: m.kind,
+    label: m.kind === 'packet' ? `packet ${m.pkt} (line ${m.line}) at ${formatTime(m.t)}` : m.kind === 'error' ? `error at line ${m.line}` : `line ${m.line} at ${formatTime(m.t)}`,
+  }));
+}

@@ -1,0 +1,277 @@
+/**
+ * The page's actions on the session: load, play, step, seek, the shell, recovery. It owns
+ * the worker client and writes what comes back into the store; views call these actions and
+ * read the store. Playback is driven by the page's one animation loop (ticker.ts).
+ *
+ * Playback pace: a packet step is held on screen for PACKET_MS at 1× (PACKET_MS / speed at
+ * other speeds) so its animation can be followed; virtual time between steps passes at the
+ * chosen speed (1×: a second a second), so a `sleep 31` lasts 31 s at 1× and 0.31 s at 100×.
+ * "As fast as possible" runs without holding, in batches of about 12 ms of worker time, and
+ * brings back aggregates and a sample of packets instead of every event.
+ */
+import type { Answer, Batch, Query, Reply, Request, StepUnit } from '../../worker/protocol';
+import { SimClient, WorkerRestarted } from './client';
+import { getLab, setLab, type Speed } from './store';
+import { onTick } from './ticker';
+
+/** How long one packet's journey stays on screen at 1×. */
+export const PACKET_MS = 1200;
+const FAST_BUDGET_MS = 12;
+
+/** A view's standing query and where its answers go. */
+export interface Watch {
+  query: Query;
+  deliver: (answer: Answer, version: number) => void;
+}
+
+export interface ControllerOptions {
+  spawn: () => Worker;
+  /** How long a request may run before the page offers to cancel it (default STALL_MS). */
+  stallMs?: number;
+}
+
+export class LabController {
+  private readonly client: SimClient;
+  private batchSeq = 0;
+  private shellSeq = 0;
+  /** Playback: virtual time the play clock reached, and until when a packet is held. */
+  private playT = 0;
+  private holdUntil = 0;
+  private stopTicker: (() => void) | null = null;
+  /** The last cursor the worker confirmed: recovery returns there. */
+  private goodStep = 0;
+
+  constructor(opts: ControllerOptions) {
+    this.client = new SimClient(opts.spawn);
+    if (opts.stallMs) this.client.stallMs = opts.stallMs;
+    const seconds = this.client.stallMs / 1000;
+    this.client.onStall = (r) => setLab({ status: 'stalled', problem: `The simulator has been busy for ${seconds} s (${describe(r)}).` });
+  }
+
+  // ---- scenario ------------------------------------------------------------------------------
+
+  async load(text: string, seed: number): Promise<void> {
+    this.pause();
+    setLab({ status: 'loading', text, seed, problem: undefined });
+    const r = await this.send({ type: 'load', text, seed });
+    if (r?.type !== 'loaded') return;
+    this.goodStep = 0;
+    setLab({ status: 'ready', cursor: r.cursor, timeline: r.timeline, loadError: r.error, stateVersion: getLab().stateVersion + 1, shell: [] });
+    this.applyBatch({ steps: [], events: [], paths: [], sizes: getLab().batch.sizes, skipped: 0 }, false);
+  }
+
+  /** Parses a text in the worker (the editor's inline errors). */
+  async check(text: string): Promise<Reply | null> {
+    return this.send({ type: 'check', text });
+  }
+
+  // ---- moves ---------------------------------------------------------------------------------
+
+  async step(unit: StepUnit, dir: 1 | -1): Promise<void> {
+    this.pause();
+    await this.move({ type: 'step', unit, dir });
+  }
+
+  async seek(step: number): Promise<void> {
+    this.pause();
+    await this.move({ type: 'seek', step });
+  }
+
+  async reset(): Promise<void> {
+    await this.seek(0);
+  }
+
+  /** To the end of the scenario as fast as possible (aggregates, no animation). */
+  async toEnd(): Promise<void> {
+    this.pause();
+    while (!getLab().cursor.atEnd && getLab().status === 'ready') {
+      const before = getLab().cursor.step;
+      await this.move({ type: 'advance', maxSteps: 1e9, maxPackets: 1e9, budgetMs: 100, detail: false });
+      if (getLab().cursor.step === before) break;
+    }
+  }
+
+  // ---- playback ------------------------------------------------------------------------------
+
+  play(): void {
+    const s = getLab();
+    if (s.playing || s.status !== 'ready') return;
+    if (s.cursor.atEnd) return;
+    this.playT = s.cursor.t;
+    this.holdUntil = 0;
+    setLab({ playing: true });
+    this.stopTicker = onTick((now, dt) => this.tick(now, dt));
+  }
+
+  pause(): void {
+    this.stopTicker?.();
+    this.stopTicker = null;
+    if (getLab().playing) setLab({ playing: false });
+  }
+
+  togglePlay(): void {
+    if (getLab().playing) this.pause();
+    else this.play();
+  }
+
+  setSpeed(speed: Speed): void {
+    setLab({ speed });
+  }
+
+  private inFlight = false;
+
+  private tick(now: number, dt: number): void {
+    const s = getLab();
+    if (!s.playing || this.inFlight || s.status !== 'ready') return;
+    if (s.cursor.atEnd) return this.pause();
+    let request: Request;
+    if (s.speed === Infinity) {
+      request = { type: 'advance', maxSteps: 1e9, maxPackets: 1e9, budgetMs: FAST_BUDGET_MS, detail: false };
+    } else {
+      if (now < this.holdUntil) return;
+      this.playT = Math.max(this.playT + dt * 1000 * s.speed, s.cursor.t);
+      request = { type: 'advance', maxSteps: 500, maxPackets: 1, untilT: this.playT, budgetMs: 8, detail: true };
+    }
+    this.inFlight = true;
+    void this.move(request).then((batch) => {
+      this.inFlight = false;
+      if (batch && s.speed !== Infinity && batch.steps.some((st) => st.kind === 'packet' || st.kind === 'traffic')) {
+        this.holdUntil = performance.now() + PACKET_MS / s.speed;
+      }
+      if (getLab().cursor.atEnd) this.pause();
+    });
+  }
+
+  /** Virtual time the play clock shows between steps (the cursor's time when paused). */
+  get displayTime(): number {
+    const s = getLab();
+    return s.playing && s.speed !== Infinity ? Math.max(s.cursor.t, Math.min(this.playT, this.nextStepTime())) : s.cursor.t;
+  }
+
+  private nextStepTime(): number {
+    const next = getLab().timeline.marks.find((m) => m.step > getLab().cursor.step);
+    return next ? next.t : Infinity;
+  }
+
+  // ---- shell ---------------------------------------------------------------------------------
+
+  async exec(line: string): Promise<void> {
+    this.pause();
+    const r = await this.send({ type: 'exec', line });
+    if (r?.type !== 'executed') return;
+    const entry = { id: ++this.shellSeq, input: line, output: r.output, inserted: r.inserted, ...(r.error ? { error: r.error } : {}) };
+    setLab({ shell: [...getLab().shell, entry], cursor: r.cursor, text: r.text });
+    this.goodStep = r.cursor.step;
+    this.applyBatch(r.batch, false);
+    if (r.inserted) await this.refreshTimeline();
+  }
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  /** A windowed read of the state at the cursor; null if the worker was restarted meanwhile. */
+  async query<K extends Query['kind']>(query: Extract<Query, { kind: K }>): Promise<Extract<Answer, { kind: K }> | null> {
+    const r = await this.send({ type: 'query', query });
+    return r?.type === 'answer' && r.answer.kind === query.kind ? (r.answer as Extract<Answer, { kind: K }>) : null;
+  }
+
+  async refreshTimeline(): Promise<void> {
+    const a = await this.query({ kind: 'timeline' });
+    if (a) setLab({ timeline: a.timeline, cursor: { ...getLab().cursor, known: a.known } });
+  }
+
+  // ---- faults --------------------------------------------------------------------------------
+
+  /** Test hook: the worker's next request throws, as an engine bug would. */
+  async crashNext(): Promise<void> {
+    await this.send({ type: 'crashNext' });
+  }
+
+  /** Throws the worker away and brings the same scenario back to the last good cursor. */
+  async recover(): Promise<void> {
+    this.pause();
+    this.client.restart();
+    const { text, seed } = getLab();
+    const target = this.goodStep;
+    await this.load(text, seed);
+    if (getLab().status === 'ready' && target > 0) await this.seek(target);
+  }
+
+  dispose(): void {
+    this.pause();
+    this.client.dispose();
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /**
+   * A move, with the views' queries sent right behind it: the worker answers in order, so the
+   * queries read the state after the move, and the page shows both in one update instead of
+   * asking again after rendering the move.
+   */
+  private async move(request: Request): Promise<Batch | null> {
+    const version = getLab().stateVersion + 1;
+    const [r, answers] = await Promise.all([this.send(request), this.refetchWatched(version)]);
+    if (r?.type !== 'moved') return null;
+    const known = getLab().cursor.known;
+    setLab({ cursor: r.cursor });
+    this.goodStep = r.cursor.step;
+    this.applyBatch(r.batch, r.rewound);
+    answers();
+    if (r.cursor.known.steps !== known.steps || r.cursor.known.complete !== known.complete) void this.refreshTimeline();
+    return r.batch;
+  }
+
+  private applyBatch(b: Batch, rewound: boolean): void {
+    setLab((s) => ({ batch: { seq: ++this.batchSeq, ...b, rewound }, stateVersion: s.stateVersion + 1 }));
+  }
+
+  // ---- watched queries -----------------------------------------------------------------------
+
+  private readonly watched = new Set<Watch>();
+
+  /** A view's query, re-read behind every move (useQuery). Returns the unwatch function. */
+  watch(w: Watch): () => void {
+    this.watched.add(w);
+    return () => this.watched.delete(w);
+  }
+
+  /** Sends every watched query now; the returned function hands the answers to their views. */
+  private async refetchWatched(version: number): Promise<() => void> {
+    const list = [...this.watched];
+    const answers = await Promise.all(list.map((w) => this.send({ type: 'query', query: w.query })));
+    return () => {
+      answers.forEach((r, i) => {
+        if (r?.type === 'answer') list[i].deliver(r.answer, version);
+      });
+    };
+  }
+
+  /** Sends a request; a fault reply or a restart becomes the page's problem state, and null. */
+  private async send(request: Request): Promise<Reply | null> {
+    try {
+      const r = await this.client.request(request);
+      if (r.type === 'fault') {
+        this.pause();
+        setLab({ status: 'fault', problem: `The simulator failed: ${r.message}` });
+        return null;
+      }
+      if (getLab().status === 'stalled') setLab({ status: 'ready', problem: undefined });
+      return r;
+    } catch (e) {
+      if (e instanceof WorkerRestarted) return null;
+      throw e;
+    }
+  }
+}
+
+function describe(r: Request): string {
+  switch (r.type) {
+    case 'exec':
+      return `running "${r.line}"`;
+    case 'load':
+      return 'loading the scenario';
+    default:
+      return `handling "${r.type}"`;
+  }
+}
+

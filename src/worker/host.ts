@@ -1,0 +1,102 @@
+/**
+ * The worker's request handler, free of worker APIs so tests call it as the worker does:
+ * one Request in, one Reply out. Between requests the worker gives `idle` slices of time to
+ * the survey, so the timeline fills in without holding up a reply.
+ */
+import { ConntrackView, devicesView, filtersView, flowtablesView, sysctlsView } from './queries';
+import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
+import { Session } from './session';
+
+/** Survey time given to a load before it replies (the rest runs in idle slices). */
+const LOAD_SURVEY_MS = 50;
+
+export class WorkerHost {
+  readonly session: Session;
+  private readonly conntrack = new ConntrackView();
+  private crashArmed = false;
+
+  constructor(clock: () => number) {
+    this.session = new Session(clock);
+  }
+
+  handle(req: Request): Reply {
+    if (this.crashArmed) {
+      this.crashArmed = false;
+      throw new Error('simulated engine crash (test hook)');
+    }
+    const s = this.session;
+    switch (req.type) {
+      case 'load': {
+        const r = s.load(req.text, req.seed);
+        s.survey(LOAD_SURVEY_MS);
+        return { type: 'loaded', cursor: s.cursor(), timeline: s.timeline(), lines: r.lines, ...(r.error ? { error: r.error } : {}) };
+      }
+      case 'check': {
+        const error = Session.check(req.text);
+        return { type: 'checked', ...(error ? { error } : {}) };
+      }
+      case 'step': {
+        const batch = s.move(req.unit, req.dir);
+        return { type: 'moved', cursor: s.cursor(), batch, rewound: req.dir === -1 };
+      }
+      case 'seek': {
+        const from = s.cursor().step;
+        const batch = s.seek(req.step);
+        return { type: 'moved', cursor: s.cursor(), batch, rewound: req.step < from };
+      }
+      case 'advance': {
+        const batch = s.advance(req.maxSteps, req.maxPackets, req.untilT, req.budgetMs, req.detail);
+        return { type: 'moved', cursor: s.cursor(), batch, rewound: false };
+      }
+      case 'exec': {
+        const r = s.exec(req.line);
+        return { type: 'executed', cursor: s.cursor(), batch: r.batch, text: s.text, inserted: r.inserted, output: r.output, ...(r.error ? { error: r.error } : {}) };
+      }
+      case 'query':
+        return { type: 'answer', answer: this.answer(req.query) };
+      case 'crashNext':
+        this.crashArmed = true;
+        return { type: 'armed' };
+      default:
+        return assertNever(req);
+    }
+  }
+
+  /** Background work: a slice of the survey. True while more is left. */
+  idle(budgetMs: number): boolean {
+    return !this.session.survey(budgetMs);
+  }
+
+  private answer(q: Query): Answer {
+    const s = this.session;
+    const sim = s.sim;
+    switch (q.kind) {
+      case 'conntrack': {
+        const w = this.conntrack.window(sim, s.cursor().step, q.offset, q.limit, q.sort, q.filter);
+        return { kind: 'conntrack', total: w.total, offset: q.offset, rows: w.rows, now: sim.env.now() };
+      }
+      case 'filters':
+        return { kind: 'filters', devices: filtersView(sim) };
+      case 'flowtables':
+        return { kind: 'flowtables', zones: flowtablesView(sim) };
+      case 'hardware':
+        return { kind: 'hardware', text: sim.hw.show('nic') };
+      case 'settings':
+        return { kind: 'settings', profile: sim.env.profile.name, seed: s.seed, sysctls: sysctlsView(sim), devices: devicesView(sim) };
+      case 'packets': {
+        const w = s.packets.window(s.cursor().step, q.offset, Math.min(q.limit, 1000), q.filter);
+        return { kind: 'packets', total: w.total, offset: q.offset, rows: w.rows, counts: w.counts };
+      }
+      case 'journey': {
+        const row = s.packets.row(q.pkt);
+        return { kind: 'journey', pkt: q.pkt, events: s.journey(q.pkt), ...(row ? { row } : {}) };
+      }
+      case 'timeline':
+        return { kind: 'timeline', timeline: s.timeline(), known: s.cursor().known };
+      case 'text':
+        return { kind: 'text', text: s.text, seed: s.seed };
+      default:
+        return assertNever(q);
+    }
+  }
+}
