@@ -423,7 +423,7 @@ async function softwarePhase(o: EngineSuiteOptions, names: Names): Promise<void>
   const mixConns = Math.max(1, Math.round(o.conns / 10));
   const mix = new TrafficGenerator(host, {
     ...trafficSpec(mixConns),
-    src: { addr: 0xcb007100, len: 24 }, // 203.0.113.0/24: other clients than the established ones
+    src: { family: 4, addr: 0xcb007100, len: 24 }, // 203.0.113.0/24: other clients than the established ones
     flowSize: DEFAULT_TRAFFIC.flowSize,
     order: 'random',
   });

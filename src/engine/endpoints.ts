@@ -6,11 +6,14 @@
  * Not a hot path: the traffic generator builds packets itself.
  */
 import type { Env } from './env';
-import { formatIpv4 } from './model/addr';
+import { formatAddr, formatIpv4 } from './model/addr';
 import {
   blankPacket,
+  ETH_P_IP,
+  ETH_P_IPV6,
   ICMP_ECHO,
   IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   TCP_ACK,
@@ -22,8 +25,10 @@ import {
 } from './model/packet';
 import type { PacketSpec } from './script/ast';
 
-const key = (proto: number, src: number, sport: number, dst: number, dport: number): string =>
-  `${proto} ${src}:${sport} ${dst}:${dport}`;
+const key = (family: number, proto: number, src: number, sport: number, dst: number, dport: number): string =>
+  `${family} ${proto} ${src}:${sport} ${dst}:${dport}`;
+
+const PROTOCOLS = { tcp: IPPROTO_TCP, udp: IPPROTO_UDP, icmp: IPPROTO_ICMP, icmp6: IPPROTO_ICMPV6 } as const;
 
 /** Default MACs: a locally administered address derived from the IPv4 address. */
 const macOf = (ip: number): number => 0x020000000000 + ip;
@@ -41,8 +46,13 @@ export class Endpoints {
 
   /** Builds the packet a script line describes, filling seq/ack like a real endpoint. */
   build(spec: PacketSpec, indev: string): Packet {
-    const proto = spec.proto === 'tcp' ? IPPROTO_TCP : spec.proto === 'udp' ? IPPROTO_UDP : IPPROTO_ICMP;
+    const proto = PROTOCOLS[spec.proto];
+    const icmp = proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6;
     const pkt = blankPacket(this.nextId++, proto, indev);
+    if (spec.family === 6) {
+      pkt.family = 6;
+      pkt.ethType = ETH_P_IPV6;
+    }
     pkt.srcMac = spec.srcMac ?? macOf(spec.src);
     pkt.dstMac = spec.dstMac ?? macOf(spec.dst);
     pkt.src = spec.src;
@@ -50,12 +60,12 @@ export class Endpoints {
     pkt.ttl = spec.ttl;
     pkt.tos = spec.tos;
     pkt.payloadLen = spec.len;
-    if (proto !== IPPROTO_ICMP) {
+    if (!icmp) {
       pkt.sport = spec.sport;
       pkt.dport = spec.dport;
     }
     if (proto === IPPROTO_TCP) this.fillTcp(pkt, spec);
-    if (proto === IPPROTO_ICMP) {
+    if (icmp) {
       const h = spec.icmp ?? { type: ICMP_ECHO, code: 0, id: 1, seq: 1 };
       pkt.icmp = { ...h, inner: spec.inner ? this.buildQuoted(spec.inner) : null };
     }
@@ -77,18 +87,19 @@ export class Endpoints {
   learnDelivered(pkt: Packet): void {
     if (pkt.proto !== IPPROTO_TCP || pkt.vxlan) return;
     const end = (pkt.seq + pkt.payloadLen + (pkt.tcpFlags & TCP_SYN ? 1 : 0) + (pkt.tcpFlags & TCP_FIN ? 1 : 0)) >>> 0;
-    const k = key(pkt.proto, pkt.src, pkt.sport, pkt.dst, pkt.dport);
+    const k = key(pkt.family, pkt.proto, pkt.src, pkt.sport, pkt.dst, pkt.dport);
     const prev = this.rcvNxt.get(k);
     if (prev === undefined || ((end - prev) | 0) > 0) this.rcvNxt.set(k, end);
   }
 
   private fillTcp(pkt: Packet, spec: PacketSpec): void {
     const flags = spec.flags ?? TCP_ACK;
-    const k = key(IPPROTO_TCP, spec.src, spec.sport, spec.dst, spec.dport);
+    const family = spec.family ?? 4;
+    const k = key(family, IPPROTO_TCP, spec.src, spec.sport, spec.dst, spec.dport);
     let seq = spec.seq;
     if (seq === undefined) seq = flags & TCP_SYN || !this.sndNxt.has(k) ? this.env.rng.u32() : this.sndNxt.get(k)!;
     let ack = spec.ack;
-    if (ack === undefined) ack = flags & TCP_ACK ? (this.rcvNxt.get(key(IPPROTO_TCP, spec.dst, spec.dport, spec.src, spec.sport)) ?? 0) : 0;
+    if (ack === undefined) ack = flags & TCP_ACK ? (this.rcvNxt.get(key(family, IPPROTO_TCP, spec.dst, spec.dport, spec.src, spec.sport)) ?? 0) : 0;
     pkt.tcpFlags = flags;
     pkt.seq = seq >>> 0;
     pkt.ack = ack >>> 0;
@@ -111,6 +122,8 @@ export class Endpoints {
     pkt.dst = outer.dst;
     pkt.srcMac = macOf(outer.src);
     pkt.dstMac = macOf(outer.dst);
+    pkt.family = 4;
+    pkt.ethType = ETH_P_IP;
     pkt.proto = IPPROTO_UDP;
     // udp_flow_src_port: the outer source port is a hash of the inner flow, in the local port range.
     pkt.sport = 32768 + ((inner.src ^ inner.dst ^ (inner.sport << 16) ^ inner.dport ^ inner.proto) >>> 0) % 28232;
@@ -140,8 +153,8 @@ export class Endpoints {
 export function summarize(p: Packet): string {
   const outer = p.vxlan ? `${formatIpv4(p.src)}.${p.sport} > ${formatIpv4(p.dst)}.${p.dport}: VXLAN vni ${p.vxlan.vni}: ` : '';
   const q = p.vxlan ? p.vxlan.inner : p;
-  const s = formatIpv4(q.src);
-  const d = formatIpv4(q.dst);
+  const s = formatAddr(q.family, q.src);
+  const d = formatAddr(q.family, q.dst);
   switch (q.proto) {
     case IPPROTO_TCP: {
       const f = q.tcpFlags;
@@ -150,7 +163,8 @@ export function summarize(p: Packet): string {
     case IPPROTO_UDP:
       return `${outer}${s}.${q.sport} > ${d}.${q.dport}: udp length ${q.payloadLen}`;
     case IPPROTO_ICMP:
-      return `${outer}${s} > ${d}: icmp type ${q.icmp?.type} code ${q.icmp?.code} id ${q.icmp?.id}`;
+    case IPPROTO_ICMPV6:
+      return `${outer}${s} > ${d}: ${q.proto === IPPROTO_ICMP ? 'icmp' : 'icmp6'} type ${q.icmp?.type} code ${q.icmp?.code} id ${q.icmp?.id}`;
     default:
       return `${outer}${s} > ${d}: proto ${q.proto}`;
   }

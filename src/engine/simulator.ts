@@ -483,7 +483,7 @@ export class Simulator implements TrafficHost {
     const step = p.steps[p.next++];
     const dev = step.fromClient ? cmd.dev.value : p.serverDev!;
     const addr = step.fromClient ? { src: cmd.src, sport: cmd.sport, dst: cmd.dst, dport: cmd.dport } : p.server;
-    const spec: PacketSpec = { proto: cmd.proto, ...addr, flags: cmd.proto === 'tcp' ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
+    const spec: PacketSpec = { proto: cmd.proto, family: cmd.family, ...addr, flags: cmd.proto === 'tcp' ? step.flags : undefined, len: step.len, ttl: 64, tos: 0 };
     const pkt = this.endpoints.build(spec, dev);
     const out = this.injectScripted(pkt, dev, cmd.span.line);
     let goesOn = out !== null && out.kind === 'deliver' && out.to !== 'host';

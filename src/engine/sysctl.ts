@@ -34,6 +34,7 @@ export const SYSCTLS = {
   'net.netfilter.nf_conntrack_udp_timeout': secs(30),
   'net.netfilter.nf_conntrack_udp_timeout_stream': secs(120),
   'net.netfilter.nf_conntrack_icmp_timeout': secs(30),
+  'net.netfilter.nf_conntrack_icmpv6_timeout': secs(30),
   'net.netfilter.nf_conntrack_generic_timeout': secs(600),
   'net.netfilter.nf_flowtable_tcp_timeout': secs(30),
   'net.netfilter.nf_flowtable_udp_timeout': secs(30),

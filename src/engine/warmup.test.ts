@@ -63,7 +63,7 @@ describe('cache warm-up', () => {
     const gen = new TrafficGenerator(sim, { ...SPEC, conns: 100, order: 'round-robin', train: 1, flowSize: { kind: 'fixed', segments: 1000 } });
     gen.send(300); // SYN, SYN-ACK, ACK of each
     expect(sim.conntrack.count()).toBe(100);
-    const key = { proto: 6, src: 0, dst: 0, sport: 0, dport: 0 };
+    const key = { family: 4, proto: 6, src: 0, dst: 0, sport: 0, dport: 0 };
     sim.conntrack.forEach((ct) => {
       Object.assign(key, sim.conntrack.tuple(ct, 1));
       sim.warmup.add(key);

@@ -51,7 +51,7 @@ export function flagsOf(status: number): string[] {
 
 function tupleCells(ct: Conntrack, slot: number, dir: Dir): TupleView {
   const t = ct.tuple(slot, dir);
-  return tupleView(t.proto, t.src, t.dst, t.sport, t.dport);
+  return tupleView(t.family, t.proto, t.src, t.dst, t.sport, t.dport);
 }
 
 /** A flow's hardware state from its nf_flow_flags (the most telling bit wins). */

@@ -13,22 +13,23 @@
  */
 import { US_PER_SEC, wholeSeconds } from '../clock';
 import type { Env } from '../env';
-import { CtInfo, ETH_P_IP, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, ipLength, type Packet } from '../model/packet';
+import type { Family } from '../model/addr';
+import { CtInfo, ETH_P_IP, ETH_P_IPV6, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, ipLength, type Packet } from '../model/packet';
 import type { Label, Masked, MaskedLabel, NatSpec } from '../script/ast';
 import { CT_BEHAVIOUR, type CtBehaviour } from './behaviour';
 import { genericPacket } from './generic';
 import { TupleHash, type TupleKey } from './hash';
-import { icmpPacket } from './icmp';
+import { icmpPacket, icmpv6Packet } from './icmp';
 import { LabelTable, formatLabel } from './labels';
 import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
 import { NatEngine, type NatHost } from './nat';
-import { CtStore, F_ACCT, F_ECACHE, F_FLOW } from './storage';
+import { CtStore, F_ACCT, F_ECACHE, F_FLOW, F_IPV6 } from './storage';
 import { CtStats } from './stats';
 import { CTNETLINK_CHANGE_EVENTS, IPCT_ASSURED, IPCT_DESTROY, IPCT_LABEL, IPCT_MARK, IPCT_NEW, IPCT_PROTOINFO, IPCT_REPLY, type CtEventSink } from './ecache';
 import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
 import { udpPacket } from './udp';
 import { ExpiryWheel, NF_CT_DAY_US, TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
-import { MutableTuple, NR_ICMP_TYPES, icmpIsError, invertTuple, tupleFromPacket, tupleView } from './tuple';
+import { MutableTuple, NR_ICMP_TYPES, icmpIsError, icmpv6IsError, icmpv6Untracked, invertTuple, tupleFromPacket, tupleView } from './tuple';
 import {
   IPS_ASSURED,
   IPS_CONFIRMED,
@@ -145,10 +146,10 @@ export class Conntrack implements L4Host, NatHost {
     this.reason = '';
     // nf_conntrack_in(): get_l4proto() failing counts error and invalid; the ICMP error
     // handler failing counts error only (nf_conntrack_handle_icmp).
-    if (pkt.ethType !== ETH_P_IP || pkt.family !== 4) return this.invalid(pkt, zone, 'not an IPv4 packet', '', STAT_ERROR | STAT_INVALID);
-    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) {
-      if (pkt.icmp.type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type', '', STAT_ERROR);
-      if (icmpIsError(pkt.icmp.type)) return this.related(pkt, zone);
+    if (pkt.ethType !== (pkt.family === 6 ? ETH_P_IPV6 : ETH_P_IP)) return this.invalid(pkt, zone, 'not an IPv4 or IPv6 packet', '', STAT_ERROR | STAT_INVALID);
+    if (pkt.icmp !== null) {
+      const v = this.icmpError(pkt, zone);
+      if (v !== null) return v;
     }
     const t = this.tuple0;
     if (!tupleFromPacket(pkt, t)) return this.invalid(pkt, zone, 'no L4 header', '', STAT_ERROR | STAT_INVALID);
@@ -264,6 +265,10 @@ export class Conntrack implements L4Host, NatHost {
   proto(ct: number): number {
     return this.store.h8[ct * H8 + H_PROTO];
   }
+  /** The entry's l3num: 4, or 6 (its addresses are then ids, model/addr6.ts). */
+  family(ct: number): Family {
+    return this.store.h8[ct * H8 + H_FLAGS] & F_IPV6 ? 6 : 4;
+  }
   status(ct: number): number {
     return this.store.h16[ct * H16 + H_STATUS];
   }
@@ -324,7 +329,7 @@ export class Conntrack implements L4Host, NatHost {
   tuple(ct: number, dir: Dir): CtTuple {
     const s = this.store;
     const n = 2 * ct + dir;
-    return { proto: s.h8[ct * H8 + H_PROTO], src: s.n32[n * N32 + N_SRC], dst: s.n32[n * N32 + N_DST], sport: s.n16[n * N16 + N_SPORT], dport: s.n16[n * N16 + N_DPORT] };
+    return { family: this.family(ct), proto: s.h8[ct * H8 + H_PROTO], src: s.n32[n * N32 + N_SRC], dst: s.n32[n * N32 + N_DST], sport: s.n16[n * N16 + N_SPORT], dport: s.n16[n * N16 + N_DPORT] };
   }
   /** Absolute expiry time (µs). */
   timeoutAt(ct: number): number {
@@ -474,6 +479,8 @@ export class Conntrack implements L4Host, NatHost {
         return udpPacket(this, slot, dir, pkt, confirmed);
       case IPPROTO_ICMP:
         return icmpPacket(this, slot, dir, pkt);
+      case IPPROTO_ICMPV6:
+        return icmpv6Packet(this, slot, dir, pkt);
       default:
         return genericPacket(this, slot, dir, pkt);
     }
@@ -506,6 +513,7 @@ export class Conntrack implements L4Host, NatHost {
     s.h32[slot * H32 + H_CT_ID] = this.nextId++;
     s.h16[slot * H16 + H_ZONE] = zone;
     s.h8[slot * H8 + H_PROTO] = orig.proto;
+    if (orig.family === 6) s.h8[slot * H8 + H_FLAGS] |= F_IPV6;
     const o = 2 * slot;
     s.n32[o * N32 + N_SRC] = orig.src;
     s.n32[o * N32 + N_DST] = orig.dst;
@@ -563,6 +571,7 @@ export class Conntrack implements L4Host, NatHost {
     }
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
       const t = this.tuple1;
+      t.family = this.family(slot);
       t.proto = s.h8[slot * H8 + H_PROTO];
       t.src = s.n32[n * N32 + N_SRC];
       t.dst = s.n32[n * N32 + N_DST];
@@ -689,6 +698,24 @@ export class Conntrack implements L4Host, NatHost {
       else out[k++] = slot;
     }
     return out.subarray(0, k).sort((a, b) => s.h32[a * H32 + H_CT_ID] - s.h32[b * H32 + H_CT_ID]);
+  }
+
+  /**
+   * The l4proto error hooks: icmp_error() / nf_conntrack_icmpv6_error(). An error message is
+   * RELATED (or invalid); ICMPv6 neighbour discovery and MLD are left untracked (flower then sees
+   * +trk+inv: nf_ct_get finds no entry). Null when the packet is a query for the tracker.
+   */
+  private icmpError(pkt: Packet, zone: number): NfVerdict | null {
+    const type = pkt.icmp!.type;
+    if (pkt.proto === IPPROTO_ICMP && pkt.family === 4) {
+      if (type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type', '', STAT_ERROR);
+      if (icmpIsError(type)) return this.related(pkt, zone);
+    } else if (pkt.proto === IPPROTO_ICMPV6 && pkt.family === 6) {
+      // icmpv6_error() sets IP_CT_UNTRACKED and accepts: no statistic counts it.
+      if (icmpv6Untracked(type)) return this.invalid(pkt, zone, 'icmpv6: neighbour discovery and MLD are not tracked', '', 0);
+      if (icmpv6IsError(type)) return this.related(pkt, zone);
+    }
+    return null;
   }
 
   /**
@@ -826,8 +853,8 @@ export class Conntrack implements L4Host, NatHost {
         pkt: pkt.id,
         ctId: s.h32[slot * H32 + H_CT_ID],
         zone,
-        orig: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[o * N32 + N_SRC], s.n32[o * N32 + N_DST], s.n16[o * N16 + N_SPORT], s.n16[o * N16 + N_DPORT]),
-        reply: tupleView(s.h8[slot * H8 + H_PROTO], s.n32[(o + 1) * N32 + N_SRC], s.n32[(o + 1) * N32 + N_DST], s.n16[(o + 1) * N16 + N_SPORT], s.n16[(o + 1) * N16 + N_DPORT]),
+        orig: tupleView(this.family(slot), s.h8[slot * H8 + H_PROTO], s.n32[o * N32 + N_SRC], s.n32[o * N32 + N_DST], s.n16[o * N16 + N_SPORT], s.n16[o * N16 + N_DPORT]),
+        reply: tupleView(this.family(slot), s.h8[slot * H8 + H_PROTO], s.n32[(o + 1) * N32 + N_SRC], s.n32[(o + 1) * N32 + N_DST], s.n16[(o + 1) * N16 + N_SPORT], s.n16[(o + 1) * N16 + N_DPORT]),
       });
     }
     const stateAfter = this.stateName(slot);
@@ -865,7 +892,7 @@ export class Conntrack implements L4Host, NatHost {
       t: this.env.now(),
       pkt: pkt.id,
       zone,
-      tuple: tupleView(pkt.proto, pkt.src, pkt.dst, t.sport, t.dport),
+      tuple: tupleView(pkt.family, pkt.proto, pkt.src, pkt.dst, t.sport, t.dport),
       result,
       ctId: slot >= 0 ? this.store.h32[slot * H32 + H_CT_ID] : 0,
       ctState,

@@ -8,10 +8,12 @@
  */
 import { hashTuple } from '../model/hash';
 import type { CtStore } from './storage';
-import { H8, H16, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
+import { F_IPV6, H8, H16, H_FLAGS, H_ZONE, H_PROTO, N16, N32, N_SRC, N_DST, N_SPORT, N_DPORT, N_NEXT } from './storage';
 
 /** What a lookup reads its key from: a packet's headers or a conntrack tuple. */
 export interface TupleKey {
+  /** l3num: 4 or 6 (an IPv6 key's addresses are ids). */
+  readonly family: number;
   readonly proto: number;
   readonly src: number;
   readonly dst: number;
@@ -39,6 +41,7 @@ export class TupleHash {
    * any insert or removal forgets the answer. Addresses start as -0 to be stored as doubles.
    */
   private lastZone = -1;
+  private lastFamily = 4;
   private lastProto = 0;
   private lastSrc = -0;
   private lastDst = -0;
@@ -99,12 +102,16 @@ export class TupleHash {
    */
   find(zone: number, key: TupleKey): number {
     const s = this.store;
-    const { proto, src, dst, sport, dport } = key;
-    if (zone === this.lastZone && src === this.lastSrc && dst === this.lastDst && sport === this.lastSport && dport === this.lastDport && proto === this.lastProto) {
+    const { family, proto, src, dst, sport, dport } = key;
+    if (zone === this.lastZone && src === this.lastSrc && dst === this.lastDst && sport === this.lastSport && dport === this.lastDport && proto === this.lastProto && family === this.lastFamily) {
       return this.lastNode;
     }
     this.lastZone = zone;
+    this.lastFamily = family;
     this.lastProto = proto;
+    // The family is compared last, on an otherwise matching node (same cache line as proto):
+    // IPv4 and IPv6 tuples share the buckets, as in the kernel's one hash for all l3nums.
+    const v6 = family === 6 ? F_IPV6 : 0;
     this.lastSrc = src;
     this.lastDst = dst;
     this.lastSport = sport;
@@ -118,7 +125,8 @@ export class TupleHash {
         s.n16[n * N16 + N_SPORT] === sport &&
         s.n16[n * N16 + N_DPORT] === dport &&
         s.h8[slot * H8 + H_PROTO] === proto &&
-        s.h16[slot * H16 + H_ZONE] === zone
+        s.h16[slot * H16 + H_ZONE] === zone &&
+        (s.h8[slot * H8 + H_FLAGS] & F_IPV6) === v6
       ) {
         break;
       }

@@ -8,7 +8,7 @@ describe('ICMP echo', () => {
     const h = harness();
     const req = track(h.ct, echoRequest('10.0.0.1', '10.0.0.2', 7));
     expect(req.ctinfo).toBe(CtInfo.NEW);
-    expect(h.ct.tuple(req.slot, 1)).toEqual({ proto: 1, src: 0x0a000002, dst: 0x0a000001, sport: 7, dport: 0 });
+    expect(h.ct.tuple(req.slot, 1)).toEqual({ family: 4, proto: 1, src: 0x0a000002, dst: 0x0a000001, sport: 7, dport: 0 });
     const rep = track(h.ct, icmpPacket('10.0.0.2', '10.0.0.1', ICMP_ECHOREPLY, 7));
     expect(rep.slot).toBe(req.slot);
     expect(rep.ctinfo).toBe(CtInfo.ESTABLISHED_REPLY);

@@ -5,7 +5,8 @@ import { Rng } from '../rng';
 import type { NatSpec } from '../script/ast';
 import { IPS_DST_NAT, IPS_DST_NAT_DONE, IPS_SRC_NAT, IPS_SRC_NAT_DONE, type Conntrack } from './conntrack';
 import { jhashAddr, reciprocalScale } from './nat';
-import { echoRequest, eventsOf, harness, icmpPacket, ip, tcpPacket, udpPacket } from './test-helpers';
+import { addr, echoRequest, eventsOf, harness, icmpPacket, ip, tcpPacket, udpPacket } from './test-helpers';
+import { compare6, formatIpv6, words6 } from '../model/addr6';
 
 /** act_ct `ct commit nat …` on one packet: conntrack, NAT, confirm. */
 function natCommit(ct: Conntrack, p: Packet, spec: NatSpec, zone = 0): string {
@@ -101,6 +102,44 @@ describe('SNAT', () => {
       const expected = ip('5.5.5.1') + Number((BigInt(j) * 10n) >> 32n);
       expect(formatIpv4(p.src)).toBe(formatIpv4(expected));
     }
+  });
+
+  it('picks an IPv6 address in a range like find_best_ips_proto: word by word, full words once below the maximum', () => {
+    const words = (a: string) => words6(addr(a)).map((w) => BigInt(w));
+    for (const [client, server, zone, lo, hi] of [
+      ['2001:db8:1::2', '2001:db8::53', 0, '2001:db8:ff::1', '2001:db8:ff::10'],
+      ['2001:db8:1::7', '2001:db8::54', 3, '2001:db8:ff::1', '2001:db8:ff::10'],
+      ['fd00::1', '2001:db8::1', 0, '2001:db8:aa::', '2001:db8:bb::ffff'],
+    ] as const) {
+      const h = harness();
+      const p = udpPacket(client, server, 5000, 53);
+      natCommit(h.ct, p, { type: 'src', family: 6, addrMin: addr(lo), addrMax: addr(hi) }, zone);
+      // The reference: nf_nat_core.c find_best_ips_proto with 128-bit arithmetic on BigInts.
+      const mem = (a: string) => words(a).map((w) => bswap(Number(w)));
+      let j = BigInt(referenceJhash2(mem(client), (mem(server)[3] ^ zone) >>> 0));
+      const [min, max] = [words(lo), words(hi)];
+      const got: bigint[] = [];
+      let full = false;
+      for (let i = 0; i < 4; i++) {
+        const [minip, dist] = full ? [0n, 0xffffffffn] : [min[i], (max[i] - min[i] + 1n) & 0xffffffffn];
+        got.push((minip + ((j * dist) >> 32n)) & 0xffffffffn);
+        if (got[i] !== max[i]) full = true;
+        j ^= BigInt(mem(server)[i]);
+      }
+      const expected = got.map((w) => Number(w));
+      expect(words6(p.src)).toEqual(expected);
+      expect(compare6(p.src, addr(lo)) >= 0 && compare6(p.src, addr(hi)) <= 0).toBe(true);
+    }
+  });
+
+  it('reads an address range of the other family as union nf_inet_addr does', () => {
+    const h = harness();
+    const p = udpPacket('10.0.0.1', '192.0.2.1', 5000, 53);
+    natCommit(h.ct, p, { type: 'src', family: 6, addrMin: addr('c633:6401::') }, 0);
+    expect(formatIpv4(p.src)).toBe('198.51.100.1');
+    const q = udpPacket('2001:db8::1', '2001:db8::2', 5000, 53);
+    natCommit(h.ct, q, { type: 'src', family: 4, addrMin: ip('198.51.100.1') }, 0);
+    expect(formatIpv6(q.src)).toBe('c633:6401::');
   });
 
   it('computes jhash2 and reciprocal_scale exactly', () => {

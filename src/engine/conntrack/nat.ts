@@ -10,12 +10,14 @@
  */
 import type { Env } from '../env';
 import type { TupleView } from '../events';
+import type { Family } from '../model/addr';
+import { compare6, intern6, word6 } from '../model/addr6';
 import { CtInfo, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../model/packet';
 import { hashTuple } from '../model/hash';
 import type { NatSpec } from '../script/ast';
 import type { CtBehaviour } from './behaviour';
-import { F_BYSRC, type CtStore } from './storage';
-import { ICMP_REDIRECT, MutableTuple, hasPorts, invertTuple, tupleView } from './tuple';
+import { F_BYSRC, F_IPV6, type CtStore } from './storage';
+import { ICMP_REDIRECT, MutableTuple, hasPorts, invertTuple, isIcmp, tupleView } from './tuple';
 import {
   DIR_ORIGINAL,
   DIR_REPLY,
@@ -42,8 +44,19 @@ export interface NatHost {
   tupleTaken(t: MutableTuple, ignored: number): boolean;
 }
 
-/** struct nf_nat_range2, IPv4 only. */
+/**
+ * union nf_inet_addr's view of an address of the other family: an IPv4 address fills the first
+ * word (the rest zero), an IPv6 address read as IPv4 is its first word. act_ct stores the range
+ * as given (tcf_ct_fill_params_nat) and nf_nat reads it with the connection's family.
+ */
+function asFamily(addr: number, from: Family, to: Family): number {
+  if (from === to) return addr;
+  return to === 4 ? word6(addr, 0) : intern6(addr, 0, 0, 0);
+}
+
+/** struct nf_nat_range2 in the connection's family (IPv6 addresses are ids, model/addr6.ts). */
 class NatRange {
+  family: Family = 4;
   mapIps = false; // NF_NAT_RANGE_MAP_IPS
   minIp = 0;
   maxIp = 0;
@@ -51,10 +64,12 @@ class NatRange {
   minPort = 0;
   maxPort = 0;
 
-  fromSpec(spec: NatSpec): this {
+  fromSpec(spec: NatSpec, family: Family): this {
+    const given = spec.family ?? 4;
+    this.family = family;
     this.mapIps = spec.addrMin !== undefined;
-    this.minIp = spec.addrMin ?? 0;
-    this.maxIp = spec.addrMax ?? this.minIp;
+    this.minIp = spec.addrMin === undefined ? 0 : asFamily(spec.addrMin, given, family);
+    this.maxIp = spec.addrMax === undefined ? this.minIp : asFamily(spec.addrMax, given, family);
     this.protoSpecified = spec.portMin !== undefined;
     this.minPort = spec.portMin ?? 0;
     this.maxPort = spec.portMax ?? this.minPort;
@@ -62,7 +77,8 @@ class NatRange {
   }
 
   /** The range __nf_nat_alloc_null_binding() uses: this one address, ports left to the protocol. */
-  nullBinding(ip: number): this {
+  nullBinding(ip: number, family: Family): this {
+    this.family = family;
     this.mapIps = true;
     this.minIp = this.maxIp = ip;
     this.protoSpecified = false;
@@ -73,12 +89,19 @@ class NatRange {
 
 const rol32 = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
-/** jhash2() (include/linux/jhash.h) of one nf_inet_addr: four 32-bit words, IPv4 in the first. */
+/** jhash2() (include/linux/jhash.h) of one nf_inet_addr holding IPv4: the first word, three zero words. */
 export function jhashAddr(word0: number, initval: number): number {
+  return jhashAddr6(word0, 0, 0, 0, initval);
+}
+
+/** jhash2() of the four 32-bit words of an nf_inet_addr (as the CPU reads them from memory). */
+export function jhashAddr6(w0: number, w1: number, w2: number, w3: number, initval: number): number {
   let a = (0xdeadbeef + (4 << 2) + initval) | 0;
   let b = a;
   let c = a;
-  a = (a + word0) | 0; // words 1 and 2 are zero
+  a = (a + w0) | 0;
+  b = (b + w1) | 0;
+  c = (c + w2) | 0;
   // __jhash_mix
   a = (a - c) | 0; a ^= rol32(c, 4); c = (c + b) | 0;
   b = (b - a) | 0; b ^= rol32(a, 6); a = (a + c) | 0;
@@ -86,7 +109,7 @@ export function jhashAddr(word0: number, initval: number): number {
   a = (a - c) | 0; a ^= rol32(c, 16); c = (c + b) | 0;
   b = (b - a) | 0; b ^= rol32(a, 19); a = (a + c) | 0;
   c = (c - b) | 0; c ^= rol32(b, 4); b = (b + a) | 0;
-  // word 3 (zero) then __jhash_final
+  a = (a + w3) | 0; // the last word, then __jhash_final
   c ^= b; c = (c - rol32(b, 14)) | 0;
   a ^= c; a = (a - rol32(c, 11)) | 0;
   b ^= a; b = (b - rol32(a, 25)) | 0;
@@ -140,7 +163,7 @@ export class NatEngine {
     } else {
       return 'accept';
     }
-    const range = this.range.fromSpec(spec);
+    const range = this.range.fromSpec(spec, s.h8[slot * H8 + H_FLAGS] & F_IPV6 ? 6 : 4);
     let verdict = this.execute(pkt, slot, ctinfo, range, manip);
     if (verdict === 'accept' && s.h16[slot * H16 + H_STATUS] & IPS_DST_NAT) {
       if (s.h16[slot * H16 + H_STATUS] & IPS_SRC_NAT) {
@@ -182,7 +205,7 @@ export class NatEngine {
 
   private execute(pkt: Packet, slot: number, ctinfo: CtInfo, range: NatRange | null, manip: Manip): NfVerdict {
     const related = ctinfo === CtInfo.RELATED || ctinfo === CtInfo.RELATED_REPLY;
-    if (related && pkt.proto === IPPROTO_ICMP) {
+    if (related && isIcmp(pkt.proto)) {
       return this.icmpReplyTranslation(pkt, slot, ctinfo, manip) ? 'accept' : 'drop';
     }
     if (related || ctinfo === CtInfo.NEW) {
@@ -207,7 +230,8 @@ export class NatEngine {
   private allocNullBinding(slot: number, manip: Manip): void {
     const s = this.host.store;
     const reply = 2 * slot + 1;
-    this.setupInfo(slot, this.range.nullBinding(manip === MANIP_SRC ? s.n32[reply * N32 + N_DST] : s.n32[reply * N32 + N_SRC]), manip);
+    const family: Family = s.h8[slot * H8 + H_FLAGS] & F_IPV6 ? 6 : 4;
+    this.setupInfo(slot, this.range.nullBinding(manip === MANIP_SRC ? s.n32[reply * N32 + N_DST] : s.n32[reply * N32 + N_SRC], family), manip);
   }
 
   /** nf_nat_setup_info(): choose the mapping and alter the reply tuple (unconfirmed entries only). */
@@ -256,7 +280,10 @@ export class NatEngine {
 
   /** in(): would this tuple, as a SRC mapping, satisfy the range? */
   private inRange(t: MutableTuple, range: NatRange): boolean {
-    if (range.mapIps && (t.src < range.minIp || t.src > range.maxIp)) return false;
+    if (range.mapIps) {
+      const out = range.family === 6 ? compare6(t.src, range.minIp) < 0 || compare6(t.src, range.maxIp) > 0 : t.src < range.minIp || t.src > range.maxIp;
+      if (out) return false;
+    }
     if (!range.protoSpecified) return true;
     return this.l4InRange(t, MANIP_SRC, range);
   }
@@ -264,7 +291,7 @@ export class NatEngine {
   /** l4proto_in_range(). */
   private l4InRange(t: MutableTuple, manip: Manip, range: NatRange): boolean {
     let port: number;
-    if (t.proto === IPPROTO_ICMP) port = t.sport;
+    if (isIcmp(t.proto)) port = t.sport;
     else if (hasPorts(t.proto)) port = manip === MANIP_SRC ? t.sport : t.dport;
     else return true;
     return port >= range.minPort && port <= range.maxPort;
@@ -284,6 +311,7 @@ export class NatEngine {
     for (let e = this.bysrcHeads[this.bucket(zone, t.proto, t.src, t.sport)]; e >= 0; e = this.bysrcNext![e]) {
       const o = 2 * e;
       if (s.h8[e * H8 + H_PROTO] !== t.proto || s.n32[o * N32 + N_SRC] !== t.src || s.n16[o * N16 + N_SPORT] !== t.sport || s.h16[e * H16 + H_ZONE] !== zone) continue;
+      if ((s.h8[e * H8 + H_FLAGS] & F_IPV6 ? 6 : 4) !== t.family) continue; // same_src() compares the l3num too
       this.readTuple(o + 1, this.scratch);
       invertTuple(this.scratch, result);
       result.dst = t.dst;
@@ -297,12 +325,39 @@ export class NatEngine {
   private findBestIps(t: MutableTuple, range: NatRange, slot: number, manip: Manip): void {
     if (!range.mapIps) return;
     let ip = range.minIp;
-    if (range.minIp !== range.maxIp) {
+    if (range.family === 6 && range.minIp !== range.maxIp) {
+      ip = this.bestIp6(t, range, this.host.store.h16[slot * H16 + H_ZONE]);
+    } else if (range.minIp !== range.maxIp) {
       const j = jhashAddr(bswap32(t.src), (bswap32(t.dst) ^ this.host.store.h16[slot * H16 + H_ZONE]) >>> 0);
       ip = (range.minIp + reciprocalScale(j, range.maxIp - range.minIp + 1)) >>> 0;
     }
     if (manip === MANIP_SRC) t.src = ip;
     else t.dst = ip;
+  }
+
+  /**
+   * find_best_ips_proto() for IPv6 (nf_nat_core.c): j = jhash2 of the source seeded by the
+   * destination's last word ^ zone; word by word, while the words chosen so far equal the
+   * range's maximum the next one is scaled into [min, max] of that word, after that into the
+   * whole word; j is mixed with the destination's word each step.
+   */
+  private bestIp6(t: MutableTuple, range: NatRange, zone: number): number {
+    const mem = (id: number, i: number): number => bswap32(word6(id, i));
+    let j = jhashAddr6(mem(t.src, 0), mem(t.src, 1), mem(t.src, 2), mem(t.src, 3), (mem(t.dst, 3) ^ zone) >>> 0);
+    const w = [0, 0, 0, 0];
+    let fullRange = false;
+    for (let i = 0; i < 4; i++) {
+      let minip = 0;
+      let dist = 0xffffffff;
+      if (!fullRange) {
+        minip = word6(range.minIp, i);
+        dist = (word6(range.maxIp, i) - minip + 1) >>> 0;
+      }
+      w[i] = (minip + reciprocalScale(j, dist)) >>> 0;
+      if (w[i] !== word6(range.maxIp, i)) fullRange = true;
+      j = (j ^ mem(t.dst, i)) >>> 0;
+    }
+    return intern6(w[0], w[1], w[2], w[3]);
   }
 
   /**
@@ -312,8 +367,8 @@ export class NatEngine {
   private l4UniqueTuple(t: MutableTuple, range: NatRange, manip: Manip, slot: number): void {
     let min: number;
     let size: number;
-    const isIcmp = t.proto === IPPROTO_ICMP;
-    if (isIcmp) {
+    const icmp = isIcmp(t.proto);
+    if (icmp) {
       min = range.protoSpecified ? range.minPort : 0;
       size = range.protoSpecified ? range.maxPort - range.minPort + 1 : 65536;
     } else if (t.proto === IPPROTO_TCP || t.proto === IPPROTO_UDP) {
@@ -336,7 +391,7 @@ export class NatEngine {
     } else {
       return;
     }
-    const keyIsSport = isIcmp || manip === MANIP_SRC;
+    const keyIsSport = icmp || manip === MANIP_SRC;
     const rng = this.host.env.rng;
     let off = rng.u32() & 0xffff;
     let attempts = Math.min(size, 128);
@@ -375,7 +430,7 @@ export class NatEngine {
       pkt.dst = s.n32[other * N32 + N_SRC];
       if (hasPorts(pkt.proto)) pkt.dport = s.n16[other * N16 + N_SPORT];
     }
-    if (pkt.proto === IPPROTO_ICMP && pkt.icmp) pkt.icmp.id = s.n16[other * N16 + N_SPORT]; // icmp_manip_pkt: the id
+    if (isIcmp(pkt.proto) && pkt.icmp) pkt.icmp.id = s.n16[other * N16 + N_SPORT]; // icmp_manip_pkt / icmpv6_manip_pkt: the id
     if (before) this.emitNat(pkt, slot, manip, before);
   }
 
@@ -388,7 +443,7 @@ export class NatEngine {
     const s = this.host.store;
     const inner = pkt.icmp?.inner;
     if (!pkt.icmp || !inner) return true;
-    if (pkt.icmp.type === ICMP_REDIRECT && s.h16[slot * H16 + H_STATUS] & IPS_NAT_MASK) return false;
+    if (pkt.proto === IPPROTO_ICMP && pkt.icmp.type === ICMP_REDIRECT && s.h16[slot * H16 + H_STATUS] & IPS_NAT_MASK) return false;
     const dir: Dir = ctinfo === CtInfo.RELATED_REPLY ? DIR_REPLY : DIR_ORIGINAL;
     let bit = manip === MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
     if (dir === DIR_REPLY) bit ^= IPS_NAT_MASK;
@@ -405,13 +460,13 @@ export class NatEngine {
       if (hasPorts(inner.proto)) inner.dport = s.n16[other * N16 + N_DPORT];
       pkt.src = s.n32[other * N32 + N_DST];
     }
-    if (inner.proto === IPPROTO_ICMP && inner.icmp) inner.icmp.id = s.n16[other * N16 + N_SPORT];
+    if (isIcmp(inner.proto) && inner.icmp) inner.icmp.id = s.n16[other * N16 + N_SPORT];
     if (before) this.emitNat(pkt, slot, manip, before);
     return true;
   }
 
   private packetView(p: Packet): TupleView {
-    return tupleView(p.proto, p.src, p.dst, p.icmp ? p.icmp.id : p.sport, p.icmp ? (p.icmp.type << 8) | p.icmp.code : p.dport);
+    return tupleView(p.family, p.proto, p.src, p.dst, p.icmp ? p.icmp.id : p.sport, p.icmp ? (p.icmp.type << 8) | p.icmp.code : p.dport);
   }
 
   private emitNat(pkt: Packet, slot: number, manip: Manip, before: TupleView): void {
@@ -431,6 +486,7 @@ export class NatEngine {
 
   private readTuple(node: number, out: MutableTuple): void {
     const s = this.host.store;
+    out.family = s.h8[(node >> 1) * H8 + H_FLAGS] & F_IPV6 ? 6 : 4;
     out.proto = s.h8[(node >> 1) * H8 + H_PROTO];
     out.src = s.n32[node * N32 + N_SRC];
     out.dst = s.n32[node * N32 + N_DST];

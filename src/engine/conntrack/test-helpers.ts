@@ -5,9 +5,12 @@ import { US_PER_SEC } from '../clock';
 import { Env } from '../env';
 import type { SimEvent } from '../events';
 import { parseIpv4 } from '../model/addr';
+import { parseIpv6 } from '../model/addr6';
 import {
+  ETH_P_IPV6,
   ICMP_ECHO,
   IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   TCP_ACK,
@@ -22,10 +25,19 @@ let nextPacketId = 1;
 
 export const ip = (text: string): number => parseIpv4(text)!;
 
+/** An address of either family: IPv6 (written with colons) as its id. */
+export const addr = (text: string): number => (text.includes(':') ? parseIpv6(text)! : ip(text));
+
+/** A packet; IPv6 when the addresses are (ICMP then means ICMPv6). */
 function packet(proto: number, src: string, dst: string, sport: number, dport: number): Packet {
-  const p = blankPacket(nextPacketId++, proto, 'rep0');
-  p.src = ip(src);
-  p.dst = ip(dst);
+  const v6 = src.includes(':');
+  const p = blankPacket(nextPacketId++, v6 && proto === IPPROTO_ICMP ? IPPROTO_ICMPV6 : proto, 'rep0');
+  if (v6) {
+    p.family = 6;
+    p.ethType = ETH_P_IPV6;
+  }
+  p.src = addr(src);
+  p.dst = addr(dst);
   p.sport = sport;
   p.dport = dport;
   return p;

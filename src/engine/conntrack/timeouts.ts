@@ -36,6 +36,7 @@ export const TCP_TIMEOUT_RETRANS: SysctlKey = 'net.netfilter.nf_conntrack_tcp_ti
 export const UDP_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_udp_timeout';
 export const UDP_TIMEOUT_STREAM: SysctlKey = 'net.netfilter.nf_conntrack_udp_timeout_stream';
 export const ICMP_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_icmp_timeout';
+export const ICMPV6_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_icmpv6_timeout';
 export const GENERIC_TIMEOUT: SysctlKey = 'net.netfilter.nf_conntrack_generic_timeout';
 
 /** NF_CT_DAY: nf_ct_offload_timeout() keeps offloaded entries at least half a day from expiry. */

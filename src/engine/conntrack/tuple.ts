@@ -1,11 +1,12 @@
 /**
  * Tuples as conntrack sees them (struct nf_conntrack_tuple): extraction from a packet,
  * inversion (nf_ct_invert_tuple), and the human-readable forms used by events and renderers.
- * ICMP tuples keep the echo id in `sport` and `(type << 8) | code` in `dport`.
+ * ICMP and ICMPv6 tuples keep the echo id in `sport` and `(type << 8) | code` in `dport`.
+ * `family` is the tuple's l3num: an IPv6 tuple's addresses are ids (model/addr6.ts).
  */
 import type { TupleView } from '../events';
-import { formatIpv4 } from '../model/addr';
-import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../model/packet';
+import { formatAddr, type Family } from '../model/addr';
+import { ICMPV6_ECHO_REPLY, ICMPV6_ECHO_REQUEST, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../model/packet';
 
 export const ICMP_SOURCE_QUENCH = 4;
 export const ICMP_REDIRECT = 5;
@@ -15,6 +16,7 @@ export const NR_ICMP_TYPES = 18;
 
 /** A mutable tuple, reused as scratch so hot paths do not allocate. */
 export class MutableTuple {
+  family: Family = 4;
   proto = 0;
   src = 0;
   dst = 0;
@@ -22,6 +24,7 @@ export class MutableTuple {
   dport = 0;
 
   copyFrom(t: MutableTuple): void {
+    this.family = t.family;
     this.proto = t.proto;
     this.src = t.src;
     this.dst = t.dst;
@@ -30,11 +33,44 @@ export class MutableTuple {
   }
 
   equals(t: MutableTuple): boolean {
-    return this.proto === t.proto && this.src === t.src && this.dst === t.dst && this.sport === t.sport && this.dport === t.dport;
+    return this.family === t.family && this.proto === t.proto && this.src === t.src && this.dst === t.dst && this.sport === t.sport && this.dport === t.dport;
   }
 }
 
 export const hasPorts = (proto: number): boolean => proto === IPPROTO_TCP || proto === IPPROTO_UDP;
+
+/** Whether the protocol is ICMP or ICMPv6 (tuples keyed by id, type and code). */
+export const isIcmp = (proto: number): boolean => proto === IPPROTO_ICMP || proto === IPPROTO_ICMPV6;
+
+/** ICMPv6 errors quote the offending packet; types from 128 on are informational (icmpv6_error). */
+export const icmpv6IsError = (type: number): boolean => type < 128;
+
+/**
+ * noct_valid_new[] of nf_conntrack_proto_icmpv6.c: MLD and neighbour discovery (types 130–136
+ * and 143) are never tracked (nf_conntrack_icmpv6_error sets them IP_CT_UNTRACKED).
+ */
+export const icmpv6Untracked = (type: number): boolean => (type >= 130 && type <= 136) || type === 143;
+
+/**
+ * nf_conntrack_proto_icmpv6.c invmap[] (echo 128↔129, node information 139↔140), or -1; and
+ * valid_new[]: only an echo request or a node information query starts a connection.
+ */
+export function icmpv6ReplyType(type: number): number {
+  switch (type) {
+    case ICMPV6_ECHO_REQUEST:
+      return ICMPV6_ECHO_REPLY;
+    case ICMPV6_ECHO_REPLY:
+      return ICMPV6_ECHO_REQUEST;
+    case 139:
+      return 140;
+    case 140:
+      return 139;
+    default:
+      return -1;
+  }
+}
+
+export const icmpv6StartsConnection = (type: number): boolean => type === ICMPV6_ECHO_REQUEST || type === 139;
 
 /** icmp_is_err(): ICMP types that quote an offending packet. */
 export function icmpIsError(type: number): boolean {
@@ -84,13 +120,14 @@ export function icmpStartsConnection(type: number): boolean {
  * when the packet carries no usable L4 header.
  */
 export function tupleFromPacket(p: Packet, out: MutableTuple): boolean {
+  out.family = p.family;
   out.proto = p.proto;
   out.src = p.src;
   out.dst = p.dst;
   if (hasPorts(p.proto)) {
     out.sport = p.sport;
     out.dport = p.dport;
-  } else if (p.proto === IPPROTO_ICMP) {
+  } else if (isIcmp(p.proto)) {
     if (!p.icmp) return false;
     out.sport = p.icmp.id & 0xffff;
     out.dport = ((p.icmp.type & 0xff) << 8) | (p.icmp.code & 0xff);
@@ -104,11 +141,12 @@ export function tupleFromPacket(p: Packet, out: MutableTuple): boolean {
 /** nf_ct_invert_tuple(); false when the ICMP type has no inverse. */
 export function invertTuple(t: MutableTuple, out: MutableTuple): boolean {
   const { proto, src, dst, sport, dport } = t;
+  out.family = t.family;
   out.proto = proto;
   out.src = dst;
   out.dst = src;
-  if (proto === IPPROTO_ICMP) {
-    const inv = icmpReplyType(dport >> 8);
+  if (isIcmp(proto)) {
+    const inv = proto === IPPROTO_ICMP ? icmpReplyType(dport >> 8) : icmpv6ReplyType(dport >> 8);
     if (inv < 0) return false;
     out.sport = sport;
     out.dport = (inv << 8) | (dport & 0xff);
@@ -140,22 +178,22 @@ export function protoName(proto: number): string {
  * TCP/UDP/ICMP are tracked generically here, and the generic tracker is called "unknown".
  */
 export function trackerName(proto: number): string {
-  return proto === IPPROTO_TCP || proto === IPPROTO_UDP || proto === IPPROTO_ICMP ? L4_NAMES[proto] : 'unknown';
+  return proto === IPPROTO_TCP || proto === IPPROTO_UDP || isIcmp(proto) ? L4_NAMES[proto] : 'unknown';
 }
 
 /** The L4 part of a printed tuple (tcp_print_tuple / icmp_print_tuple), with its trailing space. */
 export function formatL4(proto: number, sport: number, dport: number): string {
   if (hasPorts(proto)) return `sport=${sport} dport=${dport} `;
-  if (proto === IPPROTO_ICMP) return `type=${dport >> 8} code=${dport & 0xff} id=${sport} `;
+  if (isIcmp(proto)) return `type=${dport >> 8} code=${dport & 0xff} id=${sport} `;
   return '';
 }
 
-export function tupleView(proto: number, src: number, dst: number, sport: number, dport: number): TupleView {
-  const v: TupleView = { proto: protoName(proto), src: formatIpv4(src), dst: formatIpv4(dst) };
+export function tupleView(family: Family, proto: number, src: number, dst: number, sport: number, dport: number): TupleView {
+  const v: TupleView = { proto: protoName(proto), src: formatAddr(family, src), dst: formatAddr(family, dst) };
   if (hasPorts(proto)) {
     v.sport = sport;
     v.dport = dport;
-  } else if (proto === IPPROTO_ICMP) {
+  } else if (isIcmp(proto)) {
     v.type = dport >> 8;
     v.code = dport & 0xff;
     v.id = sport;

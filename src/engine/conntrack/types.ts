@@ -1,3 +1,4 @@
+import type { Family } from '../model/addr';
 /**
  * Conntrack constants and types shared by the table, the trackers and NAT (re-exported by
  * conntrack.ts, which is what other subsystems import).
@@ -71,6 +72,8 @@ export const TCP_STATE_NAMES: readonly string[] = [
 ];
 
 export interface CtTuple {
+  /** l3num: 4 or 6 (IPv6 addresses are ids, model/addr6.ts). */
+  family: Family;
   proto: number;
   src: number;
   dst: number;

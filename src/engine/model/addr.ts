@@ -1,15 +1,28 @@
 /**
  * Addresses. IPv4 addresses are unsigned 32-bit numbers so tuples hash and compare without
- * allocating. IPv6 is not modelled yet; when it is, an IPv6 address will be interned to a
- * 32-bit id in an address table and `family` tells the two spaces apart, so tuples and
- * conntrack storage keep their shape.
+ * allocating. An IPv6 address is interned to a 32-bit id (addr6.ts) and `family` tells the
+ * two spaces apart, so tuples and conntrack storage keep their shape.
  */
+import { formatIpv6, inPrefix6 } from './addr6';
 
 export type Family = 4 | 6;
 
 export interface Prefix {
+  family: Family;
+  /** IPv4: the address; IPv6: its id. */
   addr: number;
   len: number;
+}
+
+/** An address of either family (IPv6: its id). */
+export interface IpAddr {
+  family: Family;
+  addr: number;
+}
+
+/** The address as iproute2 and conntrack-tools print it (inet_ntop). */
+export function formatAddr(family: Family, a: number): string {
+  return family === 6 ? formatIpv6(a) : formatIpv4(a);
 }
 
 /** Parses a dotted quad; returns null when it is not one. */
@@ -35,6 +48,7 @@ export function prefixMask(len: number): number {
 }
 
 export function inPrefix(addr: number, p: Prefix): boolean {
+  if (p.family === 6) return inPrefix6(addr, p.addr, p.len);
   const m = prefixMask(p.len);
   return ((addr & m) >>> 0) === ((p.addr & m) >>> 0);
 }

@@ -8,6 +8,7 @@ import type { Family } from './addr';
 export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
 
 export const ETH_P_IP = 0x0800;
 export const ETH_P_IPV6 = 0x86dd;
@@ -27,6 +28,14 @@ export const ICMP_ECHOREPLY = 0;
 export const ICMP_DEST_UNREACH = 3;
 export const ICMP_ECHO = 8;
 export const ICMP_TIME_EXCEEDED = 11;
+
+/** ICMPv6 (include/uapi/linux/icmpv6.h): errors are below 128, informational messages above. */
+export const ICMPV6_DEST_UNREACH = 1;
+export const ICMPV6_PKT_TOOBIG = 2;
+export const ICMPV6_TIME_EXCEED = 3;
+export const ICMPV6_PARAMPROB = 4;
+export const ICMPV6_ECHO_REQUEST = 128;
+export const ICMPV6_ECHO_REPLY = 129;
 
 export const VXLAN_DEFAULT_PORT = 4789;
 
@@ -167,18 +176,19 @@ export function blankPacket(id: number, proto: number, indev: string): Packet {
 
 const ETH_HLEN = 14;
 const IPV4_HLEN = 20;
+const IPV6_HLEN = 40;
 const TCP_HLEN = 20;
 const UDP_HLEN = 8;
 const ICMP_HLEN = 8;
 /** VXLAN header plus the inner Ethernet header carried in the outer UDP payload. */
 const VXLAN_PAYLOAD_OVERHEAD = 8 + ETH_HLEN;
 
-/** Bytes of the (outermost) L3 packet. */
+/** Bytes of the (outermost) L3 packet (an IPv6 packet's fixed 40-byte header, no extension headers). */
 export function ipLength(p: Packet): number {
   if (p.vxlan) return IPV4_HLEN + UDP_HLEN + VXLAN_PAYLOAD_OVERHEAD + ipLength(p.vxlan.inner);
   const l4 = p.proto === IPPROTO_TCP ? TCP_HLEN : p.proto === IPPROTO_UDP ? UDP_HLEN : ICMP_HLEN;
   const quoted = p.icmp?.inner ? ipLength(p.icmp.inner) : 0;
-  return IPV4_HLEN + l4 + p.payloadLen + quoted;
+  return (p.family === 6 ? IPV6_HLEN : IPV4_HLEN) + l4 + p.payloadLen + quoted;
 }
 
 /**

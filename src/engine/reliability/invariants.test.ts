@@ -4,13 +4,14 @@
  * - each filter's software and hardware packet counters equal its tc.filter matches;
  * - no conntrack entry is both expired and listed, and -C agrees with -L;
  * - every [OFFLOAD] entry is in exactly one flowtable (its zone's), every live flow's entry is [OFFLOAD];
+ * - `conntrack -L -f ipv4` and `-f ipv6` together list what `-L` lists (also with IPv6 mixed in);
  * - the same sequence on a new simulator gives the same trace hash.
  * fast-check prints the seed and the shrunk command sequence of a failure.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../simulator';
-import { commandSequence, InvariantObserver, TraceHash } from './model';
+import { commandSequence, InvariantObserver, mixedFamilySequence, TraceHash } from './model';
 import { fuzzRuns, fuzzTimeout, SETUP } from './support';
 
 const INTERNAL = /internal (parser )?error/;
@@ -36,14 +37,17 @@ function runChecked(commands: readonly string[]): { hash: number; violations: st
 }
 
 describe('engine invariants over random command sequences', () => {
-  it(
-    'hold after every command (fast-check seed 20200511)',
-    () => {
+  it.each([
+    ['after every command', 20200511, commandSequence],
+    ['with IPv6 rules and traffic beside IPv4', 20260101, mixedFamilySequence],
+  ] as const)(
+    'hold %s (fast-check seed %i)',
+    (_what, seed, sequence) => {
       fc.assert(
-        fc.property(commandSequence, (commands) => {
+        fc.property(sequence, (commands) => {
           expect(runChecked(commands).violations).toEqual([]);
         }),
-        { seed: 20200511, numRuns: fuzzRuns(150) },
+        { seed, numRuns: fuzzRuns(150) },
       );
     },
     fuzzTimeout(150, 60_000),

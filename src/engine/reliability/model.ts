@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { IPS_OFFLOAD } from '../conntrack/conntrack';
 import type { SimEvent } from '../events';
 import { NF_FLOW_TEARDOWN } from '../flowtable/flags';
+import { renderConntrackList } from '../render/conntrack';
 import type { Simulator } from '../simulator';
 import type { Filter } from '../tc/objects';
 
@@ -74,17 +75,48 @@ const other = fc.oneof(
   fc.tuple(pick('uplink', 'rep0', 'rep1'), pick('on', 'off')).map(([d, v]) => `ethtool -K ${d} hw-tc-offload ${v}`),
 );
 
-export const commandSequence = fc.array(
-  fc.oneof(
-    { weight: 4, arbitrary: filterAdd },
-    { weight: 1, arbitrary: egressAdd },
-    { weight: 2, arbitrary: filterDel },
-    { weight: 1, arbitrary: qdisc },
-    { weight: 2, arbitrary: sysctl },
-    { weight: 5, arbitrary: send },
-    { weight: 3, arbitrary: connect },
-    { weight: 3, arbitrary: other },
+const ipv4Commands = [
+  { weight: 4, arbitrary: filterAdd },
+  { weight: 1, arbitrary: egressAdd },
+  { weight: 2, arbitrary: filterDel },
+  { weight: 1, arbitrary: qdisc },
+  { weight: 2, arbitrary: sysctl },
+  { weight: 5, arbitrary: send },
+  { weight: 3, arbitrary: connect },
+  { weight: 3, arbitrary: other },
+];
+
+export const commandSequence = fc.array(fc.oneof(...ipv4Commands), { minLength: 1, maxLength: 30 });
+
+// ---- IPv6 beside IPv4 ------------------------------------------------------------------
+
+const filterBody6 = fc.oneof(
+  fc.tuple(zone).map(([z]) => `ip_proto tcp ct_state -trk action ct zone ${z} pipe action goto chain 2`),
+  fc.tuple(zone, target).map(([z, t]) => `ct_state +trk+new action ct zone ${z} commit pipe action mirred egress redirect dev ${t}`),
+  fc.tuple(target).map(([t]) => `dst_ip 2001:db8:1::/64 ct_state +trk+est action mirred egress redirect dev ${t}`),
+  fc.tuple(zone, target).map(([z, t]) => `ip_proto udp action ct zone ${z} commit nat src addr 2001:db8:ff::1-2001:db8:ff::4 pipe action mirred egress redirect dev ${t}`),
+  fc.tuple(zone, target).map(([z, t]) => `ip_proto tcp action ct zone ${z} commit nat dst addr 2001:db8:1::1 port 8080-8081 pipe action mirred egress redirect dev ${t}`),
+  pick('ip_proto icmpv6 ct_state +trk+rel action drop', 'src_ip 2001:db8::/32 action drop'),
+);
+const filterAdd6 = fc
+  .tuple(pick('add', 'replace'), ingressDev, prio, chain, skip, filterBody6)
+  .map(([op, d, p, c, s, body]) => `tc filter ${op} dev ${d} ingress prio ${p} chain ${c} ${op === 'replace' ? 'handle 1 ' : ''}proto ipv6 flower ${s}${body}`);
+const client6 = int(1, 4).map((n) => `2001:db8::${n}`);
+const server6 = pick('2001:db8:1::1', '2001:db8:1::2');
+const send6 = fc.oneof(
+  fc.tuple(pick('uplink', 'rep0', 'rep1'), pick('tcp', 'udp'), client6, port, server6, port, flags, int(1, 20), pick(0, 0.01, 1)).map(
+    ([d, proto, c, cp, s, sp, f, n, iv]) => `send dev ${d} ${proto} [${c}]:${cp} > [${s}]:${sp}${proto === 'tcp' ? ` flags ${f}` : ''} count ${n} interval ${iv}`,
   ),
+  fc.tuple(client6, server6, pick(128, 129, 135)).map(([c, s, t]) => `send dev uplink icmp6 ${c} > ${s} type ${t}`),
+  fc.tuple(client6, server6, port).map(([c, s, p]) => `send dev rep0 icmp6 ${s} > ${c} type 1 code 4 inner udp [${c}]:${p} > [${s}]:53`),
+);
+const connect6 = fc
+  .tuple(pick('tcp', 'udp'), client6, int(40000, 40003), server6, pick(80, 53), int(0, 3), pick('fin', 'rst', 'none'))
+  .map(([proto, c, cp, s, sp, n, close]) => `connect dev uplink ${proto} [${c}]:${cp} > [${s}]:${sp} data ${n}${proto === 'tcp' ? ` close ${close}` : ''}`);
+
+/** The IPv4 commands with IPv6 rules and traffic mixed in: both families in one table. */
+export const mixedFamilySequence = fc.array(
+  fc.oneof(...ipv4Commands, { weight: 4, arbitrary: filterAdd6 }, { weight: 5, arbitrary: send6 }, { weight: 3, arbitrary: connect6 }),
   { minLength: 1, maxLength: 30 },
 );
 
@@ -156,6 +188,8 @@ export class InvariantObserver {
       if (tables.length === 1 && tables[0].zone !== ct.zone(slot)) out.push(`entry ${ct.ctId(slot)} of zone ${ct.zone(slot)} is in zone ${tables[0].zone}'s flowtable`);
     });
     if (ct.count() !== listed) out.push(`conntrack -C says ${ct.count()}, -L lists ${listed}`);
+    const byFamily = ([4, 6] as const).map((family) => renderConntrackList(ct, { family }).split('\n').filter(Boolean).length);
+    if (byFamily[0] + byFamily[1] !== listed) out.push(`conntrack -L -f ipv4 lists ${byFamily[0]} and -f ipv6 ${byFamily[1]}, -L ${listed}`);
     for (const ft of flowtables.all()) {
       ft.forEach((flow) => {
         const slot = ft.ct(flow);

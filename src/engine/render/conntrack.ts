@@ -24,16 +24,32 @@ import { IPCT_DESTROY, IPCT_MARK, IPCT_NEW, IPCT_PROTOINFO, IPCT_RELATED } from 
 import type { CtStats } from '../conntrack/stats';
 import { formatL4, protoName, trackerName } from '../conntrack/tuple';
 import { TCP_STATE_NAMES } from '../conntrack/types';
-import { formatIpv4, inPrefix } from '../model/addr';
+import { formatAddr, inPrefix } from '../model/addr';
+import { word6 } from '../model/addr6';
 import { IPPROTO_TCP } from '../model/packet';
 import type { CtFilter, CtOutput } from '../script/ast';
 
 /** `%-8s %u `: a name padded to 8 columns, then the number. */
 const column = (name: string, num: number): string => `${name.padEnd(8)} ${num} `;
 
-function tupleText(ct: Conntrack, slot: number, dir: Dir): string {
+/**
+ * `%pI6`, as /proc prints IPv6 tuples (print_tuple in nf_conntrack_standalone.c): eight
+ * groups of four hex digits, nothing compressed.
+ */
+function procIpv6(id: number): string {
+  const g: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const w = word6(id, i);
+    g.push((w >>> 16).toString(16).padStart(4, '0'), (w & 0xffff).toString(16).padStart(4, '0'));
+  }
+  return g.join(':');
+}
+
+/** A tuple: conntrack-tools prints addresses with inet_ntop, /proc IPv6 with %pI6. */
+function tupleText(ct: Conntrack, slot: number, dir: Dir, proc: boolean): string {
   const t = ct.tuple(slot, dir);
-  return `src=${formatIpv4(t.src)} dst=${formatIpv4(t.dst)} ${formatL4(t.proto, t.sport, t.dport)}`;
+  const addr = (a: number): string => (proc && t.family === 6 ? procIpv6(a) : formatAddr(t.family, a));
+  return `src=${addr(t.src)} dst=${addr(t.dst)} ${formatL4(t.proto, t.sport, t.dport)}`;
 }
 
 function countersText(ct: Conntrack, slot: number, dir: Dir): string {
@@ -77,13 +93,14 @@ function entryLine(ct: Conntrack, slot: number, f: EntryFormat): string {
   const status = ct.dumpedStatus(slot);
   const proto = ct.proto(slot);
   let line = f.msg ? `${`[${f.msg}]`.padStart(9)} ` : '';
-  if (f.output.extended) line += column('ipv4', 2);
+  // The l3 name and number: __snprintf_l3protocol (AF_INET 2, AF_INET6 10), ct_seq_show (NFPROTO_IPV4/6, the same numbers).
+  if (f.output.extended) line += ct.family(slot) === 6 ? column('ipv6', 10) : column('ipv4', 2);
   line += column(f.proc ? trackerName(proto) : protoName(proto), proto);
   if (f.timeout) line += `${wholeSeconds(ct.expiresIn(slot))} `;
   if (f.protoinfo && proto === IPPROTO_TCP) line += `${TCP_STATE_NAMES[ct.tcpState(slot)]} `;
-  line += tupleText(ct, slot, DIR_ORIGINAL) + (f.counters ? countersText(ct, slot, DIR_ORIGINAL) : '');
+  line += tupleText(ct, slot, DIR_ORIGINAL, f.proc === true) + (f.counters ? countersText(ct, slot, DIR_ORIGINAL) : '');
   if (!(status & IPS_SEEN_REPLY)) line += '[UNREPLIED] ';
-  line += tupleText(ct, slot, DIR_REPLY) + (f.counters ? countersText(ct, slot, DIR_REPLY) : '');
+  line += tupleText(ct, slot, DIR_REPLY, f.proc === true) + (f.counters ? countersText(ct, slot, DIR_REPLY) : '');
   line += statusTag(status);
   if (f.mark) line += `mark=${ct.mark(slot)} `;
   if (f.proc || ct.zone(slot) !== 0) line += `zone=${ct.zone(slot)} `;
@@ -116,6 +133,7 @@ export function renderConntrackEvent(ct: Conntrack, slot: number, events: number
 
 /** Whether an entry passes conntrack-tools' filters (nfct_filter: mark, network, comparison). */
 export function matchesFilter(ct: Conntrack, slot: number, f: CtFilter): boolean {
+  if (f.family !== undefined && ct.family(slot) !== f.family) return false;
   if (f.zone !== undefined && ct.zone(slot) !== f.zone) return false;
   if (f.proto !== undefined && ct.proto(slot) !== f.proto) return false;
   if (f.mark && ((ct.mark(slot) & f.mark.mask) >>> 0) !== f.mark.value) return false;

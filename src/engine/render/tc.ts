@@ -7,6 +7,7 @@
  */
 import { wholeSeconds, type Micros } from '../clock';
 import { formatIpv4, formatMac } from '../model/addr';
+import { formatIpv6 } from '../model/addr6';
 import { ETH_P_ARP, ETH_P_IP, ETH_P_IPV6, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../model/packet';
 import type { Hook } from '../script/ast';
 import { ETH_P_ALL, IPPROTO_ICMPV6, IPPROTO_SCTP } from '../script/protocols';
@@ -126,9 +127,12 @@ function flowerOptions(f: Filter): string {
   if (p & K_IP_TOS) line('ip_tos', masked(m.tos, m.tosMask, 0xff));
   if (p & K_IP_TTL) line('ip_ttl', masked(m.ttl, m.ttlMask, 0xff));
   // flower_print_ip_addr decides the family from eth_type: no address lines without it.
-  if (m.ethType === ETH_P_IP) {
+  if (m.ethType === ETH_P_IP && !m.ipv6) {
     if (p & K_DST_IP) line('dst_ip', prefix(m.dstIp, m.dstIpMask));
     if (p & K_SRC_IP) line('src_ip', prefix(m.srcIp, m.srcIpMask));
+  } else if (m.ethType === ETH_P_IPV6 && m.ipv6) {
+    if (p & K_DST_IP) line('dst_ip', prefix6(m.dstIp, m.dstIpLen));
+    if (p & K_SRC_IP) line('src_ip', prefix6(m.srcIp, m.srcIpLen));
   }
   if (p & K_DST_PORT) line('dst_port', portText(m.dstPortMin, m.dstPortMax));
   if (p & K_SRC_PORT) line('src_port', portText(m.srcPortMin, m.srcPortMax));
@@ -158,6 +162,11 @@ function masked(value: number, mask: number, all: number): string {
 export function prefix(addr: number, mask: number): string {
   const len = Math.clz32(~mask);
   return len < 32 ? `${formatIpv4(addr)}/${len}` : formatIpv4(addr);
+}
+
+/** The same for an IPv6 key (flower_print_ip_addr with AF_INET6: /LEN below 128 bits). */
+export function prefix6(addr: number, len: number): string {
+  return len < 128 ? `${formatIpv6(addr)}/${len}` : formatIpv6(addr);
 }
 
 export function maskedMac(value: number, mask: number): string {
@@ -220,6 +229,8 @@ function actionText(a: TcAction, stats: boolean, now: Micros): string {
   if (stats) out += times(a, now);
   out += `${a.trailer()}\n`;
   if (stats) out += statistics(a);
+  if (a.cookie !== null) out += `\tcookie ${a.cookie}\n`;
+  if (a.noPercpu) out += '\tno_percpu\n';
   return out;
 }
 

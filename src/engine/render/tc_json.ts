@@ -36,9 +36,9 @@ import {
 } from '../tc/flower';
 import type { TcBehaviour } from '../tc/features';
 import type { Block, Filter, Proto } from '../tc/objects';
-import { ETH_P_IP } from '../model/packet';
+import { ETH_P_IP, ETH_P_IPV6 } from '../model/packet';
 import { renderJsonDocument, type JsonObject, type JsonValue } from './json_writer';
-import { ethTypeName, ipProtoName, labelText, maskedMac, prefix, protocolName, shown, type FilterShowOptions } from './tc';
+import { ethTypeName, ipProtoName, labelText, maskedMac, prefix, prefix6, protocolName, shown, type FilterShowOptions } from './tc';
 
 /** print_masked_type: the value as a number, `<name>_mask` as a hex string when not all ones. */
 function masked(out: JsonObject, name: string, value: number, mask: number, all: number): void {
@@ -61,9 +61,13 @@ function flowerKeys(f: Filter): JsonObject {
   if (p & K_IP_PROTO) k.ip_proto = ipProtoName(m.ipProto);
   if (p & K_IP_TOS) masked(k, 'ip_tos', m.tos, m.tosMask, 0xff);
   if (p & K_IP_TTL) masked(k, 'ip_ttl', m.ttl, m.ttlMask, 0xff);
-  if (m.ethType === ETH_P_IP) {
+  // flower_print_ip_addr decides the family from eth_type, as the text form does.
+  if (m.ethType === ETH_P_IP && !m.ipv6) {
     if (p & K_DST_IP) k.dst_ip = prefix(m.dstIp, m.dstIpMask);
     if (p & K_SRC_IP) k.src_ip = prefix(m.srcIp, m.srcIpMask);
+  } else if (m.ethType === ETH_P_IPV6 && m.ipv6) {
+    if (p & K_DST_IP) k.dst_ip = prefix6(m.dstIp, m.dstIpLen);
+    if (p & K_SRC_IP) k.src_ip = prefix6(m.srcIp, m.srcIpLen);
   }
   if (p & K_DST_PORT) port(k, 'dst_port', m.dstPortMin, m.dstPortMax);
   if (p & K_SRC_PORT) port(k, 'src_port', m.srcPortMin, m.srcPortMax);
@@ -91,6 +95,9 @@ function actionJson(a: TcAction, order: number, o: { stats: boolean; now: Micros
   }
   Object.assign(out, a.jsonTail());
   if (o.stats) out.stats = statsJson(a);
+  // tc_print_one_action: the cookie and TCA_ACT_FLAGS (sent only when set) before the hardware keys.
+  if (a.cookie !== null) out.cookie = a.cookie;
+  if (a.noPercpu) out.no_percpu = true;
   return Object.assign(out, extra);
 }
 

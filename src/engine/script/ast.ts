@@ -3,7 +3,7 @@
  * executes. Every command carries the span of its first token; values that a later runtime
  * check may reject (a device name, a chain) carry their own span so errors point at them.
  */
-import type { Prefix } from '../model/addr';
+import type { Family, Prefix } from '../model/addr';
 
 export interface Span {
   /** 1-based line and column of the first character; `end` is the column after the last. */
@@ -93,6 +93,8 @@ export type Control =
 export interface NatSpec {
   /** `nat` alone restores an existing mapping; `src`/`dst` set one up on commit. */
   type: 'restore' | 'src' | 'dst';
+  /** The family of the address range (IPv6 addresses are ids, model/addr6.ts). */
+  family?: Family;
   addrMin?: number;
   addrMax?: number;
   portMin?: number;
@@ -165,6 +167,10 @@ export interface ActionSpec {
   index?: number;
   /** `action ct index N` with no other options: binds to an existing action. */
   bindOnly: boolean;
+  /** `cookie HEX` (TCA_ACT_COOKIE, up to 16 bytes), as lowercase hex. */
+  cookie?: string;
+  /** `no_percpu` (TCA_ACT_FLAGS_NO_PERCPU_STATS). */
+  noPercpu?: boolean;
   span: Span;
 }
 
@@ -191,7 +197,10 @@ export interface FilterSpec {
 }
 
 export interface PacketSpec {
-  proto: 'tcp' | 'udp' | 'icmp';
+  /** `icmp6` is ICMPv6 (IPv6 addresses only). */
+  proto: 'tcp' | 'udp' | 'icmp' | 'icmp6';
+  /** 6 for IPv6 addresses (ids, model/addr6.ts); absent for IPv4. */
+  family?: Family;
   src: number;
   dst: number;
   sport: number;
@@ -220,6 +229,12 @@ export interface PacketSpec {
 export interface CtFilter {
   proto?: number;
   zone?: number;
+  /**
+   * `-f ipv4|ipv6`, or the family of an address filter (set_family). Without one conntrack-tools
+   * dumps every family: conntrack.c's "default family only for the following commands" leaves
+   * CT_LIST at AF_UNSPEC (releases before that change defaulted to AF_INET, as the man page says).
+   */
+  family?: Family;
   origSrc?: Prefix;
   origDst?: Prefix;
   replySrc?: number;
@@ -294,7 +309,7 @@ export type Command =
    * repN's ingress; one sent out of the uplink comes back on the uplink). The exchange stops
    * early when a packet is dropped or ends in the host stack.
    */
-  | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
+  | { kind: 'connect'; dev: Spanned<string>; proto: 'tcp' | 'udp'; family?: Family; src: number; dst: number; sport: number; dport: number; dataPackets: number; len: number; close: 'fin' | 'rst' | 'none'; span: Span }
   /**
    * `traffic dev D reply-dev R conns N rate PPS duration S [tcp|udp] [flow-size …] …`: the
    * traffic generator drives many connections for S seconds of virtual time (no output).

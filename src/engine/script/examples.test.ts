@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionSpec, Command } from './ast';
 import { CT_FLAG_ESTABLISHED, CT_FLAG_NEW, CT_FLAG_REPLY, CT_FLAG_TRACKED } from './ast';
 import { parseIpv4 } from '../model/addr';
+import { parseIpv6 } from '../model/addr6';
 import { colOf, errorAt, parseError, parseOne, withoutSpans } from './test-support';
 
 const ip = (a: string) => parseIpv4(a)!;
@@ -63,7 +64,7 @@ describe('tc-examples.txt commands that are in scope', () => {
         dev: dev('eth0'), hook: 'ingress', chain: 2, prio: 1, protocol: IPV4,
         keys: { ethType: IPV4, ctState: plusTrk(CT_FLAG_NEW) },
         actions: [
-          act(ct({ zone: 2, commit: true, mark: { value: 0xbb, mask: ALL32 }, nat: { type: 'src', addrMin: ip('5.5.5.7'), addrMax: ip('5.5.5.7') } })),
+          act(ct({ zone: 2, commit: true, mark: { value: 0xbb, mask: ALL32 }, nat: { type: 'src', family: 4, addrMin: ip('5.5.5.7'), addrMax: ip('5.5.5.7') } })),
           redirect('eth1'),
         ],
       }),
@@ -147,7 +148,7 @@ describe('tc-examples.txt commands that are in scope', () => {
     expect(parsed('tc filter add dev eth0 ingress protocol ip prio 1 flower ct_state -trk action ct commit nat dst addr 20.0.0.1 port 10 pipe action drop')).toMatchObject(
       filter({
         actions: [
-          act(ct({ commit: true, nat: { type: 'dst', addrMin: ip('20.0.0.1'), addrMax: ip('20.0.0.1'), portMin: 10, portMax: 10 } })),
+          act(ct({ commit: true, nat: { type: 'dst', family: 4, addrMin: ip('20.0.0.1'), addrMax: ip('20.0.0.1'), portMin: 10, portMax: 10 } })),
           act({ kind: 'gact' }, { kind: 'drop' }),
         ],
       }),
@@ -158,7 +159,15 @@ describe('tc-examples.txt commands that are in scope', () => {
     expect(parsed('tc actions add action ct commit nat src addr 5.5.5.7-5.5.6.0 port 1000-2000 index 44')).toEqual({
       kind: 'tc.actions.add',
       op: 'add',
-      actions: [act(ct({ commit: true, nat: { type: 'src', addrMin: ip('5.5.5.7'), addrMax: ip('5.5.6.0'), portMin: 1000, portMax: 2000 } }), pipe, 44)],
+      actions: [act(ct({ commit: true, nat: { type: 'src', family: 4, addrMin: ip('5.5.5.7'), addrMax: ip('5.5.6.0'), portMin: 1000, portMax: 2000 } }), pipe, 44)],
+    });
+  });
+
+  it('[19] IPv6 NAT', () => {
+    expect(parsed('tc actions add action ct commit force nat src addr 2001::1-2001::10 port 1000-2000 index 44')).toEqual({
+      kind: 'tc.actions.add',
+      op: 'add',
+      actions: [act(ct({ commit: true, force: true, nat: { type: 'src', family: 6, addrMin: parseIpv6('2001::1'), addrMax: parseIpv6('2001::10'), portMin: 1000, portMax: 2000 } }), pipe, 44)],
     });
   });
 
@@ -166,7 +175,7 @@ describe('tc-examples.txt commands that are in scope', () => {
     expect(parsed('tc actions add action ct zone 404 commit mark 0x42 nat src addr 5.5.5.7 index 42')).toEqual({
       kind: 'tc.actions.add',
       op: 'add',
-      actions: [act(ct({ zone: 404, commit: true, mark: { value: 0x42, mask: ALL32 }, nat: { type: 'src', addrMin: ip('5.5.5.7'), addrMax: ip('5.5.5.7') } }), pipe, 42)],
+      actions: [act(ct({ zone: 404, commit: true, mark: { value: 0x42, mask: ALL32 }, nat: { type: 'src', family: 4, addrMin: ip('5.5.5.7'), addrMax: ip('5.5.5.7') } }), pipe, 42)],
     });
   });
 
@@ -186,7 +195,7 @@ describe('tc-examples.txt commands that are in scope', () => {
       filter({ ctStateSpan: ctStateSpan(line), dev: dev('rep0'), hook: 'ingress', prio: 2, protocol: IPV4, verbose: true, keys: { ethType: IPV4, dstMac: mac2, ctState: trk }, actions: [act(ct({ nat: { type: 'restore' } })), goto(1)] }),
     );
     expect(parsed('tc filter add dev rep0 ingress protocol ip chain 1 prio 2 flower skip_hw verbose dst_mac 00:00:00:00:00:02 ct_state +trk+new action ct commit nat dst addr 7.7.7.2 action mirred egress redirect dev rep1')).toMatchObject(
-      filter({ chain: 1, skipHw: true, verbose: true, actions: [act(ct({ commit: true, nat: { type: 'dst', addrMin: ip('7.7.7.2'), addrMax: ip('7.7.7.2') } })), redirect('rep1')] }),
+      filter({ chain: 1, skipHw: true, verbose: true, actions: [act(ct({ commit: true, nat: { type: 'dst', family: 4, addrMin: ip('7.7.7.2'), addrMax: ip('7.7.7.2') } })), redirect('rep1')] }),
     );
   });
 
@@ -198,11 +207,11 @@ describe('tc-examples.txt commands that are in scope', () => {
         dev: dev('gre_sys'), hook: 'ingress', prio: 2, protocol: IPV4,
         keys: {
           ethType: IPV4,
-          encDstIp: { addr: ip('172.168.152.75'), len: 32 },
-          encSrcIp: { addr: ip('172.168.152.208'), len: 32 },
+          encDstIp: { family: 4, addr: ip('172.168.152.75'), len: 32 },
+          encSrcIp: { family: 4, addr: ip('172.168.152.208'), len: 32 },
           encKeyId: 1000,
           encTos: { value: 0, mask: 0xff },
-          dstIp: { addr: ip('1.1.1.7'), len: 32 },
+          dstIp: { family: 4, addr: ip('1.1.1.7'), len: 32 },
           ctState: trk,
         },
         actions: [act(ct({ zone: 1, nat: { type: 'restore' } })), goto(1)],
@@ -224,7 +233,6 @@ describe('tc-examples.txt commands that are out of scope', () => {
   const cases: [string, string, string, string][] = [
     ['[17] raw $TC', '$TC filter add dev eth0 ingress flower action drop', '$TC', 'unexpanded shell variable "$TC": replace $TC with tc'],
     ['[07] raw $DEV', 'tc filter add dev $DEV ingress protocol ip prio 1 flower', '$DEV', 'unexpanded shell variable "$DEV": replace it with its value'],
-    ['[19] IPv6 NAT', 'tc actions add action ct commit force nat src addr 2001::1-2001::10 port 1000-2000 index 44', '2001::1', 'IPv6 is not supported by the simulator: "2001::1"'],
     ['[21] skbedit', 'tc filter add dev h1 protocol ip pref 100 handle 100 egress flower skip_hw ip_proto tcp src_ip 192.0.2.1 dst_ip 192.0.2.2 action ct commit nat src addr 192.0.2.2 pipe action ct clear pipe action skbedit ptype host pipe action mirred ingress redirect dev h1', 'skbedit', 'action "skbedit" is not supported by the simulator'],
     ['[24] shared block qdisc', 'tc qdisc add dev eth1 ingress_block 22 ingress', 'ingress_block', 'shared blocks are not supported by the simulator: use one ingress or clsact qdisc per device'],
     ['[25] filter on a block', 'tc filter add block 22 proto ip flower skip_sw ip_proto tcp dst_port 21 ct_state -trk action ct helper ipv4-tcp-ftp', 'block', 'shared blocks are not supported by the simulator: attach filters with dev DEV ingress'],

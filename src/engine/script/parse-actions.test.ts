@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionSpec } from './ast';
 import { parseIpv4 } from '../model/addr';
+import { formatIpv6 } from '../model/addr6';
 import { MAX_ACTIONS } from './parse-actions';
 import { errorAt, filterOf, parseError, withoutSpans } from './test-support';
 
@@ -34,7 +35,7 @@ describe('ct action', () => {
 
   it('reads NAT ranges and plain nat', () => {
     expect(only('ct commit nat dst addr 10.0.0.1-10.0.0.9 port 80-90 pipe').body).toEqual(
-      ct({ commit: true, nat: { type: 'dst', addrMin: ip('10.0.0.1'), addrMax: ip('10.0.0.9'), portMin: 80, portMax: 90 } }),
+      ct({ commit: true, nat: { type: 'dst', family: 4, addrMin: ip('10.0.0.1'), addrMax: ip('10.0.0.9'), portMin: 80, portMax: 90 } }),
     );
     expect(only('ct zone 3 nat pipe').body).toEqual(ct({ zone: 3, nat: { type: 'restore' } }));
   });
@@ -244,7 +245,11 @@ describe('action lists', () => {
     ['x', 'x', 'Unknown action "x"'],
     ['police rate 1mbit burst 10k', 'police', 'action "police" is not supported by the simulator'],
     ['ct action', 'action', 'missing action after "action"'],
-    ['drop cookie 1234', 'cookie', '"cookie" is not supported by the simulator'],
+    ['drop cookie 123', '123', 'Error: argument "123" is wrong: cookie must be a hex string'],
+    ['drop cookie 12zz', '12zz', 'Error: argument "12zz" is wrong: cookie must be a hex string'],
+    ['drop cookie aa11bb22cc33dd44ee55ff66aa11b1b2ff', 'aa11bb22cc33dd44ee55ff66aa11b1b2ff', 'Error: argument "aa11bb22cc33dd44ee55ff66aa11b1b2ff" is wrong: 34 Max allowed size 32'],
+    ['drop no_percpu cookie 12', 'cookie', 'Unknown action "cookie"'],
+    ['drop hw_stats delayed', 'hw_stats', '"hw_stats" is not supported by the simulator'],
   ])('rejects %s', (text, needle, message) => {
     expect(errorOf(text)).toEqual(at(text, needle, message, needle === 'action' ? 2 : 1));
   });
@@ -264,6 +269,25 @@ describe('action lists', () => {
     const [ctAction, drop] = filterOf(text).actions;
     expect(ctAction.span).toEqual({ line: 1, col: text.indexOf(' ct ') + 2, end: text.indexOf(' ct ') + 4 });
     expect(drop.span.col).toBe(text.lastIndexOf('drop') + 1);
+  });
+
+  it('reads the generic options after an action in parse_action\'s order: cookie, then no_percpu', () => {
+    expect(only('ct index 42 cookie DEADbeef no_percpu')).toEqual({ body: ct(), control: PIPE, index: 42, bindOnly: true, cookie: 'deadbeef', noPercpu: true });
+    expect(actionsOf('drop cookie 01 action ct no_percpu').map((a) => [a.cookie, a.noPercpu])).toEqual([
+      ['01', undefined],
+      [undefined, true],
+    ]);
+  });
+
+  it('reads IPv6 NAT ranges of one family', () => {
+    const body = only('ct commit nat src addr 2001::1-2001::10 port 1000-2000 pipe').body as { nat: { family: number; addrMin: number; addrMax: number } };
+    expect(body.nat.family).toBe(6);
+    expect(formatIpv6(body.nat.addrMin)).toBe('2001::1');
+    expect(formatIpv6(body.nat.addrMax)).toBe('2001::10');
+    const mixed = 'ct commit nat src addr 2001::1-10.0.0.1 pipe';
+    expect(errorOf(mixed)).toEqual(at(mixed, '10.0.0.1', 'invalid nat address range "2001::1-10.0.0.1": both ends must be of one family'));
+    const reversed = 'ct commit nat src addr 2001::10-2001::1 pipe';
+    expect(errorOf(reversed)).toEqual(at(reversed, '2001::10-2001::1', 'invalid nat address range "2001::10-2001::1": the first address is above the last'));
   });
 
   it('keeps ALL-ones masks for unmasked ct marks', () => {

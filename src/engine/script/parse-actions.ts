@@ -240,10 +240,28 @@ function parseAction(c: Cursor): ActionSpec {
   return failAt(kind, `Unknown action "${kind.text}"`);
 }
 
-/** Per-action options parse_action accepts after any action, none of which the simulator models. */
-function rejectActionExtras(c: Cursor): void {
-  const t = c.peek();
-  if (t && (t.text === 'cookie' || t.text === 'no_percpu' || matches(t.text, 'hw_stats'))) failAt(t, `"${t.text}" is not supported by the simulator`);
+/** TC_COOKIE_MAX_SIZE: an action cookie holds at most 16 bytes. */
+const COOKIE_MAX_BYTES = 16;
+
+/**
+ * The options parse_action (tc/m_action.c) reads after any action, in its fixed order:
+ * `cookie HEX`, `hw_stats TYPE` (not modelled), `no_percpu`.
+ */
+function parseActionExtras(c: Cursor, spec: ActionSpec): void {
+  let t = c.peek();
+  if (t && !t.op && t.text === 'cookie') {
+    c.take();
+    const v = c.value(t);
+    if (v.text.length > COOKIE_MAX_BYTES * 2) failAt(v, `Error: argument "${v.text}" is wrong: ${v.text.length} Max allowed size ${COOKIE_MAX_BYTES * 2}`);
+    if (v.text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(v.text)) failAt(v, `Error: argument "${v.text}" is wrong: cookie must be a hex string`);
+    if (v.text.length > 0) spec.cookie = v.text.toLowerCase();
+    t = c.peek();
+  }
+  if (t && matches(t.text, 'hw_stats')) failAt(t, `"${t.text}" is not supported by the simulator`);
+  if (t && !t.op && t.text === 'no_percpu') {
+    c.take();
+    spec.noPercpu = true;
+  }
 }
 
 /**
@@ -261,8 +279,9 @@ export function parseActionList(c: Cursor): ActionSpec[] {
       continue;
     }
     if (actions.length === MAX_ACTIONS) failAt(t, `at most ${MAX_ACTIONS} actions per list (TCA_ACT_MAX_PRIO)`);
-    actions.push(parseAction(c));
-    rejectActionExtras(c);
+    const spec = parseAction(c);
+    parseActionExtras(c, spec);
+    actions.push(spec);
     pending = undefined;
   }
   if (pending) failAt(pending, 'missing action after "action"');

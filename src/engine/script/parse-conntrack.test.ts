@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { IPS_ASSURED, IPS_SEEN_REPLY } from '../conntrack/types';
 import { parseIpv4 } from '../model/addr';
+import { parseIpv6 } from '../model/addr6';
 import { CT_EVENT_ALL, CT_EVENT_DESTROY, CT_EVENT_NEW } from './ast';
 import { errorAt, parseError, parseOne, withoutSpans } from './test-support';
 
@@ -12,14 +13,24 @@ describe('conntrack commands', () => {
   it('lists with filters and output flags', () => {
     expect(parsed('conntrack -L -w 2 -p tcp')).toEqual({ kind: 'conntrack.list', filter: { zone: 2, proto: 6 }, output: PLAIN });
     expect(parsed('conntrack --dump conntrack --zone=5 --proto=17 -f ipv4 -o extended,id')).toEqual({
-      kind: 'conntrack.list', filter: { zone: 5, proto: 17 }, output: { extended: true, id: true, userspace: false },
+      kind: 'conntrack.list', filter: { zone: 5, proto: 17, family: 4 }, output: { extended: true, id: true, userspace: false },
     });
     expect(parsed('conntrack -L -s 10.0.0.0/24 -d 192.0.2.1 -r 10.0.0.1 -q 192.0.2.1 --mark 0x10/0xf0 -u ASSURED,SEEN_REPLY')).toEqual({
       kind: 'conntrack.list',
       filter: {
-        origSrc: { addr: parseIpv4('10.0.0.0'), len: 24 }, origDst: { addr: parseIpv4('192.0.2.1'), len: 32 },
+        family: 4, origSrc: { family: 4, addr: parseIpv4('10.0.0.0'), len: 24 }, origDst: { family: 4, addr: parseIpv4('192.0.2.1'), len: 32 },
         replySrc: parseIpv4('10.0.0.1'), replyDst: parseIpv4('192.0.2.1'), mark: { value: 0x10, mask: 0xf0 }, status: IPS_ASSURED | IPS_SEEN_REPLY,
       },
+      output: PLAIN,
+    });
+  });
+
+  it('picks a family with -f or by an address (set_family)', () => {
+    expect(parsed('conntrack -L -f ipv6')).toEqual({ kind: 'conntrack.list', filter: { family: 6 }, output: PLAIN });
+    expect(parsed('conntrack -L --family=ipv6 -p tcp')).toEqual({ kind: 'conntrack.list', filter: { family: 6, proto: 6 }, output: PLAIN });
+    expect(parsed('conntrack -D -s 2001:db8::/32 -q 2001:db8::10')).toEqual({
+      kind: 'conntrack.delete',
+      filter: { family: 6, origSrc: { family: 6, addr: parseIpv6('2001:db8::'), len: 32 }, replyDst: parseIpv6('2001:db8::10') },
       output: PLAIN,
     });
   });
@@ -71,6 +82,9 @@ describe('conntrack commands', () => {
     ['conntrack -L -w 70000', '70000', 'invalid zone "70000": must be 0-65535'],
     ['conntrack -L --dport 80', '--dport', "unknown option `--dport': port options follow -p tcp or -p udp"],
     ['conntrack -L -r 10.0.0.0/8', '10.0.0.0/8', "CIDR notation unavailable for `--reply-src'"],
+    ['conntrack -L -f ipx', 'ipx', "`ipx' unsupported protocol"],
+    ['conntrack -L -f ipv4 -s 2001:db8::1', '2001:db8::1', 'mismatched address family'],
+    ['conntrack -L -s 10.0.0.1 -d 2001:db8::1', '2001:db8::1', 'mismatched address family'],
     ['conntrack -L -u FOO', 'FOO', "Bad parameter `FOO'"],
     ['conntrack -L -o xml', 'xml', 'conntrack output "xml" is not supported by the simulator: use extended, id or userspace'],
     ['conntrack -L -p tcp -p udp', '-p', 'duplicate "-p"', 2],

@@ -18,7 +18,8 @@ import { Cursor, spanOf } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
 import { ipProtocolNumber } from './protocols';
-import { ipv4, prefix, uint, U16, U32, U8 } from './values';
+import { ipAddr, prefix, uint, U16, U32, U8 } from './values';
+import type { Family } from '../model/addr';
 import { IPS_ASSURED, IPS_EXPECTED, IPS_FIXED_TIMEOUT, IPS_SEEN_REPLY } from '../conntrack/types';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../model/packet';
 
@@ -79,6 +80,12 @@ const STATUS_NAMES = new Map([['ASSURED', IPS_ASSURED], ['SEEN_REPLY', IPS_SEEN_
 const EVENT_NAMES = new Map([['ALL', CT_EVENT_ALL], ['NEW', CT_EVENT_NEW], ['UPDATES', CT_EVENT_UPDATE], ['DESTROY', CT_EVENT_DESTROY]]);
 const OUTPUT_FLAGS = ['extended', 'id', 'userspace'] as const;
 const OTHER_OUTPUT_FLAGS = new Set(['xml', 'timestamp', 'ktimestamp', 'labels']);
+
+/** set_family(): an address sets the family the filter lists; two families are refused. */
+function setFamily(filter: CtFilter, family: Family, t: Token): void {
+  if (filter.family === undefined) filter.family = family;
+  else if (filter.family !== family) failAt(t, 'mismatched address family');
+}
 
 /** A comma-separated list of names (parse_parameter: case-insensitive, "Bad parameter" otherwise). */
 function flagBits(v: Token, names: ReadonlyMap<string, number>): number {
@@ -143,16 +150,20 @@ export function parseConntrack(c: Cursor, cmd: Token, background: Token | undefi
     given.set(long, t);
     switch (long) {
       case 'orig-src':
-        filter.origSrc = prefix(value(), 'source address');
+      case 'orig-dst': {
+        const v = value();
+        const p = prefix(v, long === 'orig-src' ? 'source address' : 'destination address');
+        setFamily(filter, p.family, v);
+        filter[long === 'orig-src' ? 'origSrc' : 'origDst'] = p;
         break;
-      case 'orig-dst':
-        filter.origDst = prefix(value(), 'destination address');
-        break;
+      }
       case 'reply-src':
       case 'reply-dst': {
         const v = value();
         if (v.text.includes('/')) failAt(v, `CIDR notation unavailable for \`--${long}'`);
-        filter[long === 'reply-src' ? 'replySrc' : 'replyDst'] = ipv4(v, 'address');
+        const a = ipAddr(v, 'address');
+        setFamily(filter, a.family, v);
+        filter[long === 'reply-src' ? 'replySrc' : 'replyDst'] = a.addr;
         break;
       }
       case 'protonum': {
@@ -183,8 +194,10 @@ export function parseConntrack(c: Cursor, cmd: Token, background: Token | undefi
         break;
       }
       case 'family': {
+        // conntrack.c: the word must start with ipv4 or ipv6 (strncmp over their length).
         const v = value();
-        if (v.text !== 'ipv4') failAt(v, `family "${v.text}" is not supported by the simulator: only ipv4`);
+        const family = v.text.startsWith('ipv4') ? 4 : v.text.startsWith('ipv6') ? 6 : failAt(v, `\`${v.text}' unsupported protocol`);
+        setFamily(filter, family, v);
         break;
       }
       case 'zero':

@@ -3,25 +3,34 @@
  * kernel's (net/sched/act_ct.c tcf_ct_fill_params) treatment of what it keeps.
  */
 import type { ActionSpec, CtActionSpec, NatSpec } from './ast';
-import { Cursor, keywordOf, matches, Once, prefix, spanOf } from './cursor';
+import { compare6 } from '../model/addr6';
+import { Cursor, keywordOf, matches, Once, positionIn, prefix, spanOf } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
 import { indexValue, parseControl, parseIndex, PIPE } from './parse-control';
 import { ipProtocolNumber } from './protocols';
-import { ipv4Slice, maskedLabel, maskedUint, readUint, uint, uintSlice, U16, U32, U8 } from './values';
+import { ipSlice, maskedLabel, maskedUint, readUint, uint, uintSlice, U16, U32, U8 } from './values';
 
 /** parse_ct's if-chain order: `c` abbreviates clear, `h` help. */
 const CT_CHAIN = prefix('zone', 'nat', 'clear', 'commit', 'force', 'index', 'mark', 'label', 'help', 'helper');
 
 const MORE_AFTER_NAT = 'iproute2 m_ct.c reads one more word here; end the action with a control such as "pipe"';
 
-/** `A[-B]` of `nat src|dst addr`. */
+/**
+ * `A[-B]` of `nat src|dst addr`, IPv4 or IPv6 (ct_parse_nat_addr_range: get_addr with
+ * AF_UNSPEC, both ends of one family).
+ */
 function natAddresses(t: Token, nat: NatSpec): void {
   const dash = t.text.indexOf('-');
   const stop = dash < 0 ? t.text.length : dash;
-  nat.addrMin = ipv4Slice(t, 0, stop, 'nat address');
-  nat.addrMax = dash < 0 ? nat.addrMin : ipv4Slice(t, dash + 1, t.text.length, 'nat address');
-  if (nat.addrMin > nat.addrMax) failAt(t, `invalid nat address range "${t.text}": the first address is above the last`);
+  const min = ipSlice(t, 0, stop, 'nat address');
+  const max = dash < 0 ? min : ipSlice(t, dash + 1, t.text.length, 'nat address');
+  if (max.family !== min.family) failAt(positionIn(t, dash + 1), `invalid nat address range "${t.text}": both ends must be of one family`);
+  nat.family = min.family;
+  nat.addrMin = min.addr;
+  nat.addrMax = max.addr;
+  const above = min.family === 6 ? compare6(min.addr, max.addr) > 0 : min.addr > max.addr;
+  if (above) failAt(t, `invalid nat address range "${t.text}": the first address is above the last`);
 }
 
 /** `P[-Q]` of `port` (get_be16 base 10). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CT_FLAG_ESTABLISHED, CT_FLAG_INVALID, CT_FLAG_NEW, CT_FLAG_RELATED, CT_FLAG_REPLY, CT_FLAG_TRACKED } from './ast';
 import { parseIpv4 } from '../model/addr';
+import { parseIpv6 } from '../model/addr6';
 import { colOf, errorAt, filterOf, parseError } from './test-support';
 
 const HEAD = 'tc filter add dev eth0 ingress protocol ip flower';
@@ -88,12 +89,22 @@ describe('flower L2-L4 keys', () => {
 
   it('reads IPv4 prefixes, also with a dotted netmask', () => {
     expect(keysOf('src_ip 10.0.0.0/8 dst_ip 192.168.1.0/255.255.255.0')).toMatchObject({
-      srcIp: { addr: parseIpv4('10.0.0.0'), len: 8 },
-      dstIp: { addr: parseIpv4('192.168.1.0'), len: 24 },
+      srcIp: { family: 4, addr: parseIpv4('10.0.0.0'), len: 8 },
+      dstIp: { family: 4, addr: parseIpv4('192.168.1.0'), len: 24 },
     });
     expect(errorOf('dst_ip 1.2.3.4/33')).toEqual(at('dst_ip 1.2.3.4/33', '/33', 'invalid prefix length "/33"'));
     expect(errorOf('dst_ip 1.2.3')).toEqual(at('dst_ip 1.2.3', '1.2.3', 'invalid dst_ip "1.2.3": expected an IPv4 address'));
-    expect(errorOf('dst_ip fe80::1')).toEqual(at('dst_ip fe80::1', 'fe80', 'IPv6 is not supported by the simulator: "fe80::1"'));
+    expect(errorOf('dst_ip fe80::1')).toEqual(at('dst_ip fe80::1', 'fe80', 'Illegal "dst_ip": "protocol ip" needs an IPv4 address'));
+  });
+
+  it('reads IPv6 prefixes with protocol ipv6', () => {
+    const f = filterOf('tc filter add dev eth0 ingress protocol ipv6 flower src_ip 2001:db8::/32 dst_ip 2001:db8::1 ip_proto icmpv6');
+    expect(f.keys.srcIp).toEqual({ family: 6, addr: parseIpv6('2001:db8::'), len: 32 });
+    expect(f.keys.dstIp).toEqual({ family: 6, addr: parseIpv6('2001:db8::1'), len: 128 });
+    const tunnel = 'tc filter add dev eth0 ingress protocol ipv6 flower enc_dst_ip 2001:db8::1';
+    expect(parseError(tunnel)).toEqual(errorAt(tunnel, '2001:db8::1', 'tunnels over IPv6 are not supported by the simulator: "2001:db8::1"'));
+    const long = 'tc filter add dev eth0 ingress protocol ipv6 flower dst_ip 2001:db8::/129';
+    expect(parseError(long)).toEqual(errorAt(long, '/129', 'invalid prefix length "/129"'));
   });
 
   it('reads single ports and ranges after ip_proto', () => {
@@ -128,7 +139,7 @@ describe('flower L2-L4 keys', () => {
       encKeyId: 100,
       encDstPort: 4789,
       encTtl: { value: 64, mask: 0xff },
-      encSrcIp: { addr: parseIpv4('10.1.0.0'), len: 16 },
+      encSrcIp: { family: 4, addr: parseIpv4('10.1.0.0'), len: 16 },
     });
   });
 
@@ -152,15 +163,15 @@ describe('flower keys and the filter protocol', () => {
     const noProto = 'tc filter add dev eth0 ingress flower ip_proto tcp';
     expect(parseError(noProto)).toEqual(errorAt(noProto, 'ip_proto', 'Illegal "eth_type" for ip proto: put "protocol ip" before "flower"'));
     const arp = 'tc filter add dev eth0 ingress protocol arp flower dst_ip 1.1.1.1';
-    expect(parseError(arp)).toEqual(errorAt(arp, 'dst_ip', 'Illegal "dst_ip": IP address matches need "protocol ip" before "flower"'));
+    expect(parseError(arp)).toEqual(errorAt(arp, 'dst_ip', 'Illegal "dst_ip": IP address matches need "protocol ip" or "protocol ipv6" before "flower"'));
     const v6 = 'tc filter add dev eth0 ingress protocol ipv6 flower src_ip 1.1.1.1';
-    expect(parseError(v6)).toEqual(errorAt(v6, '1.1.1.1', 'Illegal "eth_type" for ip address: "protocol ipv6" needs an IPv6 address'));
+    expect(parseError(v6)).toEqual(errorAt(v6, '1.1.1.1', 'Illegal "src_ip": "protocol ipv6" needs an IPv6 address'));
     const icmp = 'tc filter add dev eth0 ingress protocol ipv6 flower ip_proto icmp';
     expect(parseError(icmp)).toEqual(errorAt(icmp, 'ip_proto', 'Illegal "eth_type" for ip proto: put "protocol ip" before "flower"'));
   });
 
   it('takes addresses without a protocol on change, which sends no ethertype', () => {
-    expect(filterOf('tc filter change dev eth0 ingress pref 1 handle 1 flower dst_ip 1.1.1.1').keys).toEqual({ dstIp: { addr: parseIpv4('1.1.1.1'), len: 32 } });
+    expect(filterOf('tc filter change dev eth0 ingress pref 1 handle 1 flower dst_ip 1.1.1.1').keys).toEqual({ dstIp: { family: 4, addr: parseIpv4('1.1.1.1'), len: 32 } });
   });
 });
 

@@ -103,11 +103,22 @@ function parseIpProto(kw: Token, v: Token, protocol: number): number {
   return uint(v, 'ip_proto', U8, 16);
 }
 
-/** dst_ip/src_ip: IPv4 with `protocol ip`; also accepted when no protocol was given (`change`). */
+/**
+ * dst_ip/src_ip (flower_parse_ip_addr): the family follows the filter's protocol — IPv4 with
+ * `protocol ip`, IPv6 with `protocol ipv6`, either when none was given (`change`).
+ */
 function parseIpKey(kw: Token, v: Token, protocol: number): Prefix {
-  if (protocol !== ETH_P_IP && protocol !== ETH_P_IPV6 && protocol !== 0) failAt(kw, `Illegal "${kw.text}": IP address matches need "protocol ip" before "flower"`);
+  if (protocol !== ETH_P_IP && protocol !== ETH_P_IPV6 && protocol !== 0) failAt(kw, `Illegal "${kw.text}": IP address matches need "protocol ip" or "protocol ipv6" before "flower"`);
   const p = ipPrefix(v, kw.text);
-  if (protocol === ETH_P_IPV6) failAt(v, `Illegal "eth_type" for ip address: "protocol ipv6" needs an IPv6 address`);
+  if (protocol === ETH_P_IPV6 && p.family !== 6) failAt(v, `Illegal "${kw.text}": "protocol ipv6" needs an IPv6 address`);
+  if (protocol === ETH_P_IP && p.family !== 4) failAt(v, `Illegal "${kw.text}": "protocol ip" needs an IPv4 address`);
+  return p;
+}
+
+/** enc_src_ip/enc_dst_ip: the simulator's tunnels run over IPv4 only. */
+function tunnelPrefix(v: Token, what: string): Prefix {
+  const p = ipPrefix(v, what);
+  if (p.family === 6) failAt(v, `tunnels over IPv6 are not supported by the simulator: "${v.text}"`);
   return p;
 }
 
@@ -201,10 +212,10 @@ export function parseFlower(c: Cursor, protocol: number): FlowerOptions {
         keys.tcpFlags = maskedUint(c.value(kw), 'tcp_flags', 0xfff, 16);
         break;
       case 'enc_dst_ip':
-        keys.encDstIp = ipPrefix(c.value(kw), 'enc_dst_ip');
+        keys.encDstIp = tunnelPrefix(c.value(kw), 'enc_dst_ip');
         break;
       case 'enc_src_ip':
-        keys.encSrcIp = ipPrefix(c.value(kw), 'enc_src_ip');
+        keys.encSrcIp = tunnelPrefix(c.value(kw), 'enc_src_ip');
         break;
       case 'enc_key_id':
         keys.encKeyId = uint(c.value(kw), 'enc_key_id', U32, 10);

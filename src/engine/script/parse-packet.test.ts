@@ -74,7 +74,7 @@ describe('send', () => {
     ['send dev d icmp 1.1.1.1:5 > 2.2.2.2', ':5', 'an icmp source has no port: "1.1.1.1:5"'],
     ['send dev d tcp 1.1.1.1:1 2.2.2.2:2', '2.2.2.2:2', 'expected ">" between source and destination'],
     ['send dev d tcp 1.1.1.1:1 >', '>', 'missing argument after ">"'],
-    ['send dev d sctp 1.1.1.1:1 > 2.2.2.2:2', 'sctp', 'expected tcp, udp, icmp, got "sctp"'],
+    ['send dev d sctp 1.1.1.1:1 > 2.2.2.2:2', 'sctp', 'expected tcp, udp, icmp, icmp6, got "sctp"'],
     ['send d tcp 1.1.1.1:1 > 2.2.2.2:2', ' d', 'expected "dev DEVICE" after "send"'],
     ['send dev d udp 1.1.1.1:1 > 2.2.2.2:2 flags S', 'flags', '"flags" is only valid for tcp packets'],
     ['send dev d tcp 1.1.1.1:1 > 2.2.2.2:2 flags SX', 'X', 'unknown TCP flag "X" in "SX": use tcpdump letters S F R P U E W and . for ACK'],
@@ -90,7 +90,13 @@ describe('send', () => {
     ['send dev d icmp 1.1.1.1 > 2.2.2.2 type 11 inner icmp 1.1.1.1 > 2.2.2.2 type 3 inner udp 1.1.1.1:1 > 2.2.2.2:2', 'inner', 'a quoted packet cannot quote another one', 2],
     ['send dev d vxlan vni 1 src 1.1.1.1 udp 1.1.1.1:1 > 2.2.2.2:2', 'vxlan', 'vxlan needs "vni N src A dst B"'],
     ['send dev d vxlan vni 16777216 src 1.1.1.1 dst 2.2.2.2 udp 1.1.1.1:1 > 2.2.2.2:2', '16777216', 'invalid vni "16777216": must be 0-16777215'],
-    ['send dev d tcp 1.1.1.1:1 > fe80::1:2', 'fe80', 'IPv6 is not supported by the simulator: "fe80::1:2"'],
+    ['send dev d tcp 1.1.1.1:1 > fe80::1:2', 'fe80', 'an IPv6 destination with a port is written [ADDRESS]:PORT, got "fe80::1:2"'],
+    ['send dev d tcp 1.1.1.1:1 > [fe80::1]:2', '[fe80', 'the source is IPv4 and the destination IPv6: both ends must be of one family'],
+    ['send dev d icmp fe80::1 > fe80::2', 'icmp', 'ICMP over IPv6 is "icmp6"'],
+    ['send dev d icmp6 1.1.1.1 > 2.2.2.2', 'icmp6', '"icmp6" needs IPv6 addresses (ICMP over IPv4 is "icmp")'],
+    ['send dev d tcp [1.1.1.1]:1 > [fe80::2]:2', '1.1.1.1', 'only an IPv6 address goes in brackets: "[1.1.1.1]:1"'],
+    ['send dev d tcp [fe80::1:1 > [fe80::2]:2', '[fe80::1:1', 'missing "]" after the IPv6 address in "[fe80::1:1"'],
+    ['send dev d icmp6 fe80::1 > fe80::2 type 1 inner tcp 1.1.1.1:1 > 2.2.2.2:2', 'tcp', 'the quoted packet must be of the error\'s IP family'],
   ])('rejects %s', (text, needle, message, nth = 1) => {
     const expected = errorAt(text, needle, message, nth);
     // needles that start with a space mark the value after it

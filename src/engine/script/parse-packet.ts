@@ -3,11 +3,12 @@
  * tcpdump's letters) and `connect` (a whole exchange).
  */
 import type { Command, PacketSpec, Spanned } from './ast';
-import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, VXLAN_DEFAULT_PORT } from '../model/packet';
+import type { Family } from '../model/addr';
+import { ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, ICMPV6_DEST_UNREACH, ICMPV6_ECHO_REQUEST, ICMPV6_PARAMPROB, ICMPV6_PKT_TOOBIG, ICMPV6_TIME_EXCEED, TCP_ACK, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, VXLAN_DEFAULT_PORT } from '../model/packet';
 import { Cursor, Once, positionIn, spanOf } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
-import { ifname, ipv4, ipv4Slice, mac, readUint, seconds, uint, uintSlice, U16, U32, U8 } from './values';
+import { ifname, ipAddr, ipSlice, ipv4, mac, readUint, seconds, uint, uintSlice, U16, U32, U8 } from './values';
 
 export const MAX_SEND_COUNT = 1_000_000;
 export const MAX_PAYLOAD_LEN = 65_000;
@@ -19,6 +20,8 @@ const VNI_MAX = 0xffffff;
 
 /** ICMP types whose payload quotes the offending packet (RFC 792), so that conntrack finds it RELATED. */
 const ICMP_ERROR_TYPES = new Set([ICMP_DEST_UNREACH, 4, 5, ICMP_TIME_EXCEEDED, 12]);
+/** ICMPv6 errors (RFC 4443), which quote the offending packet likewise. */
+const ICMPV6_ERROR_TYPES = new Set([ICMPV6_DEST_UNREACH, ICMPV6_PKT_TOOBIG, ICMPV6_TIME_EXCEED, ICMPV6_PARAMPROB]);
 
 /** tcpdump's flag letters; `.` is ACK. */
 const TCP_FLAG_LETTERS = new Map<string, number>([
@@ -48,16 +51,36 @@ function tcpFlags(t: Token): number {
 
 type Proto = PacketSpec['proto'];
 
-/** `IP:PORT` for TCP and UDP, a plain `IP` for ICMP. */
-function endpoint(t: Token, proto: Proto, what: 'source' | 'destination'): { addr: number; port: number } {
-  const colon = t.text.indexOf(':');
-  if (colon !== t.text.lastIndexOf(':')) failAt(t, `IPv6 is not supported by the simulator: "${t.text}"`);
-  if (proto === 'icmp') {
-    if (colon >= 0) failAt(positionIn(t, colon), `an icmp ${what} has no port: "${t.text}"`);
-    return { addr: ipv4(t, `${what} address`), port: 0 };
+type Endpoint = { family: Family; addr: number; port: number };
+
+/**
+ * `IP:PORT` for TCP and UDP, a plain `IP` for ICMP. An IPv6 address with a port is written in
+ * brackets, `[2001:db8::1]:80` (RFC 3986), and may be bracketed without one too.
+ */
+function endpoint(t: Token, proto: Proto, what: 'source' | 'destination'): Endpoint {
+  const text = t.text;
+  const icmp = proto === 'icmp' || proto === 'icmp6';
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) failAt(t, `missing "]" after the IPv6 address in "${text}"`);
+    const { family, addr } = ipSlice(t, 1, close, `${what} address`);
+    if (family !== 6) failAt(positionIn(t, 1), `only an IPv6 address goes in brackets: "${text}"`);
+    if (close === text.length - 1) {
+      if (!icmp) failAt(t, `expected ${what} [IPv6]:PORT, got "${text}"`);
+      return { family, addr, port: 0 };
+    }
+    if (icmp) failAt(positionIn(t, close + 1), `an ${proto} ${what} has no port: "${text}"`);
+    if (text[close + 1] !== ':') failAt(positionIn(t, close + 1), `expected ":PORT" after "]" in "${text}"`);
+    return { family, addr, port: uintSlice(t, close + 2, text.length, 'port', U16, 10) };
   }
-  if (colon < 0) failAt(t, `expected ${what} IP:PORT, got "${t.text}"`);
-  return { addr: ipv4Slice(t, 0, colon, `${what} address`), port: uintSlice(t, colon + 1, t.text.length, 'port', U16, 10) };
+  const colon = text.indexOf(':');
+  if (icmp) {
+    if (colon >= 0 && colon === text.lastIndexOf(':')) failAt(positionIn(t, colon), `an icmp ${what} has no port: "${text}"`);
+    return { ...ipAddr(t, `${what} address`), port: 0 };
+  }
+  if (colon >= 0 && colon !== text.lastIndexOf(':')) failAt(t, `an IPv6 ${what} with a port is written [ADDRESS]:PORT, got "${text}"`);
+  if (colon < 0) failAt(t, `expected ${what} IP:PORT, got "${text}"`);
+  return { family: 4, addr: ipv4(t, `${what} address`, colon), port: uintSlice(t, colon + 1, text.length, 'port', U16, 10) };
 }
 
 /** `PROTO SRC > DST`, the start of every packet description. */
@@ -68,9 +91,15 @@ function packetHead(c: Cursor, protoTok: Token, protos: readonly Proto[]): Packe
   const arrow = c.take();
   if (!arrow || !arrow.op) failAt(arrow ?? srcTok, 'expected ">" between source and destination');
   const src = endpoint(srcTok, proto, 'source');
-  const dst = endpoint(c.value(arrow), proto, 'destination');
+  const dstTok = c.value(arrow);
+  const dst = endpoint(dstTok, proto, 'destination');
+  if (dst.family !== src.family) failAt(dstTok, `the source is IPv${src.family} and the destination IPv${dst.family}: both ends must be of one family`);
+  if (proto === 'icmp' && src.family === 6) failAt(protoTok, 'ICMP over IPv6 is "icmp6"');
+  if (proto === 'icmp6' && src.family === 4) failAt(protoTok, '"icmp6" needs IPv6 addresses (ICMP over IPv4 is "icmp")');
   const spec: PacketSpec = { proto, src: src.addr, dst: dst.addr, sport: src.port, dport: dst.port, len: 0, ttl: 64, tos: 0 };
+  if (src.family === 6) spec.family = 6;
   if (proto === 'icmp') spec.icmp = { type: 8, code: 0, id: 1, seq: 1 };
+  if (proto === 'icmp6') spec.icmp = { type: ICMPV6_ECHO_REQUEST, code: 0, id: 1, seq: 1 };
   return spec;
 }
 
@@ -89,7 +118,7 @@ function countValue(t: Token): number {
 function packetOptions(c: Cursor, spec: PacketSpec, repeat?: Repeat): void {
   const once = new Once();
   const only = (kw: Token, proto: Proto) => {
-    if (spec.proto !== proto) failAt(kw, `"${kw.text}" is only valid for ${proto} packets`);
+    if (spec.proto !== proto && !(proto === 'icmp' && spec.proto === 'icmp6')) failAt(kw, `"${kw.text}" is only valid for ${proto} packets`);
   };
   for (let kw = c.take(); kw; kw = c.take()) {
     once.mark(kw.text, kw);
@@ -145,8 +174,16 @@ function packetOptions(c: Cursor, spec: PacketSpec, repeat?: Repeat): void {
         break;
       case 'inner':
         if (!repeat) failAt(kw, 'a quoted packet cannot quote another one');
-        if (!spec.icmp || !ICMP_ERROR_TYPES.has(spec.icmp.type)) failAt(kw, '"inner" is the packet an ICMP error quotes: give an icmp error "type" (3, 4, 5, 11 or 12) first');
-        spec.inner = packetHead(c, c.value(kw), ['tcp', 'udp', 'icmp']);
+        if (spec.proto === 'icmp6') {
+          if (!ICMPV6_ERROR_TYPES.has(spec.icmp!.type)) failAt(kw, '"inner" is the packet an ICMPv6 error quotes: give an icmp6 error "type" (1, 2, 3 or 4) first');
+        } else if (!spec.icmp || !ICMP_ERROR_TYPES.has(spec.icmp.type)) {
+          failAt(kw, '"inner" is the packet an ICMP error quotes: give an icmp error "type" (3, 4, 5, 11 or 12) first');
+        }
+        {
+          const innerTok = c.value(kw);
+          spec.inner = packetHead(c, innerTok, ['tcp', 'udp', 'icmp', 'icmp6']);
+          if ((spec.inner.family ?? 4) !== (spec.family ?? 4)) failAt(innerTok, 'the quoted packet must be of the error\'s IP family');
+        }
         packetOptions(c, spec.inner);
         break;
       default:
@@ -180,7 +217,7 @@ function deviceAfterDev(c: Cursor, cmd: Token): [Spanned<string>, Token] {
   return [ifname(devTok), devTok];
 }
 
-/** `send dev DEV [vxlan …] tcp|udp|icmp SRC > DST [options…] [count N] [interval SEC] [inner …]`. */
+/** `send dev DEV [vxlan …] tcp|udp|icmp|icmp6 SRC > DST [options…] [count N] [interval SEC] [inner …]`. */
 export function parseSend(c: Cursor, cmd: Token): Command {
   const [dev, devTok] = deviceAfterDev(c, cmd);
   let protoTok = c.value(devTok);
@@ -189,7 +226,7 @@ export function parseSend(c: Cursor, cmd: Token): Command {
     vxlan = vxlanHeaders(c, protoTok);
     protoTok = c.value(protoTok);
   }
-  const packet = packetHead(c, protoTok, ['tcp', 'udp', 'icmp']);
+  const packet = packetHead(c, protoTok, ['tcp', 'udp', 'icmp', 'icmp6']);
   if (vxlan) packet.vxlan = vxlan;
   const repeat: Repeat = { count: 1, interval: 0 };
   packetOptions(c, packet, repeat);
@@ -217,5 +254,5 @@ export function parseConnect(c: Cursor, cmd: Token): Command {
       close = CLOSES.find((x) => x === v.text) ?? failAt(v, `invalid close "${v.text}": expected fin, rst or none`);
     } else failAt(kw, `unexpected "${kw.text}"`);
   }
-  return { kind: 'connect', dev, proto, src: head.src, dst: head.dst, sport: head.sport, dport: head.dport, dataPackets, len, close, span: spanOf(cmd) };
+  return { kind: 'connect', dev, proto, ...(head.family ? { family: head.family } : {}), src: head.src, dst: head.dst, sport: head.sport, dport: head.dport, dataPackets, len, close, span: spanOf(cmd) };
 }

@@ -25,8 +25,8 @@ describe('traffic', () => {
         rate: 50000,
         proto: 'udp',
         flowSize: { kind: 'pareto', alpha: 1.2, min: 4 },
-        src: { addr: 0xc6120000, len: 16 },
-        dst: { addr: 0x0a000001, len: 32 },
+        src: { family: 4, addr: 0xc6120000, len: 16 },
+        dst: { family: 4, addr: 0x0a000001, len: 32 },
         dport: 53,
         len: 64,
         order: 'round-robin',
@@ -50,6 +50,8 @@ describe('traffic', () => {
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 tcp udp', '57: duplicate "tcp/udp"'],
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 order lifo', '59: invalid order "lifo": expected random or round-robin'],
     ['traffic dev a reply-dev b conns 1 rate 1 duration 1 speed 3', '53: unexpected "speed"'],
+    ['traffic dev a reply-dev b conns 1 rate 1 duration 1 src 2001:db8::/64', '57: src and dst must be of one family: the default dst 10.0.0.1 is IPv4, give both as IPv6 prefixes'],
+    ['traffic dev a reply-dev b conns 1 rate 1 duration 1 src 2001:db8::/64 dst 10.0.0.2', '75: src and dst must be of one family'],
   ])('%s', (line, message) => {
     expect(error(line)).toBe(message);
   });

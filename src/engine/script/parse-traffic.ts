@@ -53,6 +53,7 @@ export function parseTraffic(c: Cursor, cmd: Token): Command {
   let replyDev: ReturnType<typeof ifname> | undefined;
   let duration: number | undefined;
   let durationTok: Token | undefined;
+  let prefixTok: Token | undefined;
   const o: Partial<TrafficOptions> = {};
   for (let kw = c.take(); kw; kw = c.take()) {
     once.mark(kw.text === 'tcp' || kw.text === 'udp' ? 'tcp/udp' : kw.text, kw);
@@ -81,10 +82,12 @@ export function parseTraffic(c: Cursor, cmd: Token): Command {
         o.flowSize = flowSize(c, kw);
         break;
       case 'src':
-        o.src = prefix(c.value(kw), 'src');
+        prefixTok = c.value(kw);
+        o.src = prefix(prefixTok, 'src');
         break;
       case 'dst':
-        o.dst = prefix(c.value(kw), 'dst');
+        prefixTok = c.value(kw);
+        o.dst = prefix(prefixTok, 'dst');
         break;
       case 'dport':
         o.dport = uint(c.value(kw), 'dport', U16, NUM, 1);
@@ -107,6 +110,11 @@ export function parseTraffic(c: Cursor, cmd: Token): Command {
       default:
         failAt(kw, `unexpected "${kw.text}"`);
     }
+  }
+  // Clients and servers of one family (the defaults are IPv4).
+  if (prefixTok && (o.src?.family ?? 4) !== (o.dst?.family ?? 4)) {
+    const hint = o.src && o.dst ? '' : `: the default ${o.src ? 'dst 10.0.0.1' : 'src 198.18.0.0/15'} is IPv4, give both as IPv6 prefixes`;
+    failAt(prefixTok, `src and dst must be of one family${hint}`);
   }
   const missing = !dev ? 'dev DEVICE' : !replyDev ? 'reply-dev DEVICE' : o.conns === undefined ? 'conns N' : o.rate === undefined ? 'rate PPS' : duration === undefined ? 'duration SECONDS' : null;
   if (missing) failAt(cmd, `traffic needs "${missing}"`);

@@ -5,7 +5,8 @@
  * takes the token so an error can point at the offending character.
  */
 import type { Label, Masked, MaskedLabel, Spanned } from './ast';
-import { parseIpv4, parseMac, prefixMask, type Prefix } from '../model/addr';
+import { parseIpv4, parseMac, prefixMask, type IpAddr, type Prefix } from '../model/addr';
+import { parseIpv6 } from '../model/addr6';
 import { positionIn, spanned } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
@@ -104,13 +105,26 @@ function ipv4In(p: Part, what: string): number {
   return a;
 }
 
-export function ipv4(t: Token, what: string): number {
-  return ipv4In(whole(t), what);
+/** An IPv4 address: the whole token, or its first `to` characters (the host of `IP:PORT`). */
+export function ipv4(t: Token, what: string, to = t.text.length): number {
+  return ipv4In({ tok: t, text: t.text.slice(0, to), offset: 0 }, what);
 }
 
-/** An address in part of a token, e.g. one end of `A-B` or the host of `IP:PORT`. */
-export function ipv4Slice(t: Token, from: number, to: number, what: string): number {
-  return ipv4In({ tok: t, text: t.text.slice(from, to), offset: from }, what);
+/** An IPv4 or IPv6 address (inet_pton of either family, as iproute2's get_addr with AF_UNSPEC). */
+function ipIn(p: Part, what: string): IpAddr {
+  if (!p.text.includes(':')) return { family: 4, addr: ipv4In(p, what) };
+  const a = parseIpv6(p.text);
+  if (a === null) failAt(positionIn(p.tok, p.offset), `invalid ${what} "${p.text}": expected an IPv6 address`);
+  return { family: 6, addr: a };
+}
+
+export function ipAddr(t: Token, what: string): IpAddr {
+  return ipIn(whole(t), what);
+}
+
+/** An address of either family in part of a token. */
+export function ipSlice(t: Token, from: number, to: number, what: string): IpAddr {
+  return ipIn({ tok: t, text: t.text.slice(from, to), offset: from }, what);
 }
 
 function netmaskBits(mask: number): number {
@@ -118,18 +132,19 @@ function netmaskBits(mask: number): number {
   return -1;
 }
 
-/** ADDR[/LEN] or ADDR/NETMASK, as iproute2 get_prefix reads it. */
+/** ADDR[/LEN] or ADDR/NETMASK (IPv4 only), as iproute2 get_prefix reads it; IPv6 up to /128. */
 export function prefix(t: Token, what: string): Prefix {
   const [a, l] = splitSlash(t);
-  const addr = ipv4In(a, what);
-  if (!l) return { addr, len: 32 };
+  const { family, addr } = ipIn(a, what);
+  const bits = family === 6 ? 128 : 32;
+  if (!l) return { family, addr, len: bits };
   let len = readUint(l.text, 0);
-  if (Number.isNaN(len)) {
+  if (Number.isNaN(len) && family === 4) {
     const mask = parseIpv4(l.text);
     len = mask === null ? -1 : netmaskBits(mask);
   }
-  if (!(len >= 0 && len <= 32)) failAt(positionIn(t, l.offset - 1), `invalid prefix length "/${l.text}"`);
-  return { addr, len };
+  if (!(len >= 0 && len <= bits)) failAt(positionIn(t, l.offset - 1), `invalid prefix length "/${l.text}"`);
+  return { family, addr, len };
 }
 
 function macIn(p: Part, what: string): number {

@@ -9,7 +9,7 @@ import type { Env } from '../env';
 import { NF_FLOW_HW_BIDIRECTIONAL, NF_FLOW_HW_ESTABLISHED } from '../flowtable/flags';
 import type { FlowTable } from '../flowtable/flowtable';
 import type { Flowtables } from '../flowtable/flowtables';
-import { CtInfo, ETH_P_IP, IPPROTO_TCP, IPPROTO_UDP, TCP_FIN, TCP_RST, ipLength, type Packet } from '../model/packet';
+import { CtInfo, ETH_P_IP, ETH_P_IPV6, IPPROTO_TCP, IPPROTO_UDP, TCP_FIN, TCP_RST, ipLength, type Packet } from '../model/packet';
 import type { ProfileName } from '../profile';
 import type { CtActionSpec } from '../script/ast';
 import type { ActCtApi, CtActionState } from './act_ct';
@@ -76,8 +76,8 @@ export class ActCt implements ActCtApi {
       meta.postCt = false;
       return control;
     }
-    // Only IPv4/IPv6 can be tracked: anything else (ARP…) is dropped.
-    if (pkt.ethType !== ETH_P_IP) return TC_ACT_SHOT;
+    // Only IPv4/IPv6 can be tracked: anything else (ARP…) is dropped (tcf_ct_act: tcf_ct_skb_nf_family).
+    if (pkt.ethType !== ETH_P_IP && pkt.ethType !== ETH_P_IPV6) return TC_ACT_SHOT;
 
     const commit = spec.commit;
     const profile = this.env.profile;
@@ -153,7 +153,7 @@ export class ActCt implements ActCtApi {
    * connection is not yet ASSURED keeps going through conntrack so it can be promoted.
    */
   private flowtableLookup(ft: FlowTable, pkt: Packet): boolean {
-    // tcf_ct_flow_table_fill_tuple_ipv4: TCP/UDP only, and TTL <= 1 goes the slow way.
+    // tcf_ct_flow_table_fill_tuple_ipv4/_ipv6: TCP/UDP only, and TTL (hop limit) <= 1 goes the slow way.
     if ((pkt.proto !== IPPROTO_TCP && pkt.proto !== IPPROTO_UDP) || pkt.ttl <= 1 || pkt.vxlan) return false;
     const flow = ft.lookup(pkt);
     if (flow < 0) {

@@ -46,15 +46,15 @@ describe('flower keys', () => {
   it('matches addresses by prefix and ports exactly or by range', () => {
     const pkt = packet({ src: ip('10.1.2.3'), dst: ip('192.168.1.7'), sport: 1234, dport: 8080 });
     const base: FlowerKeys = { ethType: ETH_P_IP, ipProto: IPPROTO_TCP };
-    expect(check({ ...base, srcIp: { addr: ip('10.0.0.0'), len: 8 }, dstIp: { addr: ip('192.168.1.7'), len: 32 } }, pkt)).toBe(true);
-    expect(check({ ...base, srcIp: { addr: ip('10.2.0.0'), len: 16 } }, pkt)).toEqual(['src_ip']);
+    expect(check({ ...base, srcIp: { family: 4, addr: ip('10.0.0.0'), len: 8 }, dstIp: { family: 4, addr: ip('192.168.1.7'), len: 32 } }, pkt)).toBe(true);
+    expect(check({ ...base, srcIp: { family: 4, addr: ip('10.2.0.0'), len: 16 } }, pkt)).toEqual(['src_ip']);
     expect(check({ ...base, dstPort: { min: 8080, max: 8080 }, srcPort: { min: 1000, max: 2000 } }, pkt)).toBe(true);
     expect(check({ ...base, dstPort: { min: 8081, max: 9000 }, srcPort: { min: 1235, max: 1235 } }, pkt)).toEqual(['dst_port', 'src_port']);
   });
 
   it('checks eth_type and ip_proto, and lists every failed key in print order', () => {
     const arp = packet({ ethType: ETH_P_ARP });
-    expect(check({ ethType: ETH_P_IP, ipProto: IPPROTO_TCP, dstIp: { addr: ip('10.0.0.2'), len: 32 } }, arp)).toEqual([
+    expect(check({ ethType: ETH_P_IP, ipProto: IPPROTO_TCP, dstIp: { family: 4, addr: ip('10.0.0.2'), len: 32 } }, arp)).toEqual([
       'eth_type',
       'ip_proto',
       'dst_ip',
@@ -85,8 +85,8 @@ describe('flower keys', () => {
   it('reads enc_* keys from the tunnel info; without one they are zero and never an IPv4 address', () => {
     const keys: FlowerKeys = {
       encKeyId: 1000,
-      encSrcIp: { addr: ip('172.168.152.208'), len: 32 },
-      encDstIp: { addr: ip('172.168.152.75'), len: 32 },
+      encSrcIp: { family: 4, addr: ip('172.168.152.208'), len: 32 },
+      encDstIp: { family: 4, addr: ip('172.168.152.75'), len: 32 },
       encDstPort: 4789,
       encTos: { value: 0, mask: 0xff },
     };
@@ -189,10 +189,10 @@ describe('compileFlower', () => {
   });
 
   it('gives filters with the same keys but other values the same mask and different masked keys', () => {
-    const a = compile({ ipProto: IPPROTO_TCP, dstIp: { addr: ip('10.1.2.3'), len: 8 } });
-    const b = compile({ ipProto: IPPROTO_TCP, dstIp: { addr: ip('10.9.9.9'), len: 8 } });
-    const c = compile({ ipProto: IPPROTO_TCP, dstIp: { addr: ip('11.0.0.0'), len: 8 } });
-    const d = compile({ ipProto: IPPROTO_TCP, dstIp: { addr: ip('10.0.0.0'), len: 16 } });
+    const a = compile({ ipProto: IPPROTO_TCP, dstIp: { family: 4, addr: ip('10.1.2.3'), len: 8 } });
+    const b = compile({ ipProto: IPPROTO_TCP, dstIp: { family: 4, addr: ip('10.9.9.9'), len: 8 } });
+    const c = compile({ ipProto: IPPROTO_TCP, dstIp: { family: 4, addr: ip('11.0.0.0'), len: 8 } });
+    const d = compile({ ipProto: IPPROTO_TCP, dstIp: { family: 4, addr: ip('10.0.0.0'), len: 16 } });
     expect(a.maskSig).toBe(c.maskSig);
     expect(a.keySig).toBe(b.keySig);
     expect(a.keySig).not.toBe(c.keySig);

@@ -5,6 +5,7 @@
  */
 import type { Conntrack } from '../conntrack/conntrack';
 import { prefixMask } from '../model/addr';
+import { inPrefix6, network6 } from '../model/addr6';
 import { ETH_P_IP, ETH_P_IPV6, IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../model/packet';
 import {
   CT_FLAG_ESTABLISHED,
@@ -96,6 +97,13 @@ export class FlowerMatch {
   dstIpMask = 0;
   srcIp = 0;
   srcIpMask = 0;
+  /**
+   * The address keys are IPv6 (FLOW_DISSECTOR_KEY_IPV6_ADDRS): dstIp/srcIp are then address
+   * ids (model/addr6.ts) and the prefix lengths stand for the masks.
+   */
+  ipv6 = false;
+  dstIpLen = 0;
+  srcIpLen = 0;
   /** An exact port has min === max; a range (PORT_DST_MIN/MAX) has min < max. */
   dstPortMin = 0;
   dstPortMax = 0;
@@ -150,7 +158,7 @@ export class FlowerMatch {
   /** Whether the packet differs from this filter in one key. */
   private differs(bit: number, v: FlowerView): boolean {
     const pkt = v.pkt;
-    const isIp = pkt.ethType === ETH_P_IP;
+    const isIp = pkt.ethType === ETH_P_IP || pkt.ethType === ETH_P_IPV6;
     // Without tunnel info the enc keys read as zero, with no IPv4 address type (skb_flow_dissect_tunnel_info).
     const t = pkt.meta.tunnel;
     switch (bit) {
@@ -169,9 +177,11 @@ export class FlowerMatch {
       case K_IP_TTL:
         return !hits(isIp ? pkt.ttl : 0, this.ttl, this.ttlMask);
       case K_DST_IP:
-        return !(isIp && hits(pkt.dst, this.dstIp, this.dstIpMask));
+        if (this.ipv6) return !(pkt.family === 6 && inPrefix6(pkt.dst, this.dstIp, this.dstIpLen));
+        return !(pkt.ethType === ETH_P_IP && hits(pkt.dst, this.dstIp, this.dstIpMask));
       case K_SRC_IP:
-        return !(isIp && hits(pkt.src, this.srcIp, this.srcIpMask));
+        if (this.ipv6) return !(pkt.family === 6 && inPrefix6(pkt.src, this.srcIp, this.srcIpLen));
+        return !(pkt.ethType === ETH_P_IP && hits(pkt.src, this.srcIp, this.srcIpMask));
       case K_DST_PORT:
         return pkt.dport < this.dstPortMin || pkt.dport > this.dstPortMax;
       case K_SRC_PORT:
@@ -274,13 +284,22 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
     [m.ttl, m.ttlMask] = [k.ipTtl.value, k.ipTtl.mask];
     add(K_IP_TTL, 'ttl', String(m.ttlMask), m.ttl & m.ttlMask);
   }
+  m.ipv6 = k.dstIp?.family === 6 || k.srcIp?.family === 6;
   if (k.dstIp && k.dstIp.len > 0) {
-    [m.dstIp, m.dstIpMask] = [k.dstIp.addr, prefixMask(k.dstIp.len)];
-    add(K_DST_IP, 'dip', String(m.dstIpMask), (m.dstIp & m.dstIpMask) >>> 0);
+    [m.dstIp, m.dstIpLen] = [k.dstIp.addr, k.dstIp.len];
+    if (m.ipv6) add(K_DST_IP, 'dip6', String(m.dstIpLen), network6(m.dstIp, m.dstIpLen));
+    else {
+      m.dstIpMask = prefixMask(k.dstIp.len);
+      add(K_DST_IP, 'dip', String(m.dstIpMask), (m.dstIp & m.dstIpMask) >>> 0);
+    }
   }
   if (k.srcIp && k.srcIp.len > 0) {
-    [m.srcIp, m.srcIpMask] = [k.srcIp.addr, prefixMask(k.srcIp.len)];
-    add(K_SRC_IP, 'sip', String(m.srcIpMask), (m.srcIp & m.srcIpMask) >>> 0);
+    [m.srcIp, m.srcIpLen] = [k.srcIp.addr, k.srcIp.len];
+    if (m.ipv6) add(K_SRC_IP, 'sip6', String(m.srcIpLen), network6(m.srcIp, m.srcIpLen));
+    else {
+      m.srcIpMask = prefixMask(k.srcIp.len);
+      add(K_SRC_IP, 'sip', String(m.srcIpMask), (m.srcIp & m.srcIpMask) >>> 0);
+    }
   }
   const ports = ipEth && (m.ipProto === IPPROTO_TCP || m.ipProto === IPPROTO_UDP || m.ipProto === IPPROTO_SCTP);
   if (ports && k.dstPort) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../datapath';
 import { Env } from '../env';
 import { formatIpv4, parseIpv4 } from '../model/addr';
+import { formatIpv6, parseIpv6 } from '../model/addr6';
 import { CtInfo, formatTcpFlags, type Packet } from '../model/packet';
 import { DEFAULT_TRAFFIC, MAX_RETRANSMITS, TrafficGenerator, validateTraffic, type TrafficHost, type TrafficSpec } from './generator';
 
@@ -207,5 +208,24 @@ describe('validateTraffic', () => {
     expect(validateTraffic(spec({ ttl: 256 }))).toBe('ttl must be from 0 to 255, not 256');
     expect(validateTraffic(spec({ train: 0 }))).toBe('train must be from 1 to 1024 packets, not 0');
     expect(validateTraffic(spec({ flowSize: { kind: 'pareto', alpha: 0, min: 2 } }))).toBe('pareto alpha must be a positive number, not 0');
+    expect(validateTraffic(spec({ dst: { family: 6, addr: parseIpv6('2001:db8::1')!, len: 128 } }))).toBe('src and dst must be of one family, not IPv4 and IPv6');
+  });
+
+  it('generates IPv6 connections from a prefix: clients from network + 1, one server', () => {
+    const host = new FakeHost();
+    const v6 = spec({ conns: 3, src: { family: 6, addr: parseIpv6('2001:db8:100::')!, len: 64 }, dst: { family: 6, addr: parseIpv6('2001:db8:1::1')!, len: 128 } });
+    const seen: string[] = [];
+    host.fate = (p) => {
+      expect([p.family, p.ethType]).toEqual([6, 0x86dd]);
+      seen.push(`${formatIpv6(p.src)}.${p.sport} > ${formatIpv6(p.dst)}.${p.dport}`);
+      return DELIVERED;
+    };
+    new TrafficGenerator(host, v6).send(4);
+    expect(seen).toEqual([
+      '2001:db8:100::1.1024 > 2001:db8:1::1.80',
+      '2001:db8:100::2.1024 > 2001:db8:1::1.80',
+      '2001:db8:100::3.1024 > 2001:db8:1::1.80',
+      '2001:db8:1::1.80 > 2001:db8:100::1.1024',
+    ]);
   });
 });

@@ -26,6 +26,7 @@ import type { Family, Prefix } from '../model/addr';
 import {
   CtInfo,
   ETH_P_IP,
+  ETH_P_IPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   TCP_ACK,
@@ -59,6 +60,7 @@ export interface TrafficHost {
 
 /** The tuple a burst's packet will be looked up by, for the cache warm-up (doubles from the start, see GeneratedPacket). */
 class WarmKey implements TupleKey {
+  family: Family = 4;
   src = -0;
   dst = -0;
   sport = 0;
@@ -106,8 +108,8 @@ export const DEFAULT_TRAFFIC: Omit<TrafficSpec, 'dev' | 'replyDev'> = Object.fre
   rate: 100_000,
   proto: 'tcp',
   flowSize: Object.freeze({ kind: 'pareto', alpha: 1.2, min: 2 }),
-  src: Object.freeze({ addr: 0xc6120000, len: 15 }), // 198.18.0.0/15, the benchmarking range (RFC 2544)
-  dst: Object.freeze({ addr: 0x0a000001, len: 32 }), // 10.0.0.1
+  src: Object.freeze({ family: 4, addr: 0xc6120000, len: 15 }), // 198.18.0.0/15, the benchmarking range (RFC 2544)
+  dst: Object.freeze({ family: 4, addr: 0x0a000001, len: 32 }), // 10.0.0.1
   dport: 80,
   payload: 1400,
   order: 'random',
@@ -198,6 +200,7 @@ export function validateTraffic(spec: TrafficSpec): string | null {
   if (!intIn(spec.payload, 0, 65495)) return `payload must be from 0 to 65495 bytes, not ${spec.payload}`;
   if (!intIn(spec.ttl, 0, 255)) return `ttl must be from 0 to 255, not ${spec.ttl}`;
   if (!intIn(spec.train, 1, MAX_TRAIN)) return `train must be from 1 to ${MAX_TRAIN} packets, not ${spec.train}`;
+  if (spec.src.family !== spec.dst.family) return `src and dst must be of one family, not IPv${spec.src.family} and IPv${spec.dst.family}`;
   return validateFlowSize(spec.flowSize);
 }
 
@@ -261,6 +264,8 @@ export class TrafficGenerator {
   private drawn = DRAW_BLOCK;
   private readonly pkt: Packet;
   private readonly proto: number;
+  /** ETH_P_IP or ETH_P_IPV6, from the prefixes' family. */
+  private readonly ethType: number;
   private readonly addressing: ClientAddressing;
   private readonly usPerPacket: number;
   /** Virtual time of packet number 0 of the current pacing run, and packets sent in it. */
@@ -291,7 +296,10 @@ export class TrafficGenerator {
     this.addressing = new ClientAddressing(spec.src, spec.dst);
     this.usPerPacket = 1_000_000 / spec.rate;
     this.pkt = new GeneratedPacket(this.proto, spec.ttl, spec.dev);
+    this.pkt.family = spec.src.family;
+    this.ethType = spec.src.family === 6 ? ETH_P_IPV6 : ETH_P_IP;
     this.warmKey = new WarmKey(this.proto);
+    this.warmKey.family = spec.src.family;
     const n = spec.conns;
     this.rec = new Uint32Array(n * REC);
     for (let slot = 0; slot < n; slot++) this.open(slot);
@@ -533,7 +541,7 @@ export class TrafficGenerator {
     p.id = this.host.newPacketId();
     p.srcMac = hostMac(p.src);
     p.dstMac = hostMac(p.dst);
-    p.ethType = ETH_P_IP;
+    p.ethType = this.ethType;
     p.proto = this.proto;
     p.ttl = this.ttl;
     p.tos = 0;

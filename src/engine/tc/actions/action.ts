@@ -39,6 +39,10 @@ export abstract class TcAction {
   lastUse: Micros;
   /** -1 until the action first runs (tcf_t.firstuse == 0). */
   firstUse: Micros = -1;
+  /** a->user_cookie (TCA_ACT_COOKIE) as lowercase hex, or null. */
+  cookie: string | null = null;
+  /** TCA_ACT_FLAGS_NO_PERCPU_STATS: only changes how the kernel allocates the counters. */
+  noPercpu = false;
 
   constructor(
     readonly index: number,

@@ -2,7 +2,7 @@
  * The ct action's tc side (net/sched/act_ct.c): counting and dumping. What it does to the packet
  * — conntrack, NAT, commit, the flowtable — is act_ct's behaviour behind the ActCtApi.
  */
-import { formatIpv4 } from '../../model/addr';
+import { formatAddr } from '../../model/addr';
 import type { CtActionSpec, Label, NatSpec } from '../../script/ast';
 import type { CtActionState } from '../act_ct';
 import { controlJson, controlName } from '../control';
@@ -106,8 +106,9 @@ function natText(n: NatSpec): string {
   if (n.type === 'restore') return ' nat';
   let out = ` nat ${n.type}`;
   if (n.addrMin !== undefined) {
-    out += ` addr ${formatIpv4(n.addrMin)}`;
-    if (n.addrMax !== undefined && n.addrMax !== n.addrMin) out += `-${formatIpv4(n.addrMax)}`;
+    const family = n.family ?? 4;
+    out += ` addr ${formatAddr(family, n.addrMin)}`;
+    if (n.addrMax !== undefined && n.addrMax !== n.addrMin) out += `-${formatAddr(family, n.addrMax)}`;
   }
   if (n.portMin !== undefined) {
     out += ` port ${n.portMin}`;

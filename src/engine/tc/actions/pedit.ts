@@ -57,6 +57,9 @@ const edited = (old: number, k: PeditKey, modulo: number): number =>
   (k.op === 'set' ? k.value : old + k.value) % modulo >>> 0;
 
 function apply(pkt: Packet, k: PeditKey, modulo: number): void {
+  // `munge ip …` writes at IPv4 header offsets; on an IPv6 header those bytes are other fields
+  // (parts of the addresses), which the simulator does not model: it leaves IPv6 packets alone.
+  if (k.target.layer === 'ip' && pkt.family === 6) return;
   switch (k.target.field) {
     case 'src':
       pkt.src = edited(pkt.src, k, modulo);

@@ -18,6 +18,8 @@ export interface Acquired {
   action: TcAction;
   /** For `replace` of an existing index: the new parameters, adopted on success. */
   replacement: TcAction | null;
+  /** A cookie the request gives an action that already existed, set on success. */
+  cookie?: string;
 }
 
 export class ActionTables {
@@ -64,20 +66,23 @@ export class ActionTables {
   acquire(spec: ActionSpec, block: Block | null, bind: boolean, replace: boolean): Acquired | TcError {
     const kind = spec.body.kind;
     const existing = spec.index !== undefined ? this.get(kind, spec.index) : undefined;
+    // tcf_action_init_1 sets a given cookie on the action whether it was created or bound.
     if (existing && bind) {
       existing.refcnt++;
       existing.bindcnt++;
-      return { action: existing, replacement: null };
+      return { action: existing, replacement: null, cookie: spec.cookie };
     }
     if (existing && !replace) return talkError(spec.span, { errno: 'EEXIST' });
     const fresh = buildAction(spec, existing ? existing.index : (spec.index ?? this.freeIndex(kind)), bind ? 1 : 0, this.host);
     if (!(fresh instanceof TcAction)) return fresh;
+    fresh.cookie = spec.cookie ?? null;
+    fresh.noPercpu = spec.noPercpu === true;
     const err = this.checkControl(fresh, spec, block);
     if (err) {
       this.destroy(fresh);
       return err;
     }
-    if (existing) return { action: existing, replacement: fresh };
+    if (existing) return { action: existing, replacement: fresh, cookie: spec.cookie };
     this.table(kind).set(fresh.index, fresh);
     return { action: fresh, replacement: null };
   }
@@ -89,6 +94,7 @@ export class ActionTables {
    */
   settle(acquired: readonly Acquired[], ok: boolean, bind: boolean): void {
     for (const a of acquired) {
+      if (ok && a.cookie !== undefined) a.action.cookie = a.cookie;
       if (a.replacement) {
         if (ok) a.action.adopt(a.replacement, this.host);
         else this.destroy(a.replacement);
