@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { browserLaunch, CHROMIUM_ARGS } from './e2e/browser';
 
-// PW_PORT: another port when several work trees run their browser tests at once.
+// PW_PORT lets several work trees run their browser tests at once, each against its own build.
 const PORT = Number(process.env.PW_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 const browser = browserLaunch();

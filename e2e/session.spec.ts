@@ -51,7 +51,13 @@ test("the shell's conntrack -L prints what the CLI prints", async ({ page }) => 
   await open(page);
   // To the end of the connect line (line 24): the CLI runs lines 1-24.
   const nextLine = page.getByRole('button', { name: 'Step forward one line' });
-  for (let i = 0; i < 12 && !/line 24,/.test((await slider(page).getAttribute('aria-valuetext')) ?? ''); i++) await nextLine.click();
+  // Line by line (each press waits for the cursor to move) to the end of line 24.
+  for (let i = 0; i < 12; i++) {
+    const before = await slider(page).getAttribute('aria-valuetext');
+    if (/line 24,/.test(before ?? '')) break;
+    await nextLine.click();
+    await expect(slider(page)).not.toHaveAttribute('aria-valuetext', before!);
+  }
   await expect(slider(page)).toHaveAttribute('aria-valuetext', /line 24,/);
   const cli = new Simulator({ seed: 1 });
   const expected = cli.run(`${TALK.split('\n').slice(0, 24).join('\n')}\nconntrack -L\n`).outputs.at(-1)!;
@@ -65,7 +71,8 @@ test("the shell's conntrack -L prints what the CLI prints", async ({ page }) => 
 test('a bad shell line shows its column and changes nothing', async ({ page }) => {
   await open(page);
   await page.getByRole('button', { name: 'Step forward one line' }).click();
-  const before = await page.getByRole('region', { name: 'Scenario' }).textContent();
+  const scenario = page.getByRole('textbox', { name: 'Scenario text' });
+  const before = await scenario.inputValue();
   const command = page.getByRole('textbox', { name: 'Command' });
   await command.fill('tc filter add dev uplink ingress prio 1 flower ct_state +foo action drop');
   await command.press('Enter');
@@ -74,7 +81,7 @@ test('a bad shell line shows its column and changes nothing', async ({ page }) =
   await expect(err).toContainText('+foo');
   // The caret sits under column 57 of the echoed line.
   await expect(err).toContainText(`\n  ${' '.repeat(56)}^\n`);
-  await expect(page.getByRole('region', { name: 'Scenario' })).toHaveText(before!);
+  await expect(scenario).toHaveValue(before);
 });
 
 test('a crashed worker recovers with the scenario and the cursor kept', async ({ page }) => {
@@ -107,4 +114,45 @@ test('keyboard: Space plays and pauses, arrows step, Home and End', async ({ pag
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await page.locator('body').press('Space');
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
+});
+
+test('a copied link opened in a new page reproduces the same table', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await open(page);
+  // A shell line changes the scenario: the link carries it.
+  await page.locator('body').press('End');
+  await expect(slider(page)).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
+  const command = page.getByRole('textbox', { name: 'Command' });
+  await command.fill('send dev uplink tcp 192.0.2.77:1234 > 10.0.0.1:80 flags S');
+  await command.press('Enter');
+  await expect(conntrack(page)).toContainText('192.0.2.77');
+  const table = await conntrack(page).locator('tbody').innerText();
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await other.locator('body').press('End');
+  await expect(slider(other)).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
+  await expect.poll(() => conntrack(other).locator('tbody').innerText()).toBe(table);
+});
+
+test('a command that runs too long is detected and cancelled; the scenario and the cursor survive', async ({ page }) => {
+  await open(page, '?testhooks&stall=1500');
+  await page.locator('body').press('End');
+  await expect(slider(page)).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
+  await expect(conntrack(page)).toContainText('[HW_OFFLOAD]');
+  const at = await slider(page).inputValue();
+  const text = await page.getByRole('textbox', { name: 'Scenario text' }).inputValue();
+  const command = page.getByRole('textbox', { name: 'Command' });
+  // Thirty million packets: far more than 1.5 s of work.
+  await command.fill('traffic dev uplink reply-dev rep0 conns 1000 rate 1000000 duration 30');
+  await command.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('The simulator has been busy for 1.5 s (running "traffic dev uplink');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(slider(page)).toHaveValue(at);
+  await expect(page.getByRole('textbox', { name: 'Scenario text' })).toHaveValue(text);
+  await expect(conntrack(page)).toContainText('[HW_OFFLOAD]');
 });

@@ -57,3 +57,18 @@ describe('--check', () => {
     expect(parseArgs(['--check', 'a.sim'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, check: true } });
   });
 });
+
+describe('--pcap', () => {
+  it('takes a capture file and optionally one device', () => {
+    expect(parseArgs(['--pcap', 'out.pcapng', 'a.sim'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, check: false, pcap: 'out.pcapng' } });
+    expect(parseArgs(['a.sim', '--pcap=x.pcapng', '--pcap-dev', 'rep0'])).toEqual({ kind: 'run', options: { file: 'a.sim', seed: 1, check: false, pcap: 'x.pcapng', pcapDev: 'rep0' } });
+  });
+
+  it.each([
+    [['--pcap=', 'a.sim'], "option '--pcap' needs a path"],
+    [['--pcap-dev', 'rep0', 'a.sim'], "option '--pcap-dev' needs --pcap"],
+    [['--pcap', 'x', '--pcap-dev=', 'a.sim'], "option '--pcap-dev' needs a device name"],
+  ])('rejects %j as misuse', (argv, message) => {
+    expect(parseArgs(argv)).toEqual({ kind: 'misuse', message });
+  });
+});

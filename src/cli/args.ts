@@ -11,6 +11,10 @@ export interface CliOptions {
   trace?: string;
   /** Compare the output with the scenario's inline `> ` expected lines. */
   check: boolean;
+  /** Write the frames the devices see to this pcapng file. */
+  pcap?: string;
+  /** Only the frames of this device (`tcpdump -i DEV`). */
+  pcapDev?: string;
 }
 
 export type ParsedArgs =
@@ -22,7 +26,7 @@ export const DEFAULT_SEED = 1;
 /** The engine's PRNG takes the seed as an unsigned 32-bit integer. */
 const MAX_SEED = 0xffff_ffff;
 
-export const USAGE = `usage: npm run --silent sim -- [--seed N] [--trace PATH] [--check] FILE
+export const USAGE = `usage: npm run --silent sim -- [--seed N] [--trace PATH] [--check] [--pcap PATH [--pcap-dev DEV]] FILE
 
 Runs a CT Offload Lab scenario headless and prints the output of its show
 commands on standard output, in order.
@@ -33,6 +37,9 @@ commands on standard output, in order.
                 - writes them to standard error
   --check       compare each show command's output with the lines starting
                 with "> " right after it; differences go to standard error
+  --pcap PATH   write the frames every device sees in software (received
+                before tc ingress, sent after tc egress) to a pcapng file
+  --pcap-dev DEV  only the frames of device DEV (like tcpdump -i DEV)
   -h, --help    show this help
 
 Exit status: 0 success, 1 error in the scenario (reported as FILE:LINE:COL: message
@@ -42,7 +49,7 @@ output that differs from the expected lines; 2 misuse.
 
 export const USAGE_HINT = "Try 'npm run --silent sim -- --help'.";
 
-const VALUE_OPTIONS = ['--seed', '--trace'] as const;
+const VALUE_OPTIONS = ['--seed', '--trace', '--pcap', '--pcap-dev'] as const;
 type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 function isValueOption(name: string): name is ValueOption {
@@ -90,10 +97,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const trace = values['--trace'];
   if (trace === '') return misuse("option '--trace' needs a path (or - for standard error)");
 
+  const pcap = values['--pcap'];
+  if (pcap === '') return misuse("option '--pcap' needs a path");
+  const pcapDev = values['--pcap-dev'];
+  if (pcapDev !== undefined && pcap === undefined) return misuse("option '--pcap-dev' needs --pcap");
+  if (pcapDev === '') return misuse("option '--pcap-dev' needs a device name");
+
   if (positional.length === 0) return misuse('missing scenario FILE (use - for standard input)');
   if (positional.length > 1) return misuse(`unexpected argument '${positional[1]}': give one scenario FILE`);
 
-  return { kind: 'run', options: { file: positional[0], seed, check, ...(trace === undefined ? {} : { trace }) } };
+  return {
+    kind: 'run',
+    options: { file: positional[0], seed, check, ...(trace === undefined ? {} : { trace }), ...(pcap === undefined ? {} : { pcap }), ...(pcapDev === undefined ? {} : { pcapDev }) },
+  };
 }
 
 function parseSeed(text: string): number | undefined {

@@ -47,7 +47,7 @@ describe('sim CLI: misuse and help (exit 0 / 2)', () => {
   it('prints usage on stdout for --help and exits 0', () => {
     const r = sim(['--help']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^usage: npm run --silent sim -- \[--seed N\] \[--trace PATH\] \[--check\] FILE\n/);
+    expect(r.stdout).toMatch(/^usage: npm run --silent sim -- \[--seed N\] \[--trace PATH\] \[--check\] \[--pcap PATH \[--pcap-dev DEV\]\] FILE\n/);
     expect(r.stderr).toBe('');
   });
 
@@ -116,6 +116,20 @@ describe('sim CLI: running scenarios (exit 0 / 1)', () => {
     }
     expect(events).toContainEqual(expect.objectContaining({ kind: 'packet.inject', dev: 'uplink', line: 5 }));
     expect(events).toContainEqual(expect.objectContaining({ kind: 'ct.new', zone: 2 }));
+  });
+
+  it('--pcap PATH writes a pcapng file of the frames, the same for the same seed; stdout unchanged', () => {
+    const r = sim(['--pcap', 'a.pcapng', '--pcap-dev', 'rep0', 'web.sim']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(sim(['web.sim']).stdout);
+    const file = readFileSync(join(dir, 'a.pcapng'));
+    expect(file.readUInt32LE(0)).toBe(0x0a0d0d0a);
+    sim(['--pcap', 'b.pcapng', '--pcap-dev', 'rep0', 'web.sim']);
+    expect(readFileSync(join(dir, 'b.pcapng')).equals(file)).toBe(true);
+    // rep0 sends the client's SYN, ACK and data to the VM and receives the server's two answers.
+    let blocks = 0;
+    for (let at = 0; at < file.length; at += file.readUInt32LE(at + 4)) if (file.readUInt32LE(at) === 6) blocks++;
+    expect(blocks).toBe(5);
   });
 
   it('--trace - sends the events to stderr and keeps stdout for show output', () => {

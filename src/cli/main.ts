@@ -4,7 +4,7 @@
  * diagnostics go to standard error. Exit status: 0 ok, 1 scenario error, 2 misuse — nothing
  * else, and never a stack trace.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { RunResult } from '../engine/simulator';
 import { parseArgs, USAGE, USAGE_HINT, type CliOptions } from './args';
 import { openTrace, type TraceTarget } from './trace';
@@ -46,6 +46,7 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   const { splitExpectations, compareOutputs } = await import('../engine/scenario');
   const { script, expectations } = options.check ? splitExpectations(text) : { script: text, expectations: [] };
   const sim = new Simulator({ seed: options.seed });
+  const pcap = options.pcap === undefined ? null : sim.startCapture(options.pcapDev);
   let result: RunResult;
   try {
     if (trace) sim.subscribe((event) => trace.writer.write(event));
@@ -53,6 +54,8 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   } finally {
     trace?.close();
   }
+  // What was captured is written even when the scenario stopped at an error.
+  if (pcap && options.pcap !== undefined) await writePcap(options.pcap, pcap.bytes());
 
   process.stdout.write(result.outputs.join(''));
   if (result.error) {
@@ -92,6 +95,14 @@ async function readStdin(): Promise<string> {
   let text = '';
   for await (const chunk of process.stdin) text += chunk;
   return text;
+}
+
+async function writePcap(path: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, bytes);
+  } catch (err) {
+    throw new Misuse(`cannot write pcap '${path}': ${describeFsError(err)}`);
+  }
 }
 
 function openTraceOrMisuse(path: string): TraceTarget {

@@ -43,6 +43,11 @@ export interface OvsPath {
   receive(pkt: Packet, dev: string, recircId: number): void;
 }
 
+/** Sees each frame a device receives or sends in software (an object, so a fork keeps it). */
+export interface PacketTap {
+  frame(pkt: Packet, dev: string, dir: 'in' | 'out'): void;
+}
+
 /** How a packet's journey ended (exactly one per packet). */
 export interface Outcome {
   kind: 'deliver' | 'drop';
@@ -66,6 +71,12 @@ export class Datapath {
   /** The NIC (set by the simulator); null runs everything in software. */
   hw: HardwarePath | null = null;
   ovs: OvsPath | null = null;
+  /**
+   * A packet tap on every device, as tcpdump sees the host (ptype_all taps): a frame received
+   * by software before tc ingress (__netif_receive_skb), a frame transmitted after tc egress
+   * (dev_queue_xmit_nit). What the NIC forwards in hardware never reaches the taps. Null: no tap.
+   */
+  capture: PacketTap | null = null;
 
   constructor(
     private readonly env: Env,
@@ -105,6 +116,7 @@ export class Datapath {
 
   private software(pkt: Packet, dev: Device, resume: Filter | null, resumeAction: number): void {
     pkt.meta.indev = dev.name;
+    if (this.capture !== null) this.capture.frame(pkt, dev.name, 'in');
     this.emitArrive(pkt, dev.name, 'ingress');
     if (this.tc.hasHook(dev, 'ingress')) {
       const v = this.tc.classify(pkt, dev, 'ingress', 'sw', -1, resume, resumeAction);
@@ -130,6 +142,7 @@ export class Datapath {
       if (v === TC_ACT_SHOT) return this.drop(pkt, dev.name, `tc egress on ${dev.name} returned drop`);
       if (v === TC_ACT_STOLEN || v === TC_ACT_REDIRECT || v === TC_ACT_CONSUMED) return;
     }
+    if (this.capture !== null) this.capture.frame(pkt, dev.name, 'out');
     switch (dev.kind) {
       case 'uplink':
         return this.deliver(pkt, dev.name, 'wire', 'wire', 'sw');

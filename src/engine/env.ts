@@ -4,7 +4,7 @@
  */
 import { Clock } from './clock';
 import { EventBus } from './events';
-import { PROFILES, type KernelProfile } from './profile';
+import { DEFAULT_PROFILE, PROFILES, type KernelProfile } from './profile';
 import { Rng } from './rng';
 import { Sysctls } from './sysctl';
 
@@ -13,12 +13,23 @@ export class Env {
   readonly events = new EventBus();
   readonly sysctl = new Sysctls();
   rng: Rng;
-  profile: KernelProfile = PROFILES['5.7'];
+  private current: KernelProfile = PROFILES[DEFAULT_PROFILE];
   /** Id of the packet being processed; 0 outside packet processing. */
   pkt = 0;
 
   constructor(seed = 1) {
     this.rng = new Rng(seed);
+    this.profile = this.current;
+  }
+
+  get profile(): KernelProfile {
+    return this.current;
+  }
+
+  /** Switching kernels also changes which sysctls exist. */
+  set profile(p: KernelProfile) {
+    this.current = p;
+    this.sysctl.absent = new Set(p.flowtableTimeoutSysctls ? [] : (['net.netfilter.nf_flowtable_tcp_timeout', 'net.netfilter.nf_flowtable_udp_timeout'] as const));
   }
 
   now(): number {

@@ -86,8 +86,12 @@ export type SimEvent =
       pkt: number;
       zone: number;
       tuple: TupleView;
-      /** hit in original or reply direction, a new (unconfirmed) entry, or invalid. */
-      result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached';
+      /**
+       * hit in original or reply direction, a new (unconfirmed) entry, or invalid; `cached`: the
+       * skb's ct reused; `ignored`: nf_conntrack_in left an skb that already carries a ct (or
+       * IP_CT_UNTRACKED) alone, as for a zone-0 ct action before v5.13.
+       */
+      result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached' | 'ignored';
       ctId: number;
       ctState: string;
       stateBefore: string;

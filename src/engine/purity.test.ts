@@ -1,8 +1,9 @@
 /**
  * The engine must run unchanged in Node (CLI, tests, benchmark) and in a Web Worker, and replay
  * identically from a seed. So no engine source may import UI/worker/CLI code, browser or Node
- * APIs, or read wall-clock time, real timers or Math.random. This scans every non-test .ts file
- * under src/engine with a small lexer that ignores comments and string contents.
+ * APIs, or read wall-clock time, real timers or Math.random; and, to stay forkable (fork.ts),
+ * none may keep #private fields. This scans every non-test .ts file under src/engine with a
+ * small lexer that ignores comments and string contents.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -24,6 +25,8 @@ const FORBIDDEN_EXPRESSIONS: Array<[string, RegExp]> = [
   ['new Date', /\bnew\s+Date\b/],
   ['performance.now', /\bperformance\s*\.\s*now\b/],
   ['Math.random', /\bMath\s*\.\s*random\b/],
+  // A fork (fork.ts) copies own properties; a #private field is invisible to it.
+  ['#private fields', /#[A-Za-z_$]/],
 ];
 
 interface Lexed {
@@ -202,6 +205,7 @@ describe('the purity scanner', () => {
       'const p = performance . now();',
       'const r = Math.random();',
       'setTimeout(f, 1); setInterval(f, 1);',
+      'class A { #n = 1; }',
     ].join('\n');
     expect(findViolations(file, src)).toEqual([
       '1: uses window',
@@ -214,6 +218,7 @@ describe('the purity scanner', () => {
       '8: uses Math.random',
       '9: uses setTimeout',
       '9: uses setInterval',
+      '10: uses #private fields',
     ]);
   });
 

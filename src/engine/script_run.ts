@@ -118,10 +118,6 @@ export class ScriptRun {
     }
     const r = sim.execSafely(cmd);
     if ('error' in r) return this.fail(cmd, r.error.span, r.error.message);
-    if (r.output !== undefined) {
-      this.outputs.push(r.output);
-      this.outputLines.push(cmd.span.line);
-    }
     return this.finish(cmd, 'command', r.output);
   }
 
@@ -138,7 +134,19 @@ export class ScriptRun {
     return this.finish(cmd, unit);
   }
 
-  private finish(cmd: Command, kind: StepKind, output?: string): Step {
+  /** Records the command's output: what `conntrack -E &` watchers printed while it ran, then its own. */
+  private output(cmd: Command, own: string | undefined): string | undefined {
+    const watched = this.sim.takeWatched();
+    const output = watched || own !== undefined ? watched + (own ?? '') : undefined;
+    if (output !== undefined) {
+      this.outputs.push(output);
+      this.outputLines.push(cmd.span.line);
+    }
+    return output;
+  }
+
+  private finish(cmd: Command, kind: StepKind, own?: string): Step {
+    const output = this.output(cmd, own);
     this.index++;
     if (this.index === this.commands.length) {
       this.done = true;
@@ -148,6 +156,7 @@ export class ScriptRun {
   }
 
   private fail(cmd: Command, span: { line: number; col: number }, message: string): Step {
+    this.output(cmd, undefined);
     this.progress = null;
     this.done = true;
     this.error = { line: span.line, col: span.col, message };

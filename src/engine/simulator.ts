@@ -13,8 +13,11 @@ import { HW_SETTINGS, HwModel } from './hw/model';
 import { Warmup } from './warmup';
 import { Devices } from './model/devices';
 import type { Packet } from './model/packet';
-import { PROFILES, type ProfileName } from './profile';
-import { renderConntrackCount, renderConntrackList, renderProcConntrack } from './render/conntrack';
+import { PROFILES, isProfileName, unknownProfileMessage } from './profile';
+import { renderConntrackCount, renderConntrackList, renderConntrackStats, renderProcConntrack } from './render/conntrack';
+import { ConntrackTools, type ToolResult } from './conntrack_tools';
+import { PcapTap } from './pcap/tap';
+import type { PcapngWriter } from './pcap/pcapng';
 import { Rng } from './rng';
 import type { Command, PacketSpec, SimError, Span } from './script/ast';
 import { ScriptRun } from './script_run';
@@ -132,6 +135,8 @@ export class Simulator implements TrafficHost {
   /** Cache warm-up for the traffic generator's bursts (TrafficHost). */
   readonly warmup: Warmup;
   private lastOutcome: Outcome | null = null;
+  /** `conntrack -E &` watchers and the table-changing conntrack commands. */
+  private readonly conntrackTools: ConntrackTools;
   /** Packets injected so far by path class (PATH_SW … PATH_DROP). */
   readonly paths = new Float64Array(PATH_CLASSES);
   /** Timers fired so far. */
@@ -147,6 +152,7 @@ export class Simulator implements TrafficHost {
       this.hw.nic.forgetCt(ct);
       this.flowtables.forgetCt(ct, this.conntrack.zone(ct));
     };
+    this.conntrackTools = new ConntrackTools(this.conntrack);
     this.endpoints = new Endpoints(this.env);
     this.hw = new HwModel({
       env: this.env,
@@ -178,8 +184,26 @@ export class Simulator implements TrafficHost {
     this.warmup = new Warmup(this.conntrack, this.flowtables, this.hw.nic.table);
   }
 
+  /**
+   * Records the frames the host's devices see (`dev`: one device only, as `tcpdump -i DEV`)
+   * into a pcapng capture; see Datapath.capture for where frames are seen.
+   */
+  startCapture(dev?: string): PcapngWriter {
+    const tap = new PcapTap(this.env, dev);
+    this.datapath.capture = tap;
+    return tap.pcap;
+  }
+
   subscribe(fn: Listener): () => void {
     return this.env.events.subscribe(fn);
+  }
+
+  /**
+   * What `conntrack -E &` watchers printed since the last call: ScriptRun puts it first in the
+   * output of the command during which it was printed.
+   */
+  takeWatched(): string {
+    return this.conntrackTools.takePrinted();
   }
 
   /** Parses and runs a whole script in virtual time. Never throws for bad input. */
@@ -262,9 +286,22 @@ export class Simulator implements TrafficHost {
       }
       case 'conntrack.list':
         this.advance(this.env.now());
-        return { output: renderConntrackList(this.conntrack, { zone: cmd.zone, proto: cmd.proto }) };
+        return { output: renderConntrackList(this.conntrack, cmd.filter, cmd.output) };
+      case 'conntrack.delete':
+        this.advance(this.env.now());
+        return this.toolResult(cmd.span, this.conntrackTools.delete(cmd.filter, cmd.output, this.conntrack.behaviour.ctnetlinkDeletesOffloaded));
+      case 'conntrack.update':
+        this.advance(this.env.now());
+        return this.toolResult(cmd.span, this.conntrackTools.updateMark(cmd.filter, cmd.mark, cmd.output));
+      case 'conntrack.events':
+        this.conntrackTools.watch(cmd.filter, cmd.eventMask, cmd.output);
+        return {};
+      case 'kill':
+        return this.toolResult(cmd.job?.span ?? cmd.span, this.conntrackTools.kill(cmd.job?.value, cmd.signal));
+      case 'conntrack.stats':
+        return { output: renderConntrackStats(this.conntrack.stats, this.conntrack.behaviour.statsIgnore) };
       case 'conntrack.flush':
-        this.conntrack.flush();
+        this.conntrackTools.flush();
         return {};
       case 'conntrack.count':
         return { output: renderConntrackCount(this.conntrack) };
@@ -280,6 +317,10 @@ export class Simulator implements TrafficHost {
         this.advance(this.env.now());
         return { output: this.hw.show(cmd.what) };
     }
+  }
+
+  private toolResult(span: Span, r: ToolResult): ExecResult {
+    return 'error' in r ? { error: { span, message: r.error } } : r.output ? { output: r.output } : {};
   }
 
   /** Advances virtual time, firing due timers (each traced as a `timer` event). */
@@ -501,8 +542,8 @@ export class Simulator implements TrafficHost {
         return {};
       }
       case 'profile': {
-        if (!(value in PROFILES)) return { error: { span: valueSpan, message: `unknown kernel profile "${value}" (known: ${Object.keys(PROFILES).join(', ')})` } };
-        this.env.profile = PROFILES[value as ProfileName];
+        if (!isProfileName(value)) return { error: { span: valueSpan, message: unknownProfileMessage(value) } };
+        this.env.profile = PROFILES[value];
         return {};
       }
       default: {

@@ -115,10 +115,16 @@ export class Sysctls {
     return values;
   }
 
+  /**
+   * Keys the kernel being imitated does not have (the flowtable timeouts before 5.14): sysctl
+   * cannot find them, while the values stay what the kernel hard-codes.
+   */
+  absent: ReadonlySet<SysctlKey> = new Set();
+
   /** Returns the error sysctl(8) would print for this assignment, or null when it is valid. */
   check(key: string, raw: string): string | null {
     const k = normalize(key);
-    if (!isSysctlKey(k)) return `cannot stat /proc/sys/${k.replace(/\./g, '/')}: No such file or directory`;
+    if (!isSysctlKey(k) || this.absent.has(k)) return `cannot stat /proc/sys/${k.replace(/\./g, '/')}: No such file or directory`;
     if (!/^-?\d+$/.test(raw)) return `setting key "${k}": Invalid argument`;
     const v = Number(raw);
     const def = SYSCTLS[k];
@@ -130,14 +136,18 @@ export class Sysctls {
   set(key: string, raw: string): string | null {
     const err = this.check(key, raw);
     if (err) return err;
-    const k = normalize(key) as SysctlKey;
-    this.values[k] = Number(raw);
+    this.assign(normalize(key) as SysctlKey, Number(raw));
+    return null;
+  }
+
+  /** Sets a value without sysctl's checks: for simulator settings that stand for a kernel constant. */
+  assign(k: SysctlKey, value: number): void {
+    this.values[k] = value;
     const field = HOT_FIELD[k];
     if (field) (this.hot as HotSysctls)[field] = this.values[k];
     for (const index of this.indexes) {
       for (let i = 0; i < index.keys.length; i++) if (index.keys[i] === k) index.values[i] = this.values[k];
     }
-    return null;
   }
 
   entries(): [SysctlKey, number][] {

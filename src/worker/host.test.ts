@@ -32,6 +32,8 @@ const QUERIES: Record<QueryKind, Query> = {
   journey: { kind: 'journey', pkt: 1 },
   timeline: { kind: 'timeline' },
   text: { kind: 'text' },
+  series: { kind: 'series', buckets: 20 },
+  throughput: { kind: 'throughput' },
 };
 
 describe('worker host', () => {
@@ -66,7 +68,7 @@ describe('worker host', () => {
     if (pipeline.type !== 'answer' || pipeline.answer.kind !== 'pipeline') throw new Error('no pipeline');
     // At the end the connection is in the NIC: the CT table holds it, zone 1's flowtable too.
     expect(pipeline.answer.pipeline.hwCt.size).toBe(1);
-    expect(pipeline.answer.pipeline.flowtables).toEqual([{ zone: 1, flows: 1 }]);
+    expect(pipeline.answer.pipeline.flowtables).toEqual([{ zone: 1, flows: 1, rows: [], offloadedBy: ['mlx5_tc_ct_block_flow_offload'] }]);
     const dropped = host.handle({ type: 'query', query: QUERIES.packets });
     if (dropped.type !== 'answer' || dropped.answer.kind !== 'packets') throw new Error('no packets');
     expect(dropped.answer.rows.map((r) => r.end)).toEqual(['tc ingress on rep0 returned drop', 'tc ingress on rep0 returned drop']);

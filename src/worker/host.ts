@@ -3,7 +3,7 @@
  * one Request in, one Reply out. Between requests the worker gives `idle` slices of time to
  * the survey, so the timeline fills in without holding up a reply.
  */
-import { ConntrackView, devicesView, filtersView, flowtablesView, sysctlsView } from './queries';
+import { ConntrackView, MAX_WINDOW, devicesView, filtersView, flowtablesView, nicView, sysctlsView, throughputView } from './queries';
 import { pipelineView } from './pipeline';
 import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
 import { Session } from './session';
@@ -15,6 +15,12 @@ export class WorkerHost {
   readonly session: Session;
   private readonly conntrack = new ConntrackView();
   private crashArmed = false;
+  /**
+   * Answers that walk every connection (flowtables, the NIC), kept for the simulator and step
+   * they were computed at: the views ask again after every move, often at the same state.
+   */
+  private readonly perStep = new Map<string, Answer>();
+  private perStepAt: { sim: unknown; step: number } = { sim: null, step: -1 };
 
   constructor(clock: () => number) {
     this.session = new Session(clock);
@@ -50,7 +56,7 @@ export class WorkerHost {
         return { type: 'moved', cursor: s.cursor(), batch, rewound: false };
       }
       case 'exec': {
-        const r = s.exec(req.line);
+        const r = s.exec(req.line, req.whole ?? true);
         return { type: 'executed', cursor: s.cursor(), batch: r.batch, text: s.text, inserted: r.inserted, output: r.output, ...(r.error ? { error: r.error } : {}) };
       }
       case 'query':
@@ -68,6 +74,21 @@ export class WorkerHost {
     return !this.session.survey(budgetMs);
   }
 
+  /** An answer computed once per simulator and step (the state there does not change). */
+  private cached(key: string, make: () => Answer): Answer {
+    const at = { sim: this.session.sim, step: this.session.cursor().step };
+    if (at.sim !== this.perStepAt.sim || at.step !== this.perStepAt.step) {
+      this.perStep.clear();
+      this.perStepAt = at;
+    }
+    let a = this.perStep.get(key);
+    if (!a) {
+      a = make();
+      this.perStep.set(key, a);
+    }
+    return a;
+  }
+
   private answer(q: Query): Answer {
     const s = this.session;
     const sim = s.sim;
@@ -77,11 +98,15 @@ export class WorkerHost {
         return { kind: 'conntrack', total: w.total, offset: q.offset, rows: w.rows, now: sim.env.now() };
       }
       case 'filters':
-        return { kind: 'filters', devices: filtersView(sim) };
+        return { kind: 'filters', devices: filtersView(sim, s.filterSources()) };
       case 'flowtables':
-        return { kind: 'flowtables', zones: flowtablesView(sim) };
+        return this.cached(`flowtables/${q.limit}`, () => ({ kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() }));
       case 'hardware':
-        return { kind: 'hardware', text: sim.hw.show('nic') };
+        return this.cached('hardware', () => ({ kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) }));
+      case 'series':
+        return { kind: 'series', series: s.log.series(s.cursor().step, Math.max(1, Math.min(q.buckets, 1000))) };
+      case 'throughput':
+        return { kind: 'throughput', figures: throughputView(sim) };
       case 'pipeline':
         return { kind: 'pipeline', pipeline: pipelineView(sim) };
       case 'settings':

@@ -30,7 +30,7 @@ describe('pipelineView', () => {
       [2, true, ['rep0']],
     ]);
     expect(p.zones).toEqual([1]);
-    expect(p.flowtables).toEqual([{ zone: 1, flows: 0 }]);
+    expect(p.flowtables).toEqual([{ zone: 1, flows: 0, rows: [], offloadedBy: ['mlx5_tc_ct_block_flow_offload'] }]);
     expect(p.hwCt.size).toBe(0);
     expect(p.hwCt.capacity).toBeGreaterThan(0);
     expect(p.ovs).toBe(false);

@@ -105,6 +105,8 @@ function filterView(f: Filter, text: string): PipelineFilter {
     skipSw: f.skipSw,
     swPackets: f.swPackets,
     hwPackets: f.hwPackets,
+    // The graph does not edit filters: where a filter came from is the controls' concern.
+    source: null,
     match,
     actions,
     gotos,
@@ -138,7 +140,7 @@ export function pipelineView(sim: Simulator): PipelineView {
       hooks.push({ dev: dev.name, hook, chains });
     }
   }
-  const flowtables = flowtablesView(sim);
+  const flowtables = flowtablesView(sim, 0);
   for (const ft of flowtables) zones.add(ft.zone);
   return {
     profile: sim.env.profile.name,

@@ -49,7 +49,7 @@ export type Request =
    * the cursor's line (the later lines stay). Inside a multi-step command only commands that
    * change nothing run, and nothing is inserted.
    */
-  | { type: 'exec'; line: string }
+  | { type: 'exec'; line: string; /** false: run the line's first step only (a long `traffic`; `advance` runs the rest). */ whole?: boolean }
   | { type: 'query'; query: Query }
   /** Test hook: the next request throws inside the worker (see "Faults" in the README). */
   | { type: 'crashNext' };
@@ -60,10 +60,15 @@ export type RequestType = Request['type'];
 export type Query =
   | { kind: 'conntrack'; offset: number; limit: number; sort?: ConntrackSort; filter?: ConntrackFilterSpec }
   | { kind: 'filters' }
-  | { kind: 'flowtables' }
+  /** Every zone's flowtable with its first `limit` flows (default 200). */
+  | { kind: 'flowtables'; limit?: number }
   | { kind: 'hardware' }
   /** The configuration the pipeline graph draws (src/worker/pipeline.ts). */
   | { kind: 'pipeline' }
+  /** Path counts and table sizes from the start to the cursor, in `buckets` slices of virtual time. */
+  | { kind: 'series'; buckets: number }
+  /** The throughput model (§8 of the talk) for the traffic up to the cursor. */
+  | { kind: 'throughput' }
   | { kind: 'settings' }
   | { kind: 'packets'; offset: number; limit: number; filter?: PacketFilterSpec }
   | { kind: 'journey'; pkt: number }
@@ -87,6 +92,8 @@ export interface ConntrackFilterSpec {
   flag?: string;
   /** Text that must appear in the entry's `conntrack -L` line (an address, a port). */
   text?: string;
+  /** One entry, by ctnetlink id (the selected connection). */
+  id?: number;
 }
 
 export interface PacketFilterSpec {
@@ -187,8 +194,10 @@ export type ReplyType = Reply['type'];
 export type Answer =
   | { kind: 'conntrack'; total: number; offset: number; rows: ConntrackRow[]; now: Micros }
   | { kind: 'filters'; devices: DeviceFilters[] }
-  | { kind: 'flowtables'; zones: FlowtableView[] }
-  | { kind: 'hardware'; text: string }
+  | { kind: 'flowtables'; zones: FlowtableView[]; now: Micros }
+  | { kind: 'hardware'; text: string; nic: NicView }
+  | { kind: 'series'; series: SeriesView }
+  | { kind: 'throughput'; figures: ThroughputView }
   | { kind: 'pipeline'; pipeline: PipelineView }
   | { kind: 'settings'; profile: string; seed: number; sysctls: [string, string][]; devices: DeviceView[] }
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
@@ -212,6 +221,11 @@ export interface ConntrackRow {
   bytes: [number, number] | null;
   /** Virtual time the entry expires at (null while offloaded: the flowtable owns it). */
   expiresAt: Micros | null;
+  /** The entry's flowtable flow: when it times out and where it stands in hardware (null: no flow). */
+  flow: { zone: number; timeoutAt: Micros; hw: FlowHwState } | null;
+  /** The hardware CT entry's last use (null: not in the NIC's CT table), and the hardware aging (µs). */
+  hwLastUsed: Micros | null;
+  hwAgingUs: number;
   /** The `conntrack -L` line, as the shell prints it. */
   text: string;
 }
@@ -227,6 +241,8 @@ export interface FilterRowView {
   skipSw: boolean;
   swPackets: number;
   hwPackets: number;
+  /** The scenario line that added it (null when the simulator cannot tell: the controls then leave it alone). */
+  source: string | null;
 }
 
 export interface DeviceFilters {
@@ -236,9 +252,86 @@ export interface DeviceFilters {
   filters: FilterRowView[];
 }
 
+/**
+ * A flow's hardware state, from its nf_flow_flags: `pending` (NF_FLOW_HW_PENDING: work queued),
+ * `hw` (NF_FLOW_HW: a driver took it), `dying` (NF_FLOW_HW_DYING: a delete is queued), `dead`
+ * (NF_FLOW_HW_DEAD: removed from hardware), `teardown` (NF_FLOW_TEARDOWN: leaving the table),
+ * `sw` (in the flowtable only: not offered to hardware yet, or refused).
+ */
+export type FlowHwState = 'pending' | 'hw' | 'dying' | 'dead' | 'teardown' | 'sw';
+
+export interface FlowView {
+  ctId: number;
+  proto: string;
+  orig: TupleView;
+  reply: TupleView;
+  /** Both directions offered to hardware (NF_FLOW_HW_BIDIRECTIONAL), else the original only. */
+  bidirectional: boolean;
+  hw: FlowHwState;
+  timeoutAt: Micros;
+  /** Conntrack accounting per direction (null without nf_conntrack_acct). */
+  packets: [number, number] | null;
+  bytes: [number, number] | null;
+}
+
 export interface FlowtableView {
   zone: number;
   flows: number;
+  /** The first flows (up to the query's limit), oldest connection first. */
+  rows: FlowView[];
+  /** Drivers registered on the table (the NIC's flow_block callback). */
+  offloadedBy: string[];
+}
+
+/** A hardware table of one device and chain: the offloaded filters in prio order. */
+export interface HwChainView {
+  dev: string;
+  chain: number;
+  rules: { prio: number; handle: number; text: string; hwPackets: number }[];
+}
+
+/** The NIC at the cursor: what `sim show nic` prints, as fields. */
+export interface NicView {
+  profile: string;
+  ports: { name: string; hwTcOffload: boolean }[];
+  chains: HwChainView[];
+  rulesInHw: number;
+  filtersRefused: number;
+  zones: number[];
+  ct: { connections: number; entries: number; capacity: number; hwOffloaded: number };
+  queue: { adds: number; dels: number; stats: number; insertRate: number; latencyUs: number; limit: number };
+  driver: { attempts: number; refusedFull: number; refusedFault: number; refusedOther: number; evicted: number };
+  settings: { faultRate: number; agingSec: number; policy: { minPackets: number; minBytes: number }; evictIdleSec: number | null; ovs: boolean };
+  packets: { hardware: number; software: number; chainMisses: number; ctMisses: number };
+}
+
+/** Columns over equal slices of virtual time from 0 to the cursor (the charts). */
+export interface SeriesView {
+  /** Slice boundaries: slice i covers (t[i], t[i+1]]. */
+  t: Micros[];
+  /** Packets per slice by path class: software, hardware, miss → software, dropped. */
+  paths: [number[], number[], number[], number[]];
+  /** Table sizes at each slice's end. */
+  conntrack: number[];
+  flows: number[];
+  hwCt: number[];
+  hwCapacity: number;
+  offloadQueue: number[];
+}
+
+/** The throughput model's figures: all software, all hardware, and the traffic so far. */
+export interface ThroughputView {
+  connections: number;
+  hwPackets: number;
+  swPackets: number;
+  lineRatePps: number;
+  swCapacityPps: number;
+  allSoftwarePps: number;
+  allHardwarePps: number;
+  mixPps: number;
+  swShare: number;
+  cpuLoad: number;
+  settings: { portGbps: number; frameBytes: number; swCostNs: number; cores: number };
 }
 
 export interface DeviceView {

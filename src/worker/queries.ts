@@ -15,13 +15,27 @@ import {
   TCP_STATE_NAMES,
   type Dir,
 } from '../engine/conntrack/types';
+import { NF_FLOW_HW, NF_FLOW_HW_BIDIRECTIONAL, NF_FLOW_HW_DEAD, NF_FLOW_HW_DYING, NF_FLOW_HW_PENDING, NF_FLOW_TEARDOWN } from '../engine/flowtable/flags';
+import { throughput } from '../engine/hw/throughput';
 import { IPPROTO_TCP } from '../engine/model/packet';
 import { renderConntrackEntry } from '../engine/render/conntrack';
 import { renderOneFilter } from '../engine/render/tc';
 import type { Hook } from '../engine/script/ast';
 import type { Simulator } from '../engine/simulator';
 import { labelHex } from '../engine/tc/actions/ct';
-import type { ConntrackFilterSpec, ConntrackRow, ConntrackSort, DeviceFilters, DeviceView, FilterRowView, FlowtableView } from './protocol';
+import type {
+  ConntrackFilterSpec,
+  ConntrackRow,
+  ConntrackSort,
+  DeviceFilters,
+  DeviceView,
+  FilterRowView,
+  FlowHwState,
+  FlowtableView,
+  HwChainView,
+  NicView,
+  ThroughputView,
+} from './protocol';
 import type { TupleView } from '../engine/events';
 
 export const MAX_WINDOW = 1000;
@@ -40,7 +54,28 @@ function tupleCells(ct: Conntrack, slot: number, dir: Dir): TupleView {
   return tupleView(t.proto, t.src, t.dst, t.sport, t.dport);
 }
 
-export function conntrackRow(ct: Conntrack, slot: number): ConntrackRow {
+/** A flow's hardware state from its nf_flow_flags (the most telling bit wins). */
+export function flowHwState(flags: number): FlowHwState {
+  if (flags & NF_FLOW_TEARDOWN) return 'teardown';
+  if (flags & NF_FLOW_HW_DEAD) return 'dead';
+  if (flags & NF_FLOW_HW_DYING) return 'dying';
+  if (flags & NF_FLOW_HW_PENDING) return 'pending';
+  if (flags & NF_FLOW_HW) return 'hw';
+  return 'sw';
+}
+
+/** The flowtable timeout of an entry's protocol (µs): the hardware aging (`sim hw-aging`). */
+function agingUs(sim: Simulator, proto: number): number {
+  const hot = sim.env.sysctl.hot;
+  return (proto === IPPROTO_TCP ? hot.flowtableTcpTimeout : hot.flowtableUdpTimeout) * 1_000_000;
+}
+
+export function conntrackRow(sim: Simulator, slot: number): ConntrackRow {
+  const ct = sim.conntrack;
+  const records = sim.flowtables.records;
+  const hwTable = sim.hw.nic.table;
+  const flowZone = records.zone(slot);
+  const pair = hwTable.pairOf(slot);
   const status = ct.status(slot);
   const proto = ct.proto(slot);
   const acct = ct.hasAcct(slot);
@@ -52,21 +87,25 @@ export function conntrackRow(ct: Conntrack, slot: number): ConntrackRow {
     state: proto === IPPROTO_TCP ? TCP_STATE_NAMES[ct.tcpState(slot)] : '',
     orig: tupleCells(ct, slot, DIR_ORIGINAL),
     reply: tupleCells(ct, slot, DIR_REPLY),
-    flags: flagsOf(status),
+    flags: flagsOf(ct.dumpedStatus(slot)),
     mark: ct.mark(slot),
     label: label.some((w) => w !== 0) ? labelHex(label) : '',
     packets: acct ? [ct.packets(slot, DIR_ORIGINAL), ct.packets(slot, DIR_REPLY)] : null,
     bytes: acct ? [ct.bytes(slot, DIR_ORIGINAL), ct.bytes(slot, DIR_REPLY)] : null,
     expiresAt: status & IPS_OFFLOAD ? null : ct.timeoutAt(slot),
+    flow: flowZone < 0 ? null : { zone: flowZone, timeoutAt: records.timeout(slot), hw: flowHwState(records.flags(slot)) },
+    hwLastUsed: pair < 0 ? null : hwTable.lastUsed(pair),
+    hwAgingUs: agingUs(sim, proto),
     text: renderConntrackEntry(ct, slot),
   };
 }
 
 function matchesFilter(ct: Conntrack, slot: number, f: ConntrackFilterSpec): boolean {
+  if (f.id !== undefined && ct.ctId(slot) !== f.id) return false;
   if (f.zone !== undefined && ct.zone(slot) !== f.zone) return false;
   if (f.proto !== undefined && protoName(ct.proto(slot)) !== f.proto) return false;
   if (f.state !== undefined && (ct.proto(slot) !== IPPROTO_TCP || TCP_STATE_NAMES[ct.tcpState(slot)] !== f.state)) return false;
-  if (f.flag !== undefined && !flagsOf(ct.status(slot)).includes(f.flag)) return false;
+  if (f.flag !== undefined && !flagsOf(ct.dumpedStatus(slot)).includes(f.flag)) return false;
   if (f.text && !renderConntrackEntry(ct, slot).includes(f.text)) return false;
   return true;
 }
@@ -107,7 +146,7 @@ export class ConntrackView {
     }
     const end = Math.min(this.slots.length, offset + Math.min(limit, MAX_WINDOW));
     const rows: ConntrackRow[] = [];
-    for (let i = Math.max(0, offset); i < end; i++) rows.push(conntrackRow(ct, this.slots[i]));
+    for (let i = Math.max(0, offset); i < end; i++) rows.push(conntrackRow(sim, this.slots[i]));
     return { total: this.slots.length, rows };
   }
 
@@ -138,8 +177,8 @@ function ordered(ct: Conntrack, sort: ConntrackSort | undefined, filter: Conntra
 
 const HOOKS: readonly Hook[] = ['ingress', 'egress'];
 
-/** Every device's filters with their counters, chain by chain in prio order. */
-export function filtersView(sim: Simulator): DeviceFilters[] {
+/** Every device's filters with their counters, chain by chain in prio order, and the lines that added them. */
+export function filtersView(sim: Simulator, sources: ReadonlyMap<string, readonly string[]> = new Map()): DeviceFilters[] {
   const out: DeviceFilters[] = [];
   const now = sim.env.now();
   const behaviour = sim.tc.behaviour;
@@ -152,6 +191,9 @@ export function filtersView(sim: Simulator): DeviceFilters[] {
       const filters: FilterRowView[] = [];
       for (const chain of block.chains) {
         for (const tp of chain.tps) {
+          // Lines of this chain and prio, matched to its filters in handle order when the counts agree.
+          const lines = sources.get(`${dev.name}/${hook}/${chain.index}/${tp.prio}`);
+          const byHandle = [...tp.filters].sort((a, b) => a.handle - b.handle);
           for (const f of tp.filters) {
             filters.push({
               chain: f.chain,
@@ -163,6 +205,7 @@ export function filtersView(sim: Simulator): DeviceFilters[] {
               skipSw: f.skipSw,
               swPackets: f.swPackets,
               hwPackets: f.hwPackets,
+              source: lines && lines.length === tp.filters.length ? lines[byHandle.indexOf(f)] : null,
             });
           }
         }
@@ -173,11 +216,92 @@ export function filtersView(sim: Simulator): DeviceFilters[] {
   return out;
 }
 
-export function flowtablesView(sim: Simulator): FlowtableView[] {
-  return sim.flowtables
-    .all()
-    .map((ft) => ({ zone: ft.zone, flows: ft.size }))
-    .sort((a, b) => a.zone - b.zone);
+/** Every zone's flowtable with its first `limit` flows, in conntrack's order (oldest first). */
+export function flowtablesView(sim: Simulator, limit: number): FlowtableView[] {
+  const ct = sim.conntrack;
+  const records = sim.flowtables.records;
+  const views = new Map<number, FlowtableView>();
+  for (const ft of sim.flowtables.all()) views.set(ft.zone, { zone: ft.zone, flows: ft.size, rows: [], offloadedBy: ft.callbacks.map((cb) => cb.name) });
+  ct.forEach((slot) => {
+    const view = views.get(records.zone(slot));
+    if (!view || view.rows.length >= limit) return;
+    const acct = ct.hasAcct(slot);
+    const flags = records.flags(slot);
+    view.rows.push({
+      ctId: ct.ctId(slot),
+      proto: protoName(ct.proto(slot)),
+      orig: tupleCells(ct, slot, DIR_ORIGINAL),
+      reply: tupleCells(ct, slot, DIR_REPLY),
+      bidirectional: (flags & NF_FLOW_HW_BIDIRECTIONAL) !== 0,
+      hw: flowHwState(flags),
+      timeoutAt: records.timeout(slot),
+      packets: acct ? [ct.packets(slot, DIR_ORIGINAL), ct.packets(slot, DIR_REPLY)] : null,
+      bytes: acct ? [ct.bytes(slot, DIR_ORIGINAL), ct.bytes(slot, DIR_REPLY)] : null,
+    });
+  });
+  return [...views.values()].sort((a, b) => a.zone - b.zone);
+}
+
+/** The NIC as fields: ports, per-chain hardware tables, CT table, offload queue, refusals, settings. */
+export function nicView(sim: Simulator, devices: readonly DeviceFilters[]): NicView {
+  const nic = sim.hw.nic;
+  const queue = sim.flowtables.queue;
+  const d = nic.driver;
+  const p = nic.pipeline;
+  const s = nic.settings;
+  let hwOffloaded = 0;
+  sim.conntrack.forEach((slot) => {
+    if (sim.conntrack.status(slot) & IPS_HW_OFFLOAD) hwOffloaded++;
+  });
+  const chains: HwChainView[] = [];
+  for (const dev of devices) {
+    for (const chain of dev.chains) {
+      const rules = dev.filters.filter((f) => f.chain === chain && f.inHw).map((f) => ({ prio: f.prio, handle: f.handle, text: f.text, hwPackets: f.hwPackets }));
+      if (rules.length) chains.push({ dev: dev.dev, chain, rules });
+    }
+  }
+  return {
+    profile: sim.env.profile.name,
+    ports: sim.devices
+      .all()
+      .filter((x) => x.onNic)
+      .map((x) => ({ name: x.name, hwTcOffload: x.hwTcOffload })),
+    chains,
+    rulesInHw: nic.ruleCount,
+    filtersRefused: nic.filtersRefused,
+    zones: nic.registeredZones,
+    ct: { connections: nic.table.size, entries: nic.table.entries, capacity: nic.table.capacity, hwOffloaded },
+    queue: { adds: queue.pendingOf('add'), dels: queue.pendingOf('del'), stats: queue.pendingOf('stats'), insertRate: queue.settings.insertRate, latencyUs: queue.settings.latencyUs, limit: queue.settings.maxPendingAdds },
+    driver: { attempts: d.attempts, refusedFull: d.refusedFull, refusedFault: d.refusedFault, refusedOther: d.refusedOther, evicted: d.evicted },
+    settings: {
+      faultRate: s.faultRate,
+      agingSec: sim.env.sysctl.hot.flowtableTcpTimeout,
+      policy: { ...s.policy },
+      evictIdleSec: s.evictIdle ? s.evictIdleUs / 1_000_000 : null,
+      ovs: sim.hw.ovs.enabled,
+    },
+    packets: { hardware: p.hwPackets, software: p.swPackets, chainMisses: p.chainMisses, ctMisses: p.ctMisses },
+  };
+}
+
+/** The throughput model (src/engine/hw/throughput.ts) for the traffic so far. */
+export function throughputView(sim: Simulator): ThroughputView {
+  const settings = sim.hw.throughput;
+  const p = sim.hw.nic.pipeline;
+  const mix = throughput(settings, p.hwPackets, p.swPackets);
+  return {
+    connections: sim.conntrack.count(),
+    hwPackets: p.hwPackets,
+    swPackets: p.swPackets,
+    lineRatePps: mix.lineRatePps,
+    swCapacityPps: mix.swCapacityPps,
+    allSoftwarePps: throughput(settings, 0, 1).modelledPps,
+    allHardwarePps: throughput(settings, 1, 0).modelledPps,
+    mixPps: mix.modelledPps,
+    swShare: mix.swShare,
+    cpuLoad: mix.cpuLoad,
+    settings: { ...settings },
+  };
 }
 
 export function devicesView(sim: Simulator): DeviceView[] {

@@ -12,6 +12,8 @@ import type { SimEvent } from '../engine/events';
 import { renderConntrackList } from '../engine/render/conntrack';
 import { splitExpectations } from '../engine/scenario';
 import { PATH_NAMES } from '../engine/path';
+import { commandSequence } from '../engine/reliability/model';
+import { SETUP } from '../engine/reliability/support';
 import { Simulator } from '../engine/simulator';
 import { snapshot } from '../engine/snapshot';
 import { Session } from './session';
@@ -31,12 +33,12 @@ const script = (file: string): string => splitExpectations(readFileSync(file, 'u
 const TALK = script(join(SCENARIOS, 'talk-web-server.sim'));
 
 /**
- * A clock that moves 10 ms per reading: the survey then snapshots every few steps, so rewinds
- * restore forks (the real clock would snapshot rarely in such small scenarios).
+ * A clock that moves 3 ms per reading: the survey then snapshots every ten steps or so, so
+ * rewinds restore forks (the real clock would snapshot rarely in such small scenarios).
  */
 function tickingClock(): () => number {
   let t = 0;
-  return () => (t += 10);
+  return () => (t += 3);
 }
 
 function loaded(text: string, seed = 1): Session {
@@ -46,10 +48,13 @@ function loaded(text: string, seed = 1): Session {
   return s;
 }
 
-/** What the CLI reaches after the script's lines 1..line. */
+/** What the CLI reaches after the script's lines 1..line (and the lines a trailing `\` continues). */
 function cliPrefix(text: string, line: number, seed = 1): string {
   const sim = new Simulator({ seed });
-  sim.run(text.split('\n').slice(0, line).join('\n'));
+  const lines = text.split('\n');
+  let end = line;
+  while (end < lines.length && lines[end - 1].trimEnd().endsWith('\\')) end++;
+  sim.run(lines.slice(0, end).join('\n'));
   return snapshot(sim);
 }
 
@@ -70,7 +75,7 @@ describe('the session equals the CLI', () => {
     it(`${relative(SCENARIOS, file)}: state at line ends, reached forwards and by rewinding`, () => {
       const text = script(file);
       const s = loaded(text);
-      if (s.log.length > 12) expect(s.snapshotCount, 'snapshots taken by the survey').toBeGreaterThan(0);
+      if (s.log.length > 30) expect(s.snapshotCount, 'snapshots taken by the survey').toBeGreaterThan(0);
       const cuts = lineEnds(s, 5);
       for (const step of cuts) {
         s.seek(step);
@@ -245,4 +250,30 @@ describe('fast-forward through generated traffic', () => {
     while (!s.survey(1e9));
     expect(s.packets.window(s.cursor().step, 0, 0).total).toBe(20);
   }, 60_000);
+});
+
+describe('random scenarios (fast-check seed 4242)', () => {
+  it('any line end equals the CLI prefix; back then forward gives identical events and state', () => {
+    fc.assert(
+      fc.property(commandSequence, fc.nat(), fc.nat(), (commands, x, y) => {
+        const text = `${SETUP}\n${commands.join('\n')}\n`;
+        const s = loaded(text);
+        const ends = lineEnds(s, 1000);
+        if (ends.length === 0) return;
+        const end = ends[x % ends.length];
+        s.seek(end);
+        expect(snapshot(s.sim)).toBe(cliPrefix(text, s.log.lineAt(end)));
+        // Any cursor, including inside a command: there and back gives the same.
+        const a = 1 + (y % s.log.length);
+        s.seek(a);
+        const events = s.stepEvents;
+        const state = snapshot(s.sim);
+        s.seek(0);
+        s.seek(a);
+        expect(s.stepEvents).toEqual(events);
+        expect(snapshot(s.sim)).toBe(state);
+      }),
+      { seed: 4242, numRuns: Number(process.env.FUZZ_RUNS ?? 10) },
+    );
+  }, 120_000);
 });

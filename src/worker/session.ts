@@ -280,7 +280,7 @@ export class Session {
    * after the cursor's line and carried out; the scenario's later lines stay and run after it.
    * A bad line (parse or run-time error) changes nothing and returns its error.
    */
-  exec(line: string): { output: string; error?: PositionedError; inserted: boolean; batch: Batch } {
+  exec(line: string, whole = true): { output: string; error?: PositionedError; inserted: boolean; batch: Batch } {
     const from = this.live.run.steps;
     const trimmed = line.replace(/\s+$/, '');
     const parsed = parseScript(trimmed);
@@ -311,7 +311,8 @@ export class Session {
     this.record(live, first);
     const collected = [...live.events];
     let output = first.output ?? '';
-    while (live.run.midCommand) {
+    // `whole` false (a long `traffic` line): the rest of the command runs by `advance`, with progress.
+    while (whole && live.run.midCommand) {
       const step = this.stepLive(true);
       collected.push(...live.events);
       if (step.output !== undefined) output += step.output;
@@ -346,6 +347,38 @@ export class Session {
       output += r.output ?? '';
     }
     return { output, inserted: false, batch: here };
+  }
+
+  /**
+   * The scenario lines that made the filters at the cursor, per `dev/hook/chain/prio`, in the
+   * order they were added (a `del` forgets what it removed). The controls take a device's
+   * filters out and put the same lines back (hw-tc-offload), or replace one with new flags.
+   */
+  filterSources(): Map<string, string[]> {
+    const run = this.live.run;
+    const lines = this.text.split('\n');
+    const out = new Map<string, string[]>();
+    for (let i = 0; i < run.commandIndex; i++) {
+      const c = run.commands[i];
+      if (c.kind === 'tc.filter.add') {
+        const f = c.filter;
+        const key = `${f.dev.value}/${f.hook}/${f.chain}/${f.prio ?? 0}`;
+        const src = lines[c.span.line - 1]?.trim() ?? '';
+        const list = out.get(key) ?? [];
+        if (c.op === 'add' || list.length === 0) list.push(src);
+        else list[list.length - 1] = src;
+        out.set(key, list);
+      } else if (c.kind === 'tc.filter.del') {
+        const prefix = `${c.dev.value}/${c.hook}/`;
+        for (const key of [...out.keys()]) {
+          const [, , chain, prio] = key.split('/').map(Number);
+          if (key.startsWith(prefix) && (c.chain === undefined || c.chain === chain) && (c.prio === undefined || c.prio === prio)) out.delete(key);
+        }
+      } else if (c.kind === 'tc.qdisc' && c.op === 'del') {
+        for (const key of [...out.keys()]) if (key.startsWith(`${c.dev.value}/`)) out.delete(key);
+      }
+    }
+    return out;
   }
 
   /** A packet's whole journey: kept from the survey, or rebuilt by replaying its step. */

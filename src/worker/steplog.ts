@@ -8,7 +8,7 @@
 import type { Micros } from '../engine/clock';
 import { PATH_CLASSES } from '../engine/path';
 import type { StepKind } from '../engine/script_run';
-import type { Mark, PathBucket, PositionedError, StepView, TableSizes, Timeline } from './protocol';
+import type { Mark, PathBucket, PositionedError, SeriesView, StepView, TableSizes, Timeline } from './protocol';
 
 const KINDS: readonly StepKind[] = ['command', 'timer', 'packet', 'traffic', 'clock'];
 const SIZE_FIELDS = 5;
@@ -158,6 +158,35 @@ export class StepLog {
       for (let c = 0; c < PATH_CLASSES; c++) out[b].counts[c] += this.paths[i * PATH_CLASSES + c];
     }
     return out.filter((b) => b.counts.some((c) => c > 0));
+  }
+
+  /**
+   * The charts' columns: steps 1 … `to` in `buckets` equal slices of virtual time from 0 to
+   * the time of step `to`; packets by path class summed per slice, table sizes as they were
+   * at the slice's last step (carried over a slice without steps).
+   */
+  series(to: number, buckets: number): SeriesView {
+    to = Math.min(to, this.n);
+    const tEnd = Math.max(this.timeAt(to), 1);
+    const width = tEnd / buckets;
+    const t: Micros[] = [];
+    for (let b = 0; b <= buckets; b++) t.push(b * width);
+    const paths: SeriesView['paths'] = [[], [], [], []];
+    for (const col of paths) for (let b = 0; b < buckets; b++) col.push(0);
+    const sizeCols = [0, 1, 2, 4].map(() => new Array<number>(buckets).fill(-1));
+    let hwCapacity = 0;
+    for (let i = 0; i < to; i++) {
+      const b = Math.min(buckets - 1, Math.max(0, Math.ceil(this.t[i] / width) - 1));
+      for (let c = 0; c < PATH_CLASSES; c++) paths[c][b] += this.paths[i * PATH_CLASSES + c];
+      const o = i * SIZE_FIELDS;
+      sizeCols[0][b] = this.sizes[o];
+      sizeCols[1][b] = this.sizes[o + 1];
+      sizeCols[2][b] = this.sizes[o + 2];
+      sizeCols[3][b] = this.sizes[o + 4];
+      hwCapacity = this.sizes[o + 3];
+    }
+    for (const col of sizeCols) for (let b = 0; b < buckets; b++) if (col[b] < 0) col[b] = b > 0 ? col[b - 1] : 0;
+    return { t, paths, conntrack: sizeCols[0], flows: sizeCols[1], hwCt: sizeCols[2], hwCapacity, offloadQueue: sizeCols[3] };
   }
 
   sizesAt(index: number): TableSizes {

@@ -1,6 +1,6 @@
 /**
- * Conntrack behaviour that differs between the kernel profiles (5.7, the talk's kernel, and a
- * current one). Kept beside the trackers that read it; each flag names the kernel change.
+ * Conntrack behaviour that differs between the kernel profiles (5.7 and 5.8, the talk's era, and
+ * a current one). Kept beside the trackers that read it; each flag names the kernel change.
  */
 import type { ProfileName } from '../profile';
 
@@ -27,20 +27,47 @@ export interface CtBehaviour {
   tcpIgnoreBelowWindow: boolean;
   /** nf_conntrack_tcp_packet(): a retransmitted SYN in SYN_SENT does not renew the timeout (added after 5.7). */
   tcpSynRetransKeepsTimeout: boolean;
+  /**
+   * nf_conntrack_events=2, the default since v5.19 ("netfilter: conntrack: add
+   * nf_conntrack_events autodetect mode"): an entry gets the event extension only if a
+   * ctnetlink listener ran when it was created, so entries older than `conntrack -E` report
+   * nothing, not even their destruction. 5.7 (value 1) gives every entry the extension.
+   */
+  eventsAutodetect: boolean;
+  /**
+   * ctnetlink_ct_stat_cpu_fill_info() sends CTA_STATS_IGNORE, so `conntrack -S` prints
+   * `ignore=` (removed in v5.10, "netfilter: conntrack: remove ignore stats").
+   */
+  statsIgnore: boolean;
+  /**
+   * ctnetlink deletes offloaded entries (v6.4, "netfilter: ctnetlink: Support offloaded
+   * conntrack entry deletion"). Before, ctnetlink_del_conntrack() answered EBUSY for an
+   * IPS_OFFLOAD entry and ctnetlink_flush_iterate() skipped it.
+   */
+  ctnetlinkDeletesOffloaded: boolean;
 }
 
-/** Frozen, as the profiles are (shared, not copied, by a fork). */
+/** 5.7 and 5.8: every change above came later. Frozen, as the profiles are. */
+const TALK_ERA: CtBehaviour = Object.freeze({
+  udpStreamAfter2s: false,
+  dnatSrcNullBinding: false,
+  tcpIgnoreBelowWindow: false,
+  tcpSynRetransKeepsTimeout: false,
+  eventsAutodetect: false,
+  statsIgnore: true,
+  ctnetlinkDeletesOffloaded: false,
+});
+
 export const CT_BEHAVIOUR: Readonly<Record<ProfileName, CtBehaviour>> = Object.freeze({
-  '5.7': Object.freeze({
-    udpStreamAfter2s: false,
-    dnatSrcNullBinding: false,
-    tcpIgnoreBelowWindow: false,
-    tcpSynRetransKeepsTimeout: false,
-  }),
+  '5.7': TALK_ERA,
+  '5.8': TALK_ERA,
   '6.12': Object.freeze({
     udpStreamAfter2s: true,
     dnatSrcNullBinding: true,
     tcpIgnoreBelowWindow: true,
     tcpSynRetransKeepsTimeout: true,
+    eventsAutodetect: true,
+    statsIgnore: false,
+    ctnetlinkDeletesOffloaded: true,
   }),
 });

@@ -187,8 +187,8 @@ describe('offload', () => {
     }
   });
 
-  it('tells the flowtable before an entry goes, and flush removes offloaded entries too', () => {
-    const h = harness();
+  it('tells the flowtable before an entry goes, and flush removes offloaded entries too (since v6.4)', () => {
+    const h = harness({ profile: '6.12' });
     const destroyed: number[] = [];
     h.ct.onDestroy = (ct) => destroyed.push(h.ct.ctId(ct));
     const a = track(h.ct, flow(1)).slot;
@@ -199,6 +199,18 @@ describe('offload', () => {
     expect(destroyed).toEqual(ids);
     expect(h.ct.count()).toBe(0);
     expect(eventsOf(h.events, 'ct.destroy').map((e) => e.reason)).toEqual(['flush', 'flush']);
+  });
+
+  it('flushes around offloaded entries before v6.4 (ctnetlink_flush_iterate skips IPS_OFFLOAD)', () => {
+    const h = harness();
+    const a = track(h.ct, flow(1)).slot;
+    const b = track(h.ct, flow(2)).slot;
+    h.ct.setStatus(b, IPS_OFFLOAD);
+    const kept = h.ct.ctId(b);
+    h.ct.flush();
+    expect(h.ct.isAlive(a)).toBe(false);
+    expect(h.ct.count()).toBe(1);
+    expect(h.ct.ctId(b)).toBe(kept);
   });
 });
 

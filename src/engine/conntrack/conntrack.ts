@@ -22,7 +22,9 @@ import { icmpPacket } from './icmp';
 import { LabelTable, formatLabel } from './labels';
 import { L4_INVALID, L4_REPEAT, type L4Host, type L4Verdict } from './l4';
 import { NatEngine, type NatHost } from './nat';
-import { CtStore, F_ACCT, F_FLOW } from './storage';
+import { CtStore, F_ACCT, F_ECACHE, F_FLOW } from './storage';
+import { CtStats } from './stats';
+import { CTNETLINK_CHANGE_EVENTS, IPCT_ASSURED, IPCT_DESTROY, IPCT_LABEL, IPCT_MARK, IPCT_NEW, IPCT_PROTOINFO, IPCT_REPLY, type CtEventSink } from './ecache';
 import { tcpOffloadFixup, tcpPacket, tcpSetBeLiberal } from './tcp';
 import { udpPacket } from './udp';
 import { ExpiryWheel, NF_CT_DAY_US, TCP_STATE_TIMEOUT, TCP_SYN_SENT2_TIMEOUT_SEC, UDP_TIMEOUT, UDP_TIMEOUT_STREAM, tcpStateTimeoutKey } from './timeouts';
@@ -32,6 +34,7 @@ import {
   IPS_CONFIRMED,
   IPS_DYING,
   IPS_FIXED_TIMEOUT,
+  IPS_HW_OFFLOAD,
   IPS_OFFLOAD,
   IPS_SEEN_REPLY,
   STATUS_NAMES,
@@ -67,6 +70,9 @@ export {
 export type { CtTuple, DestroyReason, Dir, NfVerdict } from './types';
 
 const HALF_DAY_US = NF_CT_DAY_US / 2;
+/** Which statistics a failure of nf_conntrack_in() counts. */
+const STAT_INVALID = 1;
+const STAT_ERROR = 2;
 const EARLY_DROP_BUCKETS = 8; // NF_CT_EVICTION_RANGE
 
 /** fl_ct_info_to_flower_map, as tc prints ct_state. */
@@ -88,6 +94,15 @@ export type OffloadFixupMode = 'pickup' | 'pickup-state' | 'pickup-timeout' | 's
 
 export class Conntrack implements L4Host, NatHost {
   readonly store = new CtStore();
+  /** `conntrack -S`: the statistics of the one simulated CPU. */
+  readonly stats = new CtStats();
+  /**
+   * The ctnetlink event listener (`conntrack -E`), or null when nobody listens: every event
+   * path is behind this check, so the packet path does no event work without a listener.
+   */
+  private ecache: CtEventSink | null = null;
+  /** IPCT_* bits cached per entry slot until delivery (nf_conntrack_ecache's e->cache). */
+  private readonly cachedEvents = new Map<number, number>();
   readonly tcpStateTimeout: readonly number[];
   private readonly hash: TupleHash;
   private readonly wheel: ExpiryWheel;
@@ -128,13 +143,15 @@ export class Conntrack implements L4Host, NatHost {
   in(pkt: Packet, zone: number): NfVerdict {
     this.releaseSkb(pkt);
     this.reason = '';
-    if (pkt.ethType !== ETH_P_IP || pkt.family !== 4) return this.invalid(pkt, zone, 'not an IPv4 packet');
+    // nf_conntrack_in(): get_l4proto() failing counts error and invalid; the ICMP error
+    // handler failing counts error only (nf_conntrack_handle_icmp).
+    if (pkt.ethType !== ETH_P_IP || pkt.family !== 4) return this.invalid(pkt, zone, 'not an IPv4 packet', '', STAT_ERROR | STAT_INVALID);
     if (pkt.proto === IPPROTO_ICMP && pkt.icmp) {
-      if (pkt.icmp.type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type');
+      if (pkt.icmp.type > NR_ICMP_TYPES) return this.invalid(pkt, zone, 'invalid icmp type', '', STAT_ERROR);
       if (icmpIsError(pkt.icmp.type)) return this.related(pkt, zone);
     }
     const t = this.tuple0;
-    if (!tupleFromPacket(pkt, t)) return this.invalid(pkt, zone, 'no L4 header');
+    if (!tupleFromPacket(pkt, t)) return this.invalid(pkt, zone, 'no L4 header', '', STAT_ERROR | STAT_INVALID);
     for (;;) {
       const node = this.lookup(zone, t);
       let slot: number;
@@ -145,7 +162,7 @@ export class Conntrack implements L4Host, NatHost {
         dir = (node & 1) as Dir;
         ctinfo = dir ? CtInfo.ESTABLISHED_REPLY : this.store.h16[slot * H16 + H_STATUS] & IPS_SEEN_REPLY ? CtInfo.ESTABLISHED : CtInfo.NEW;
       } else {
-        if (!invertTuple(t, this.tuple1)) return this.invalid(pkt, zone, "can't invert tuple");
+        if (!invertTuple(t, this.tuple1)) return this.invalid(pkt, zone, "can't invert tuple", '', STAT_INVALID);
         slot = this.create(zone, t, this.tuple1);
         if (slot < 0) return this.tableFull(pkt, zone);
         ctinfo = CtInfo.NEW;
@@ -156,14 +173,16 @@ export class Conntrack implements L4Host, NatHost {
       this.attach(pkt, slot, ctinfo);
       const verdict: L4Verdict = this.l4Packet(slot, dir, pkt, !isNew);
       if (verdict === L4_REPEAT) {
+        this.stats.invalid++; // counted before the REPEAT check, as nf_conntrack_in does
         this.put(pkt, false); // the old connection was killed: look the packet up again
         continue;
       }
       if (verdict === L4_INVALID) {
         this.put(pkt, false);
-        return this.invalid(pkt, zone, this.reason, stateBefore);
+        return this.invalid(pkt, zone, this.reason, stateBefore, STAT_INVALID);
       }
       if (ctinfo === CtInfo.ESTABLISHED_REPLY) this.store.h16[slot * H16 + H_STATUS] |= IPS_SEEN_REPLY;
+      if (this.ecache !== null) this.cacheTrackerEvents(slot, visibleBefore);
       if (this.env.events.active) this.emitIn(pkt, zone, slot, isNew, dir, stateBefore, visibleBefore);
       return 'accept';
     }
@@ -181,10 +200,33 @@ export class Conntrack implements L4Host, NatHost {
     const slot = pkt.meta.ct;
     if (slot < 0 || !this.store.isUsed(slot)) return 'accept';
     const s = this.store;
-    if (mark && mark.mask !== 0) s.h32[slot * H32 + H_MARK] = (mark.value | (s.h32[slot * H32 + H_MARK] & ~mark.mask)) >>> 0;
-    if (label) this.labels.replace(slot, label.value, label.mask);
-    if (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) return 'accept';
-    return this.confirm(slot);
+    const confirmed = (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) !== 0;
+    if (mark && mark.mask !== 0) {
+      const next = (mark.value | (s.h32[slot * H32 + H_MARK] & ~mark.mask)) >>> 0;
+      // tcf_ct_act_set_mark(): IPCT_MARK only for a change of a confirmed entry.
+      if (this.ecache !== null && confirmed && next !== s.h32[slot * H32 + H_MARK]) this.cacheEvent(slot, IPCT_MARK);
+      s.h32[slot * H32 + H_MARK] = next;
+    }
+    if (label) {
+      const before = this.ecache !== null ? formatLabel(this.labels.get(slot)) : '';
+      this.labels.replace(slot, label.value, label.mask);
+      // nf_connlabels_replace() caches IPCT_LABEL when a word changed.
+      if (this.ecache !== null && before !== formatLabel(this.labels.get(slot))) this.cacheEvent(slot, IPCT_LABEL);
+    }
+    if (!confirmed) return this.confirm(slot);
+    // nf_conntrack_confirm() on a confirmed entry still delivers its cached events.
+    if (this.ecache !== null) this.deliverCachedEvents(slot);
+    return 'accept';
+  }
+
+  /**
+   * ctnetlink's change of the mark (`conntrack -U --mark`, ctnetlink_change_mark):
+   * (mark & ~mask) ^ value, reported at once as ctnetlink_new_conntrack does.
+   */
+  changeMark(ct: number, mark: Masked, portid: number): void {
+    const s = this.store;
+    s.h32[ct * H32 + H_MARK] = ((s.h32[ct * H32 + H_MARK] & ~mark.mask) ^ mark.value) >>> 0;
+    if (this.ecache !== null) this.report(ct, CTNETLINK_CHANGE_EVENTS, portid);
   }
 
   /** The skb is gone (delivered or dropped): an unconfirmed entry attached to it is destroyed. */
@@ -207,9 +249,9 @@ export class Conntrack implements L4Host, NatHost {
     if (this.store.h16[ct * H16 + H_SKB_REFS] < 0xffff) this.store.h16[ct * H16 + H_SKB_REFS]++;
   }
 
-  /** nf_ct_kill(): removes a confirmed entry now. */
-  kill(ct: number, reason: DestroyReason): void {
-    if (this.isAlive(ct)) this.destroy(ct, reason);
+  /** nf_ct_kill(), or nf_ct_delete() for ctnetlink (`portid` of the asking process): removes a confirmed entry now. */
+  kill(ct: number, reason: DestroyReason, portid = 0): void {
+    if (this.isAlive(ct)) this.destroy(ct, reason, portid);
   }
 
   // ---- accessors (cheap, no allocation) --------------------------------------------------
@@ -225,6 +267,16 @@ export class Conntrack implements L4Host, NatHost {
   status(ct: number): number {
     return this.store.h16[ct * H16 + H_STATUS];
   }
+  /**
+   * The status ctnetlink and /proc dump. The hardware-accepted bit is kept internally on every
+   * profile (the driver's state), but IPS_HW_OFFLOAD only exists since 5.8: before, an entry in
+   * hardware shows as [OFFLOAD].
+   */
+  dumpedStatus(ct: number): number {
+    const status = this.status(ct);
+    return this.env.profile.hwOffloadStatus ? status : status & ~IPS_HW_OFFLOAD;
+  }
+
   /** Sets status bits; IPS_OFFLOAD also applies nf_ct_offload_timeout() (flow_offload_add does). */
   setStatus(ct: number, bits: number): void {
     const s = this.store;
@@ -367,9 +419,16 @@ export class Conntrack implements L4Host, NatHost {
   forEach(fn: (ct: number) => void): void {
     for (const slot of this.confirmedSlots(true)) if (this.isAlive(slot)) fn(slot);
   }
-  /** conntrack -F: removes every confirmed entry (offloaded ones included, as the kernel does). */
-  flush(): void {
-    for (const slot of this.confirmedSlots(false)) this.kill(slot, 'flush');
+  /**
+   * conntrack -F (ctnetlink_flush_conntrack): removes every confirmed entry — but an offloaded
+   * one only where ctnetlink may delete offloaded entries (`behaviour.ctnetlinkDeletesOffloaded`).
+   */
+  flush(portid = 0): void {
+    const skipOffloaded = !this.behaviour.ctnetlinkDeletesOffloaded;
+    for (const slot of this.confirmedSlots(false)) {
+      if (skipOffloaded && this.store.h16[slot * H16 + H_STATUS] & IPS_OFFLOAD) continue;
+      this.kill(slot, 'flush', portid);
+    }
   }
   /** Called just before an entry is freed (the flowtable listens to tear its flow down). */
   onDestroy: (ct: number) => void = () => {};
@@ -400,7 +459,9 @@ export class Conntrack implements L4Host, NatHost {
     // Identical original tuples are the same flow; confirm sorts that out (nf_ct_resolve_clash).
     const a = 2 * ignored;
     const b = 2 * other;
-    return !(s.n32[a * N32 + N_SRC] === s.n32[b * N32 + N_SRC] && s.n32[a * N32 + N_DST] === s.n32[b * N32 + N_DST] && s.n16[a * N16 + N_SPORT] === s.n16[b * N16 + N_SPORT] && s.n16[a * N16 + N_DPORT] === s.n16[b * N16 + N_DPORT]);
+    const taken = !(s.n32[a * N32 + N_SRC] === s.n32[b * N32 + N_SRC] && s.n32[a * N32 + N_DST] === s.n32[b * N32 + N_DST] && s.n16[a * N16 + N_SPORT] === s.n16[b * N16 + N_SPORT] && s.n16[a * N16 + N_DPORT] === s.n16[b * N16 + N_DPORT]);
+    if (taken) this.stats.found++; // nf_conntrack_tuple_taken()
+    return taken;
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -458,6 +519,7 @@ export class Conntrack implements L4Host, NatHost {
       s.ensureAcct();
       s.h8[slot * H8 + H_FLAGS] |= F_ACCT;
     }
+    if (this.ecache !== null) s.h8[slot * H8 + H_FLAGS] |= F_ECACHE;
     return slot;
   }
 
@@ -483,6 +545,7 @@ export class Conntrack implements L4Host, NatHost {
           this.destroy(slot, 'expired');
         } else {
           this.destroy(slot, 'killed');
+          this.stats.early_drop++;
           drops++;
         }
       }
@@ -494,7 +557,10 @@ export class Conntrack implements L4Host, NatHost {
   /** __nf_conntrack_confirm(): hash both directions unless a tuple is already taken. */
   private confirm(slot: number): NfVerdict {
     const s = this.store;
-    if (s.h16[slot * H16 + H_STATUS] & IPS_DYING) return 'drop';
+    if (s.h16[slot * H16 + H_STATUS] & IPS_DYING) {
+      this.stats.insert_failed++;
+      return 'drop';
+    }
     for (let n = 2 * slot; n < 2 * slot + 2; n++) {
       const t = this.tuple1;
       t.proto = s.h8[slot * H8 + H_PROTO];
@@ -506,6 +572,8 @@ export class Conntrack implements L4Host, NatHost {
         // The kernel resolves same-flow UDP races (nf_ct_resolve_clash); a tuple taken by
         // another connection (e.g. a DNAT collision) drops the packet.
         this.reason = 'insert failed: tuple already in the table';
+        this.stats.drop++; // nf_ct_resolve_clash() could not resolve it
+        this.stats.insert_failed++;
         return 'drop';
       }
     }
@@ -513,7 +581,12 @@ export class Conntrack implements L4Host, NatHost {
     this.hash.insert(2 * slot);
     this.hash.insert(2 * slot + 1);
     this.confirmedCount++;
+    this.stats.insert++;
     this.reschedule(slot);
+    if (this.ecache !== null) {
+      this.cacheEvent(slot, IPCT_NEW);
+      this.deliverCachedEvents(slot);
+    }
     if (this.env.events.active) {
       this.env.events.emit({
         kind: 'ct.confirm',
@@ -529,9 +602,14 @@ export class Conntrack implements L4Host, NatHost {
   }
 
   /** Removes the entry from the table; frees its slot once no packet holds it. */
-  private destroy(slot: number, reason: DestroyReason): void {
+  private destroy(slot: number, reason: DestroyReason, portid = 0): void {
     const s = this.store;
     const confirmed = (s.h16[slot * H16 + H_STATUS] & IPS_CONFIRMED) !== 0;
+    if (this.ecache !== null) {
+      // nf_ct_delete() reports IPCT_DESTROY for a confirmed entry; events still cached are lost.
+      this.cachedEvents.delete(slot);
+      if (confirmed) this.report(slot, IPCT_DESTROY, portid);
+    }
     if (confirmed) this.onDestroy(slot);
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'ct.destroy', t: this.env.now(), pkt: this.env.pkt, ctId: s.h32[slot * H32 + H_CT_ID], zone: s.h16[slot * H16 + H_ZONE], reason });
@@ -548,6 +626,7 @@ export class Conntrack implements L4Host, NatHost {
   }
 
   private free(slot: number): void {
+    if (this.ecache !== null) this.cachedEvents.delete(slot);
     this.labels.delete(slot);
     this.store.free(slot);
   }
@@ -622,12 +701,12 @@ export class Conntrack implements L4Host, NatHost {
     const quoted = this.tuple1;
     const t = this.tuple0;
     if (!inner || !tupleFromPacket(inner, quoted) || !invertTuple(quoted, t)) {
-      return this.invalid(pkt, zone, 'icmp error without a quoted packet');
+      return this.invalid(pkt, zone, 'icmp error without a quoted packet', '', STAT_ERROR);
     }
     const n = this.lookup(zone, t);
-    if (n < 0) return this.invalid(pkt, zone, 'icmp error for no known connection');
+    if (n < 0) return this.invalid(pkt, zone, 'icmp error for no known connection', '', STAT_ERROR);
     const slot = n >> 1;
-    if (this.store.n32[n * N32 + N_DST] !== pkt.dst) return this.invalid(pkt, zone, 'outer daddr != inner saddr');
+    if (this.store.n32[n * N32 + N_DST] !== pkt.dst) return this.invalid(pkt, zone, 'outer daddr != inner saddr', '', STAT_ERROR);
     const ctinfo = n & 1 ? CtInfo.RELATED_REPLY : CtInfo.RELATED;
     this.attach(pkt, slot, ctinfo);
     if (this.env.events.active) {
@@ -637,7 +716,9 @@ export class Conntrack implements L4Host, NatHost {
     return 'accept';
   }
 
-  private invalid(pkt: Packet, zone: number, reason: string, stateBefore = ''): NfVerdict {
+  private invalid(pkt: Packet, zone: number, reason: string, stateBefore: string, stats: number): NfVerdict {
+    if (stats & STAT_INVALID) this.stats.invalid++;
+    if (stats & STAT_ERROR) this.stats.error++;
     pkt.meta.ct = -1;
     pkt.meta.ctinfo = CtInfo.UNTRACKED;
     if (this.env.events.active) this.emitLookup(pkt, zone, 'invalid', -1, '+trk+inv', stateBefore, stateBefore, reason);
@@ -645,10 +726,56 @@ export class Conntrack implements L4Host, NatHost {
   }
 
   private tableFull(pkt: Packet, zone: number): NfVerdict {
+    this.stats.drop++; // resolve_normal_ct() failed: "too stressed to deal"
     pkt.meta.ct = -1;
     pkt.meta.ctinfo = CtInfo.UNTRACKED;
     if (this.env.events.active) this.emitLookup(pkt, zone, 'invalid', -1, '+trk+inv', '', '', 'nf_conntrack: table full, dropping packet');
     return 'drop';
+  }
+
+  // ---- events (ecache.ts) ----------------------------------------------------------------
+
+  /** Starts (a sink) or stops (null) event delivery; events cached so far are dropped on stop. */
+  setEventSink(sink: CtEventSink | null): void {
+    this.ecache = sink;
+    if (!sink) this.cachedEvents.clear();
+  }
+
+  /**
+   * The events nf_conntrack_in() and the trackers cache for a packet: IPCT_PROTOINFO when the
+   * TCP state moved (tcp_packet), IPCT_REPLY when the first reply was seen, IPCT_ASSURED when
+   * the tracker assured the entry (tcp_packet, udp_packet).
+   */
+  private cacheTrackerEvents(slot: number, visibleBefore: number): void {
+    const now = this.visibleState(slot);
+    let bits = 0;
+    if (now >>> 16 !== visibleBefore >>> 16) bits |= IPCT_PROTOINFO;
+    if (now & IPS_SEEN_REPLY & ~visibleBefore) bits |= IPCT_REPLY;
+    if (now & IPS_ASSURED & ~visibleBefore) bits |= IPCT_ASSURED;
+    if (bits) this.cacheEvent(slot, bits);
+  }
+
+  /** nf_conntrack_event_cache(). */
+  private cacheEvent(slot: number, bits: number): void {
+    this.cachedEvents.set(slot, (this.cachedEvents.get(slot) ?? 0) | bits);
+  }
+
+  /** nf_ct_deliver_cached_events(). */
+  private deliverCachedEvents(slot: number): void {
+    const bits = this.cachedEvents.get(slot);
+    if (bits === undefined) return;
+    this.cachedEvents.delete(slot);
+    this.report(slot, bits, 0);
+  }
+
+  /**
+   * nf_conntrack_eventmask_report(): hands the events to the listener — unless the entry has no
+   * event extension, which since v5.19 (nf_conntrack_events=2, "autodetect") is the case for an
+   * entry created while nobody listened.
+   */
+  private report(slot: number, bits: number, portid: number): void {
+    if (this.behaviour.eventsAutodetect && !(this.store.h8[slot * H8 + H_FLAGS] & F_ECACHE)) return;
+    this.ecache?.ctEvent(slot, bits, portid);
   }
 
   /** What users see change: the protocol state plus [UNREPLIED] / [ASSURED]. */
@@ -666,6 +793,18 @@ export class Conntrack implements L4Host, NatHost {
     if (!this.env.events.active || slot < 0) return;
     const state = this.stateName(slot);
     this.emitLookup(pkt, this.store.h16[slot * H16 + H_ZONE], 'cached', slot, CT_STATE_TEXT[pkt.meta.ctinfo], state, state, 'the packet already carries an entry of this zone (tcf_ct_skb_nfct_cached)');
+  }
+
+  /**
+   * nf_conntrack_in's "Previously seen (loopback or untracked)? Ignore.": the skb already carries
+   * a non-template ct, or IP_CT_UNTRACKED, so nothing is looked up. `zone` is the ct action's.
+   */
+  traceIgnored(pkt: Packet, zone: number): void {
+    if (!this.env.events.active) return;
+    const slot = pkt.meta.ct;
+    const state = slot >= 0 ? this.stateName(slot) : '';
+    const why = slot >= 0 ? 'the packet carries an entry of another zone' : 'the packet carries IP_CT_UNTRACKED (ct clear)';
+    this.emitLookup(pkt, zone, 'ignored', slot, slot >= 0 ? CT_STATE_TEXT[pkt.meta.ctinfo] : '', state, state, `${why} and a zone-0 ct action has no template before v5.13: nf_conntrack_in ignores it`);
   }
 
   /** TCP state name; UDP/ICMP/other: UNREPLIED, REPLIED or ASSURED. */
@@ -712,7 +851,7 @@ export class Conntrack implements L4Host, NatHost {
   private emitLookup(
     pkt: Packet,
     zone: number,
-    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached',
+    result: 'orig' | 'reply' | 'new' | 'invalid' | 'related' | 'cached' | 'ignored',
     slot: number,
     ctState: string,
     stateBefore: string,

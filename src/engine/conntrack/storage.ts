@@ -119,6 +119,7 @@ export const F_LABEL = 4; // has a non-zero label in the label side table
 export const F_BYSRC = 8; // linked in the NAT by-source index
 export const F_WHEEL = 16; // filed in the expiry wheel
 export const F_FLOW = 32; // a flowtable flow holds a reference (flow_offload_alloc … flow_offload_free)
+export const F_ECACHE = 64; // created while an event listener ran (the event extension, see ecache.ts)
 
 /** Per-direction TCP window flags (struct ip_ct_tcp_state.flags, IP_CT_TCP_FLAG_*). */
 export const TCPF_WINDOW_SCALE = 0x01;

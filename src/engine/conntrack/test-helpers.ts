@@ -14,7 +14,7 @@ import {
   blankPacket,
   type Packet,
 } from '../model/packet';
-import { PROFILES, type ProfileName } from '../profile';
+import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../profile';
 import type { SysctlKey } from '../sysctl';
 import { Conntrack } from './conntrack';
 
@@ -75,7 +75,7 @@ export interface Harness {
 
 export function harness(opts: { seed?: number; profile?: ProfileName; listen?: boolean } = {}): Harness {
   const env = new Env(opts.seed ?? 1);
-  env.profile = PROFILES[opts.profile ?? '5.7'];
+  env.profile = PROFILES[opts.profile ?? DEFAULT_PROFILE];
   const ct = new Conntrack(env);
   const events: SimEvent[] = [];
   if (opts.listen ?? true) env.events.subscribe((e) => events.push(e));

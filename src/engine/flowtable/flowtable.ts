@@ -38,6 +38,8 @@ export class FlowTable {
   readonly callbacks: FlowOffloadCallback[] = [];
 
   private used = 0;
+  /** Flows per conntrack zone whose entries are not of this table's zone (see findForeign). */
+  private readonly foreignZones = new Map<number, number>();
 
   /** Direction of the last successful lookup (avoids returning a tuple object). */
   lastDir: 0 | 1 = 0;
@@ -96,12 +98,29 @@ export class FlowTable {
    */
   lookup(pkt: Packet): number {
     // The packet is the key: its headers are read inside the hash walk (no boxed addresses).
-    const node = this.conntrack.findNode(this.zone, pkt);
-    if (node < 0) return -1;
+    let node = this.conntrack.findNode(this.zone, pkt);
+    if (node < 0) {
+      if (this.foreignZones.size === 0) return -1;
+      node = this.findForeign(pkt);
+      if (node < 0) return -1;
+    }
     const flow = node >> 1;
     if (this.records.zone(flow) !== this.zone || this.flags(flow) & NF_FLOW_TEARDOWN || !this.conntrack.isAlive(flow)) return -1;
     this.lastDir = (node & 1) as 0 | 1;
     return flow;
+  }
+
+  /**
+   * A flow whose entry lives in another conntrack zone (a zone-0 ct action before v5.13 adds the
+   * other zone's entry to its own flowtable). The kernel's flow tuple has no zone, so such a
+   * flow is found by its tuple like any other; here, through the entry's own zone.
+   */
+  private findForeign(pkt: Packet): number {
+    for (const zone of this.foreignZones.keys()) {
+      const node = this.conntrack.findNode(zone, pkt);
+      if (node >= 0 && this.records.zone(node >> 1) === this.zone) return node;
+    }
+    return -1;
   }
 
   /** The flow that holds conntrack entry `ct` in this table, torn down or not, or -1. */
@@ -127,6 +146,7 @@ export class FlowTable {
       (status & IPS_SRC_NAT ? NF_FLOW_SNAT : 0) |
       (status & IPS_DST_NAT ? NF_FLOW_DNAT : 0);
     this.records.claim(flow, this.zone, flags);
+    this.countForeign(ct, 1);
     this.conntrack.holdFlowRef(ct, true);
     this.used++;
     const now = this.env.now();
@@ -191,8 +211,18 @@ export class FlowTable {
       this.env.events.emit({ kind: 'ft.free', t: this.env.now(), pkt: this.env.pkt, zone: this.zone, ctId: this.conntrack.ctId(ct) });
     }
     if (this.flags(flow) & NF_FLOW_HW_PENDING) this.queue.forget(this, flow);
+    this.countForeign(ct, -1);
     this.records.release(flow);
     this.used--;
+  }
+
+  /** Keeps `foreignZones` current as flows of other zones' entries come and go. */
+  private countForeign(ct: number, delta: 1 | -1): void {
+    const zone = this.conntrack.zone(ct);
+    if (zone === this.zone) return;
+    const n = (this.foreignZones.get(zone) ?? 0) + delta;
+    if (n > 0) this.foreignZones.set(zone, n);
+    else this.foreignZones.delete(zone);
   }
 
   /**

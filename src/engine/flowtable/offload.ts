@@ -78,6 +78,11 @@ export class OffloadQueue implements TimerOwner {
     return this.work.size;
   }
 
+  /** Queued work items of one operation (adds, deletes, stats requests). */
+  pendingOf(op: Op): number {
+    return this.work.countOf(op);
+  }
+
   /** nf_flow_offload_add: queue FLOW_CLS_REPLACE (dropped while earlier work is pending). */
   add(ft: FlowTable, flow: number): void {
     this.enqueue(ft, flow, 'add');

@@ -61,6 +61,17 @@ export class WorkRing {
     if (--this.count === 0 && this.cap > INITIAL_CAPACITY) this.resize(INITIAL_CAPACITY);
   }
 
+  /** Queued items of one operation, cancelled ones left out (a view's read, not a packet path). */
+  countOf(op: Op): number {
+    const want = OP_INDEX[op];
+    let n = 0;
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & (this.cap - 1);
+      if (this.op[i] === want && this.zone[i] >= 0) n++;
+    }
+    return n;
+  }
+
   /** Cancels the queued items of a flow (they stay queued, to be skipped when due). */
   cancel(zone: number, flow: number): void {
     for (let k = 0; k < this.count; k++) {

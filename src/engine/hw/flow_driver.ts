@@ -20,6 +20,8 @@ export class FlowDriver implements FlowOffloadCallback {
   refusedFault = 0;
   refusedOther = 0;
   evicted = 0;
+  /** FLOW_CLS_REPLACE requests, accepted or not (a refused connection's retries count again). */
+  attempts = 0;
   private readonly scratch: FlowStats = { packets: 0, bytes: 0, lastUsed: 0 };
 
   constructor(
@@ -30,6 +32,7 @@ export class FlowDriver implements FlowOffloadCallback {
   ) {}
 
   replace(ft: FlowTable, flow: number, dir: FlowDir): boolean {
+    this.attempts++;
     const ct = ft.ct(flow);
     const c = this.conntrack;
     const status = c.status(ct);
@@ -39,6 +42,13 @@ export class FlowDriver implements FlowOffloadCallback {
     const isNew = dir === 0 && !(status & IPS_SEEN_REPLY);
     // Drivers before v6.3 had no NEW bit in their ct_state register.
     if (isNew && !this.env.profile.udpOffloadBeforeReply) return this.refuse(ft, ct, dir, 'ctinfo NEW cannot be offloaded by this driver', 'other');
+    // mlx5_tc_ct_entry_create_mod_hdr before v5.9: the labels register holds ct_labels[0] only,
+    // so an entry using the upper 96 bits is refused ("due to unsupported label") and the
+    // connection stays in software.
+    if (this.env.profile.hwLabels32) {
+      const l = c.label(ct);
+      if (l[1] | l[2] | l[3]) return this.refuse(ft, ct, dir, 'Failed to offload ct entry due to unsupported label', 'other');
+    }
     if (this.settings.faultRate > 0 && this.env.rng.float() < this.settings.faultRate) return this.refuse(ft, ct, dir, 'injected driver error', 'fault');
     const t = this.table;
     let p = t.acquire(ct, c.mark(ct), (status & IPS_NAT_MASK) !== 0, !c.hasAcct(ct));

@@ -77,12 +77,13 @@ export class HwModel {
         return null;
       }
       case 'hw-aging': {
-        // The flowtable timeout is the hardware aging: 30 s hard-coded in 5.7, the
-        // nf_flowtable_{tcp,udp}_timeout sysctls since 5.14.
+        // A lab knob, not a kernel setting: the flowtable timeout is the hardware aging, the
+        // fixed NF_FLOW_TIMEOUT (30 s) before 5.14 and the nf_flowtable_{tcp,udp}_timeout
+        // sysctls since; this sets it on any profile.
         const n = int(0x7fffffff);
-        if (n === null || n === 0) return bad('seconds (at least 1)');
-        this.env.sysctl.set('net.netfilter.nf_flowtable_tcp_timeout', value);
-        this.env.sysctl.set('net.netfilter.nf_flowtable_udp_timeout', value);
+        if (n === null || n === 0) return bad('seconds (at least 1): a lab knob for the flowtable and hardware aging, the kernel has no such setting');
+        this.env.sysctl.assign('net.netfilter.nf_flowtable_tcp_timeout', n);
+        this.env.sysctl.assign('net.netfilter.nf_flowtable_udp_timeout', n);
         return null;
       }
       case 'ovs':

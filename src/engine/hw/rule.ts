@@ -7,13 +7,13 @@
 import type { Device, Devices } from '../model/devices';
 import type { TunnelInfo } from '../model/packet';
 import type { KernelProfile } from '../profile';
-import { CT_FLAG_INVALID, CT_FLAG_NEW, CT_FLAG_RELATED } from '../script/ast';
+import { CT_FLAG_ESTABLISHED, CT_FLAG_INVALID, CT_FLAG_NEW, CT_FLAG_RELATED, CT_FLAG_REPLY, CT_FLAG_TRACKED } from '../script/ast';
 import type { TcAction } from '../tc/actions/action';
 import { CtAction } from '../tc/actions/ct';
 import { MirredAction } from '../tc/actions/mirred';
 import { PeditAction } from '../tc/actions/pedit';
 import { TunnelKeyAction } from '../tc/actions/tunnel_key';
-import { K_CT_STATE, K_ENC_DST_PORT, K_ENC_DST_IP, K_ENC_KEY_ID, K_ENC_SRC_IP } from '../tc/flower';
+import { K_CT_LABEL, K_CT_STATE, K_ENC_DST_PORT, K_ENC_DST_IP, K_ENC_KEY_ID, K_ENC_SRC_IP } from '../tc/flower';
 import type { Filter } from '../tc/objects';
 import { TC_ACT_OK, TC_ACT_PIPE, TC_ACT_SHOT, TC_ACT_STOLEN, TC_ACT_TRAP, gotoTarget, isGotoChain } from '../tc/verdict';
 
@@ -89,7 +89,7 @@ export function translateFilter(filter: Filter, dev: Device, devices: Devices, p
   // mlx5e_tc_tun_parse_udp_ports: a decap rule must pin the tunnel's UDP port.
   if (decap && filter.chain === 0 && !(m.present & K_ENC_DST_PORT)) return `${MLX5}UDP tunnel decap filter must include enc_dst_port condition`;
   if (!decap && m.present & (K_ENC_DST_IP | K_ENC_SRC_IP | K_ENC_KEY_ID | K_ENC_DST_PORT)) return `${MLX5}Tunnel key match on a non-tunnel device isn't supported`;
-  const ctProblem = ctStateProblem(filter, profile);
+  const ctProblem = ctMatchProblem(filter, profile);
   if (ctProblem) return ctProblem;
 
   const steps: HwStep[] = [];
@@ -149,8 +149,25 @@ export function translateFilter(filter: Filter, dev: Device, devices: Devices, p
     if (a.control !== TC_ACT_PIPE) break;
   }
   if (control === TC_ACT_PIPE) control = TC_ACT_OK;
+  if (profile.hwSingleCtAttr) collapseCtSteps(steps, zones);
   const redirect = steps.find((st) => st.kind === StepKind.Redirect) ?? null;
   return { filter, steps, port, decap, zones, control, gotoChain: isGotoChain(control) ? gotoTarget(control) : -1, redirect };
+}
+
+/**
+ * parse_tc_fdb_actions of v5.7/v5.8: every FLOW_ACTION_CT overwrites the rule's single ct_attr
+ * (mlx5_tc_ct_parse_action), with no check for a second one, and __mlx5_tc_ct_flow_offload sends
+ * the rule through one CT table: a rule with several ct actions is accepted and looks up only
+ * the last one's zone (with its nat flag), at the place of the first.
+ */
+function collapseCtSteps(steps: HwStep[], zones: number[]): void {
+  const cts = steps.filter((st) => st.kind === StepKind.Ct);
+  if (cts.length < 2) return;
+  const last = cts[cts.length - 1];
+  cts[0].zone = last.zone;
+  cts[0].nat = last.nat;
+  for (let i = steps.length - 1; i >= 0; i--) if (steps[i].kind === StepKind.Ct && steps[i] !== cts[0]) steps.splice(i, 1);
+  zones.splice(0, zones.length, last.zone);
 }
 
 /** Controls a hardware rule can end with: forward/drop/accept/trap, or a jump to another chain. */
@@ -158,9 +175,24 @@ function isOffloadableControl(c: number): boolean {
   return c === TC_ACT_SHOT || c === TC_ACT_OK || c === TC_ACT_STOLEN || c === TC_ACT_TRAP || (isGotoChain(c) && gotoTarget(c) >= 0);
 }
 
-/** mlx5_tc_ct_match_add: which ct_state matches the driver can express in its registers. */
-function ctStateProblem(filter: Filter, profile: KernelProfile): string | null {
+/**
+ * mlx5_tc_ct_parse_match (v5.7/v5.8) / mlx5_tc_ct_match_add (6.12): which ct matches the driver
+ * can express in its registers, checked in the driver's order. Before v6.3 `-new` passes and is not
+ * matched (post-ct packets are never new in hardware) and `+new` is refused.
+ */
+function ctMatchProblem(filter: Filter, profile: KernelProfile): string | null {
   const m = filter.match;
+  if (m.present & K_CT_STATE) {
+    const current = profile.hwCtStateMask !== 'trk-est-new';
+    const allowed = CT_FLAG_TRACKED | CT_FLAG_ESTABLISHED | CT_FLAG_NEW | (current ? CT_FLAG_REPLY | CT_FLAG_RELATED | CT_FLAG_INVALID : 0);
+    if (m.ctStateMask & ~allowed) {
+      return current ? `${MLX5}only ct_state trk, est, new and rpl are supported for offload` : `${MLX5}only ct_state trk, est and new are supported for offload`;
+    }
+  }
+  if (m.present & K_CT_LABEL && profile.hwLabels32) {
+    const mask = m.ctLabelMask;
+    if (mask[1] | mask[2] | mask[3]) return `${MLX5}only lower 32bits of ct_labels are supported for offload`;
+  }
   if (!(m.present & K_CT_STATE)) return null;
   const on = m.ctState & m.ctStateMask;
   if (on & CT_FLAG_RELATED) return `${MLX5}matching on ct_state +rel isn't supported`;

@@ -68,6 +68,11 @@ export interface SkbMeta {
   ctinfo: CtInfo;
   /** tc_skb_cb(skb)->post_ct: a ct action ran on this packet. */
   postCt: boolean;
+  /**
+   * skb->_nfct is IP_CT_UNTRACKED with no entry: `ct clear` (or force) took the skb's ct away.
+   * Only read while `ct` is -1; a fresh skb has no ct and is not untracked.
+   */
+  ctUntracked: boolean;
   postCtSnat: boolean;
   postCtDnat: boolean;
   /** tc_skb_cb(skb)->zone: zone of the last ct action (reported as ct_zone when the packet is invalid). */
@@ -123,6 +128,7 @@ export function newMeta(indev: string): SkbMeta {
     ct: -1,
     ctinfo: CtInfo.UNTRACKED,
     postCt: false,
+    ctUntracked: false,
     postCtSnat: false,
     postCtDnat: false,
     zone: 0,

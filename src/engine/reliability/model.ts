@@ -47,9 +47,9 @@ const qdisc = fc.tuple(pick('add', 'del'), ingressDev).map(([op, d]) => `tc qdis
 const sysctl = fc.oneof(
   fc.tuple(pick('tcp_be_liberal', 'tcp_loose', 'acct', 'checksum'), int(0, 1)).map(([k, v]) => `sysctl -w net.netfilter.nf_conntrack_${k}=${v}`),
   fc.tuple(pick('nf_conntrack_max'), pick(0, 3, 50, 262144)).map(([k, v]) => `sysctl -w net.netfilter.${k}=${v}`),
-  fc.tuple(pick('nf_flowtable_tcp_timeout', 'nf_flowtable_udp_timeout', 'nf_conntrack_udp_timeout', 'nf_conntrack_tcp_timeout_established'), pick(1, 5, 30, 600)).map(
-    ([k, v]) => `sysctl -w net.netfilter.${k}=${v}`,
-  ),
+  fc.tuple(pick('nf_conntrack_udp_timeout', 'nf_conntrack_tcp_timeout_established'), pick(1, 5, 30, 600)).map(([k, v]) => `sysctl -w net.netfilter.${k}=${v}`),
+  // The flowtable timeouts are sysctls only since 5.14; the lab knob sets them on any profile.
+  pick(1, 5, 30, 600).map((v) => `sim hw-aging ${v}`),
 );
 
 const client = int(1, 4).map((n) => `192.0.2.${n}`);
@@ -70,7 +70,7 @@ const connect = fc
 
 const other = fc.oneof(
   pick(0.001, 0.5, 1, 5, 31, 130, 100000).map((s) => `sleep ${s}`),
-  pick('conntrack -F', 'sim profile 5.7', 'sim profile 6.12', 'tc actions flush action gact'),
+  pick('conntrack -F', 'sim profile 5.7', 'sim profile 5.8', 'sim profile 6.12', 'tc actions flush action gact'),
   fc.tuple(pick('uplink', 'rep0', 'rep1'), pick('on', 'off')).map(([d, v]) => `ethtool -K ${d} hw-tc-offload ${v}`),
 );
 

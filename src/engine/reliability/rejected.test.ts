@@ -72,7 +72,7 @@ const RUNTIME_REJECTIONS: [string, string, string][] = [
   ['sysctl not a number', 'sysctl -w net.netfilter.nf_conntrack_max=lots', 'sysctl: setting key "net.netfilter.nf_conntrack_max": Invalid argument'],
   ['an expected failure that succeeds', '! sysctl -w net.netfilter.nf_conntrack_tcp_loose=1', 'expected this command to fail ("!"), but it succeeded'],
   ['bad sim key', 'sim speed 3', 'unknown setting "speed" (known: seed, profile, nic-capacity, nic-insert-rate, nic-latency-us, nic-fault-rate, hw-aging, ovs, offload-policy, nic-evict-idle, offload-queue-limit, port-speed, packet-size, sw-cost-ns, sw-cores)'],
-  ['bad kernel profile', 'sim profile 4.19', 'unknown kernel profile "4.19": use 5.7 or 6.12'],
+  ['bad kernel profile', 'sim profile 4.19', 'unknown kernel profile "4.19": use 5.7, 5.8, 6.12 (the kernel to imitate; 5.8, the talk\'s, is the default)'],
   ['send on a missing device', 'send dev nosuch udp 1.1.1.1:1 > 2.2.2.2:2 count 5', 'Cannot find device "nosuch"'],
   ['connect on a missing device', 'connect dev nosuch tcp 1.1.1.1:1 > 2.2.2.2:2', 'Cannot find device "nosuch"'],
 ];

@@ -44,8 +44,10 @@ import type { Block, Filter, Proto } from '../tc/objects';
 export interface FilterShowOptions {
   hook: Hook;
   stats: boolean;
-  /** `chain N`: only that chain, and the header lines leave the chain out. */
+  /** `chain N`, `protocol P`, `pref N`: only those filters, and the header lines leave them out. */
   chain?: number;
+  protocol?: number;
+  prio?: number;
   now: Micros;
   behaviour: TcBehaviour;
 }
@@ -55,12 +57,18 @@ export function renderFilters(block: Block, o: FilterShowOptions): string {
   for (const chain of block.chains) {
     if (o.chain !== undefined && chain.index !== o.chain) continue;
     for (const tp of chain.tps) {
+      if (!shown(tp, o)) continue;
       const head = filterHead(block, tp, o);
       out += `${head}\n`;
       for (const f of tp.filters) out += renderFilter(head, f, o);
     }
   }
   return out;
+}
+
+/** tcf_chain_dump: a protocol or priority in the request (tcm_info) skips the other tcf_protos. */
+export function shown(tp: Proto, o: FilterShowOptions): boolean {
+  return (o.protocol === undefined || tp.protocol === o.protocol) && (o.prio === undefined || tp.prio === o.prio);
 }
 
 /** One filter's lines under the `head` of its tcf_proto (filterHead). */
@@ -74,18 +82,18 @@ export function renderOneFilter(block: Block, tp: Proto, f: Filter, o: FilterSho
 }
 
 /** print_filter: what the request did not already say (parent, protocol, pref, chain). */
-function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
+export function filterHead(block: Block, tp: Proto, o: FilterShowOptions): string {
   let out = 'filter ';
   if (block.classidHook && block.classidHook !== o.hook) out += `${block.classidHook} `;
-  out += `protocol ${protocolName(tp.protocol)} `;
-  if (tp.prio) out += `pref ${tp.prio} `;
+  if (o.protocol === undefined) out += `protocol ${protocolName(tp.protocol)} `;
+  if (tp.prio && o.prio === undefined) out += `pref ${tp.prio} `;
   out += 'flower ';
   if (o.chain === undefined) out += `chain ${tp.chain.index} `;
   return out;
 }
 
 /** ll_proto_n2a. */
-function protocolName(p: number): string {
+export function protocolName(p: number): string {
   switch (p) {
     case ETH_P_IP:
       return 'ip';
@@ -147,12 +155,12 @@ function masked(value: number, mask: number, all: number): string {
 }
 
 /** __mask_bits: a (contiguous) mask prints as its length, omitted when full. */
-function prefix(addr: number, mask: number): string {
+export function prefix(addr: number, mask: number): string {
   const len = Math.clz32(~mask);
   return len < 32 ? `${formatIpv4(addr)}/${len}` : formatIpv4(addr);
 }
 
-function maskedMac(value: number, mask: number): string {
+export function maskedMac(value: number, mask: number): string {
   if (mask === 2 ** 48 - 1) return formatMac(value);
   const bits = macPrefixBits(mask);
   return bits < 0 ? `${formatMac(value)}/${formatMac(mask)}` : `${formatMac(value)}/${bits}`;
@@ -166,9 +174,9 @@ function macPrefixBits(mask: number): number {
   return bits > 0 && prefixValue === mask ? bits : -1;
 }
 
-const portText = (min: number, max: number): string => (min === max ? String(min) : `${min}-${max}`);
+export const portText = (min: number, max: number): string => (min === max ? String(min) : `${min}-${max}`);
 
-function ethTypeName(t: number): string {
+export function ethTypeName(t: number): string {
   if (t === ETH_P_IP) return 'ipv4';
   if (t === ETH_P_IPV6) return 'ipv6';
   if (t === ETH_P_ARP) return 'arp';
@@ -176,7 +184,7 @@ function ethTypeName(t: number): string {
   return t.toString(16).padStart(4, '0');
 }
 
-function ipProtoName(p: number): string {
+export function ipProtoName(p: number): string {
   if (p === IPPROTO_TCP) return 'tcp';
   if (p === IPPROTO_UDP) return 'udp';
   if (p === IPPROTO_SCTP) return 'sctp';
@@ -185,7 +193,7 @@ function ipProtoName(p: number): string {
   return p.toString(16).padStart(2, '0');
 }
 
-function labelText(m: FlowerMatch): string {
+export function labelText(m: FlowerMatch): string {
   const full = m.ctLabelMask.every((w) => w >>> 0 === 0xffffffff);
   return full ? labelHex(m.ctLabel) : `${labelHex(m.ctLabel)}/${labelHex(m.ctLabelMask)}`;
 }

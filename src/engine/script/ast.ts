@@ -170,6 +170,9 @@ export interface ActionSpec {
 
 export type Hook = 'ingress' | 'egress';
 
+/** `tc -j` (one line) or `tc -j -p` (iproute2's pretty layout). */
+export type JsonMode = 'plain' | 'pretty';
+
 export interface FilterSpec {
   dev: Spanned<string>;
   hook: Hook;
@@ -210,6 +213,41 @@ export interface PacketSpec {
   vxlan?: { vni: number; src: number; dst: number; dstPort: number };
 }
 
+/**
+ * The entry filters of conntrack-tools (`nfct_filter`): every given field must match. Addresses
+ * of the original direction may be prefixes (`-s 10.0.0.0/24`), the reply ones are exact.
+ */
+export interface CtFilter {
+  proto?: number;
+  zone?: number;
+  origSrc?: Prefix;
+  origDst?: Prefix;
+  replySrc?: number;
+  replyDst?: number;
+  /** --sport/--dport (original direction), --reply-port-src/--reply-port-dst. */
+  origSport?: number;
+  origDport?: number;
+  replySport?: number;
+  replyDport?: number;
+  /** --mark VALUE[/MASK]: (mark & mask) === value (conntrack-tools mark_cmp). */
+  mark?: Masked;
+  /** -u/--status: every listed IPS_* bit must be set (nfct_cmp with NFCT_CMP_MASK). */
+  status?: number;
+}
+
+/** `-o extended,id,userspace`: the NFCT_OF_SHOW_LAYER3 and NFCT_OF_ID output flags, and the [USERSPACE] tag of events. */
+export interface CtOutput {
+  extended: boolean;
+  id: boolean;
+  userspace: boolean;
+}
+
+/** -e/--event-mask bits (conntrack-tools CT_EVENT_F_*). */
+export const CT_EVENT_NEW = 1;
+export const CT_EVENT_UPDATE = 2;
+export const CT_EVENT_DESTROY = 4;
+export const CT_EVENT_ALL = 7;
+
 /** Flow sizes of generated traffic: data segments (TCP) or request/response pairs (UDP) per connection. */
 export type FlowSizeSpec =
   | { kind: 'pareto'; alpha: number; min: number }
@@ -235,12 +273,13 @@ export type Command =
   | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
   | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
   | { kind: 'tc.filter.del'; dev: Spanned<string>; hook: Hook; chain?: number; prio?: number; handle?: number; span: Span }
-  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; span: Span }
+  /** `protocol` and `pref` show only those filters, and the printed lines leave them out, as `chain` does. */
+  | { kind: 'tc.filter.show'; dev: Spanned<string>; hook: Hook; stats: boolean; chain?: number; protocol?: number; prio?: number; json?: JsonMode; span: Span }
   | { kind: 'tc.chain'; op: 'add' | 'del'; dev: Spanned<string>; hook: Hook; chain: number; span: Span }
   | { kind: 'tc.actions.add'; op: 'add' | 'replace'; actions: ActionSpec[]; span: Span }
   | { kind: 'tc.actions.del'; action: string; index: number; span: Span }
   | { kind: 'tc.actions.flush'; action: string; span: Span }
-  | { kind: 'tc.actions.ls'; action: string; stats: boolean; span: Span }
+  | { kind: 'tc.actions.ls'; action: string; stats: boolean; json?: JsonMode; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'vxlan'; vni?: number; external: boolean; dstPort: number; local?: number; remote?: number; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'veth'; peer: Spanned<string>; span: Span }
   | { kind: 'ip.link.add'; name: Spanned<string>; type: 'dummy'; span: Span }
@@ -262,9 +301,18 @@ export type Command =
    */
   | { kind: 'traffic'; dev: Spanned<string>; replyDev: Spanned<string>; duration: number; options: TrafficOptions; span: Span }
   | { kind: 'sleep'; seconds: number; span: Span }
-  | { kind: 'conntrack.list'; zone?: number; proto?: number; span: Span }
+  | { kind: 'conntrack.list'; filter: CtFilter; output: CtOutput; span: Span }
+  /** `conntrack -D [filters]`: deletes every matching entry, printing each. */
+  | { kind: 'conntrack.delete'; filter: CtFilter; output: CtOutput; span: Span }
+  /** `conntrack -U [filters] --mark V[/M]`: sets the mark of every matching entry. */
+  | { kind: 'conntrack.update'; filter: CtFilter; mark: Masked; output: CtOutput; span: Span }
+  /** `conntrack -E [filters] &`: a background watcher of conntrack events (stopped by `kill`). */
+  | { kind: 'conntrack.events'; filter: CtFilter; eventMask: number; output: CtOutput; span: Span }
+  | { kind: 'conntrack.stats'; span: Span }
   | { kind: 'conntrack.flush'; span: Span }
   | { kind: 'conntrack.count'; span: Span }
+  /** `kill [-SIGNAL] %JOB`: stops a background job (`%%`/`%+`/no number: the latest). */
+  | { kind: 'kill'; job?: Spanned<number>; signal: 'TERM' | 'INT' | 'KILL'; span: Span }
   | { kind: 'proc.conntrack'; span: Span }
   | { kind: 'echo'; text: string; span: Span }
   /**

@@ -18,7 +18,10 @@ export interface Token {
   end: number;
   /** Quotes or escapes were removed, so offsets into `text` are not source columns. */
   quoted: boolean;
-  /** An unquoted `>`: the arrow of `send … SRC > DST` or the redirection of `echo V > FILE`. */
+  /**
+   * An unquoted `>` (the arrow of `send … SRC > DST` or the redirection of `echo V > FILE`), or
+   * a single `&` ending the line: the command runs in the background (`conntrack -E &`).
+   */
   op: boolean;
 }
 
@@ -29,6 +32,7 @@ const HASH = 35;
 const DOLLAR = 36;
 const SQUOTE = 39;
 const GT = 62;
+const AMP = 38;
 const BACKSLASH = 92;
 const BACKTICK = 96;
 
@@ -75,6 +79,13 @@ function restIsBlank(s: string, from: number): boolean {
     if (c !== SPACE && c !== TAB) return false;
   }
   return true;
+}
+
+/** Only blanks, or blanks then a `#` comment, from `from` to the end of the line. */
+function restIsBlankOrComment(s: string, from: number): boolean {
+  let i = from;
+  while (i < s.length && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
+  return i === s.length || s.charCodeAt(i) === HASH;
 }
 
 function isNameStart(c: number): boolean {
@@ -132,6 +143,9 @@ class LineLexer {
       } else if (c === GT) {
         if (s.charCodeAt(this.i + 1) === GT) failAt(this.at(this.i), 'append redirection ">>" is not supported');
         this.out.push({ text: '>', line: this.line, col: this.i + 1, end: this.i + 2, quoted: false, op: true });
+        this.i++;
+      } else if (c === AMP && s.charCodeAt(this.i + 1) !== AMP && restIsBlankOrComment(s, this.i + 1)) {
+        this.out.push({ text: '&', line: this.line, col: this.i + 1, end: this.i + 2, quoted: false, op: true });
         this.i++;
       } else if (isShellOperator(c)) {
         const two = s.slice(this.i, this.i + 2);

@@ -1,15 +1,15 @@
 /**
  * Host tools around tc: `ip link` (iproute2 ip/iplink.c, iplink_vxlan.c, link_veth.c),
- * `ethtool -K`, `sysctl -w` and `echo V > /proc/sys/…`, conntrack-tools' `conntrack`,
+ * `ethtool -K`, `sysctl -w` and `echo V > /proc/sys/…`,
  * `cat /proc/net/nf_conntrack`, and the simulator's `sleep` and `sim`.
  */
+import { isProfileName, unknownProfileMessage } from '../profile';
 import type { Command, Span, Spanned } from './ast';
 import { Cursor, keywordOf, matches, Once, prefix, spanOf, spanned } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
 import { MAX_WAIT_SECONDS } from './parse-packet';
-import { ipProtocolNumber } from './protocols';
-import { ifname, ipv4, seconds, uint, U16, U32, U8 } from './values';
+import { ifname, ipv4, seconds, uint, U16, U32 } from './values';
 
 const IP_OBJECTS = prefix(
   'address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'ntbl', 'link', 'l2tp',
@@ -196,76 +196,6 @@ export function parseEcho(c: Cursor, cmd: Token): Command {
   return { kind: 'echo', text: words.map((w) => w.text).join(' '), span: spanOf(cmd) };
 }
 
-const CONNTRACK_COMMANDS = new Map<string, 'list' | 'flush' | 'count' | null>([
-  ['-L', 'list'],
-  ['--dump', 'list'],
-  ['-F', 'flush'],
-  ['--flush', 'flush'],
-  ['-C', 'count'],
-  ['--count', 'count'],
-  ['-E', null],
-  ['--event', null],
-  ['-G', null],
-  ['--get', null],
-  ['-D', null],
-  ['--delete', null],
-  ['-I', null],
-  ['--create', null],
-  ['-U', null],
-  ['--update', null],
-  ['-S', null],
-  ['--stats', null],
-]);
-
-/** `conntrack -L [-w|--zone Z] [-p|--proto P] [-f ipv4]`, `conntrack -F`, `conntrack -C` (conntrack-tools). */
-export function parseConntrack(c: Cursor, cmd: Token): Command {
-  let command: 'list' | 'flush' | 'count' | undefined;
-  let commandTok: Token | undefined;
-  let zone: number | undefined;
-  let proto: number | undefined;
-  let filterTok: Token | undefined;
-  const once = new Once();
-  for (let t = c.take(); t; t = c.take()) {
-    // getopt_long also takes --option=value.
-    const eq = t.text.startsWith('--') ? t.text.indexOf('=') : -1;
-    const name = eq < 0 ? t.text : t.text.slice(0, eq);
-    const value = (): Token => (eq < 0 ? c.value(t) : { ...t, text: t.text.slice(eq + 1), col: t.quoted ? t.col : t.col + eq + 1 });
-    if (CONNTRACK_COMMANDS.has(name)) {
-      const which = CONNTRACK_COMMANDS.get(name);
-      if (!which) failAt(t, `conntrack "${name}" is not supported by the simulator: use -L, -F or -C`);
-      if (command) failAt(t, 'conntrack: only one command at a time');
-      [command, commandTok] = [which, t];
-      const table = c.peek();
-      if (table && !table.text.startsWith('-')) {
-        c.take();
-        if (table.text !== 'conntrack') failAt(table, `the "${table.text}" table is not supported by the simulator`);
-      }
-    } else if (name === '-w' || name === '--zone') {
-      once.mark('zone', t);
-      zone = uint(value(), 'zone', U16);
-      filterTok = t;
-    } else if (name === '-p' || name === '--proto' || name === '--protonum') {
-      once.mark('proto', t);
-      const v = value();
-      proto = ipProtocolNumber(v.text) ?? uint(v, 'protocol', U8, 10);
-      filterTok = t;
-    } else if (name === '-f' || name === '--family') {
-      const v = value();
-      if (v.text !== 'ipv4') failAt(v, `family "${v.text}" is not supported by the simulator: only ipv4`);
-    } else if (name === '-z' || name === '--zero') {
-      failAt(t, 'conntrack -z (--zero) is not supported by the simulator; the zone option is -w (--zone)');
-    } else {
-      failAt(t, `conntrack option "${t.text}" is not supported by the simulator`);
-    }
-  }
-  if (!command || !commandTok) failAt(cmd, 'conntrack: missing command (-L, -F or -C)');
-  const span = spanOf(cmd);
-  if (command !== 'list' && filterTok) failAt(filterTok, `"${filterTok.text}" can only be used with -L`);
-  if (command === 'flush') return { kind: 'conntrack.flush', span };
-  if (command === 'count') return { kind: 'conntrack.count', span };
-  return { kind: 'conntrack.list', zone, proto, span };
-}
-
 export function parseCat(c: Cursor, cmd: Token): Command {
   const file = c.value(cmd);
   if (file.text !== '/proc/net/nf_conntrack') failAt(file, `cat "${file.text}" is not supported by the simulator: only /proc/net/nf_conntrack`);
@@ -292,6 +222,6 @@ export function parseSim(c: Cursor, cmd: Token): Command {
     return { kind: 'sim.show', what, span: spanOf(cmd) };
   }
   if (key.text === 'seed') uint(value, 'seed', U32, 'dec-or-0x');
-  if (key.text === 'profile' && value.text !== '5.7' && value.text !== '6.12') failAt(value, `unknown kernel profile "${value.text}": use 5.7 or 6.12`);
+  if (key.text === 'profile' && !isProfileName(value.text)) failAt(value, unknownProfileMessage(value.text));
   return { kind: 'sim.set', key: spanned(key), value: spanned(value), span: spanOf(cmd) };
 }

@@ -102,7 +102,7 @@ describe('tc filter del|show', () => {
 
   it.each([
     ['tc filter show dev eth0 ingress flower', 'flower', 'What is "flower"? Try "tc filter help"'],
-    ['tc filter show dev eth0 ingress pref 1', 'show', 'filtering "tc filter show" by handle, pref or protocol is not supported by the simulator'],
+    ['tc filter show dev eth0 ingress handle 1', 'show', 'filtering "tc filter show" by handle is not supported by the simulator'],
     ['tc filter show dev eth0', 'show', 'missing "ingress", "egress" or "parent ffff:"'],
   ])('rejects %s', (text, needle, message) => rejects(text, needle, message));
 });

@@ -2,7 +2,7 @@
  * The `tc` command (iproute2 tc/tc.c, tc_qdisc.c, tc_filter.c, m_action.c): global options,
  * then qdisc, filter, chain or actions, each with iproute2's keyword loop.
  */
-import type { ActionSpec, Command, Hook, Spanned } from './ast';
+import type { ActionSpec, Command, Hook, JsonMode, Spanned } from './ast';
 import { Cursor, exact, keywordOf, Once, prefix, spanOf, type Keyword } from './cursor';
 import { failAt } from './errors';
 import type { Token } from './lexer';
@@ -163,18 +163,24 @@ function parseFilterDelete(c: Cursor, opTok: Token): Command {
   return { kind: 'tc.filter.del', dev, hook, chain: head.chain, prio: head.prio, handle: filterHandle(head.handle), span: spanOf(opTok) };
 }
 
-function parseFilterShow(c: Cursor, opTok: Token, stats: boolean): Command {
+/** tc.c's global options that change what show commands print. */
+interface ShowOptions {
+  stats: boolean;
+  json?: JsonMode;
+}
+
+function parseFilterShow(c: Cursor, opTok: Token, { stats, json }: ShowOptions): Command {
   const head = parseFilterHead(c, 'show');
-  if (head.handle || head.prio !== undefined || head.protocol !== undefined) {
-    failAt(opTok, 'filtering "tc filter show" by handle, pref or protocol is not supported by the simulator');
-  }
+  if (head.handle) failAt(opTok, 'filtering "tc filter show" by handle is not supported by the simulator');
   const { dev, hook } = requireDevHook(head, opTok);
-  return { kind: 'tc.filter.show', dev, hook, stats, chain: head.chain, span: spanOf(opTok) };
+  // The kernel dumps only the matching tcf_protos (tcf_chain_dump); tc omits what it asked for.
+  const only = { ...(head.protocol !== undefined ? { protocol: head.protocol } : {}), ...(head.prio !== undefined ? { prio: head.prio } : {}) };
+  return { kind: 'tc.filter.show', dev, hook, stats, chain: head.chain, ...only, ...(json ? { json } : {}), span: spanOf(opTok) };
 }
 
 const FILTER_COMMANDS = prefix('add', 'change', 'replace', 'delete', 'get', 'list', 'show', 'lst', 'help');
 
-function parseFilter(c: Cursor, object: Token, stats: boolean): Command {
+function parseFilter(c: Cursor, object: Token, show: ShowOptions): Command {
   const opTok = c.value(object);
   const op = keywordOf(opTok, FILTER_COMMANDS);
   switch (op) {
@@ -187,7 +193,7 @@ function parseFilter(c: Cursor, object: Token, stats: boolean): Command {
     case 'list':
     case 'show':
     case 'lst':
-      return parseFilterShow(c, opTok, stats);
+      return parseFilterShow(c, opTok, show);
     case undefined:
       return failAt(opTok, `Command "${opTok.text}" is unknown, try "tc filter help".`);
     default:
@@ -280,7 +286,7 @@ function actionKind(c: Cursor, after: Token): string {
   return kind.text;
 }
 
-function parseActions(c: Cursor, object: Token, stats: boolean): Command {
+function parseActions(c: Cursor, object: Token, { stats, json }: ShowOptions): Command {
   const opTok = c.value(object);
   const op = keywordOf(opTok, prefix('add', 'change', 'replace', 'delete', 'get', 'list', 'show', 'lst', 'flush', 'help'));
   const span = spanOf(opTok);
@@ -304,7 +310,7 @@ function parseActions(c: Cursor, object: Token, stats: boolean): Command {
     case 'flush': {
       const action = actionKind(c, opTok);
       c.end();
-      return op === 'flush' ? { kind: 'tc.actions.flush', action, span } : { kind: 'tc.actions.ls', action, stats, span };
+      return op === 'flush' ? { kind: 'tc.actions.flush', action, span } : { kind: 'tc.actions.ls', action, stats, ...(json ? { json } : {}), span };
     }
     case undefined:
       return failAt(opTok, `Command "${opTok.text}" is unknown, try "tc actions help".`);
@@ -315,25 +321,31 @@ function parseActions(c: Cursor, object: Token, stats: boolean): Command {
 
 export function parseTc(c: Cursor, tc: Token): Command {
   let stats = false;
+  let json = false;
+  let pretty = false;
   let object = c.value(tc);
   while (object.text.startsWith('-') && !object.quoted) {
     const word = object.text.startsWith('--') ? object.text.slice(1) : object.text;
     const opt = keywordOf({ ...object, text: word }, TC_OPTIONS);
     if (opt === '-stats' || opt === '-statistics') stats = true;
+    else if (opt === '-json') json = true;
+    // -pretty only changes JSON output (tc.c: jsonw_pretty when json is on).
+    else if (opt === '-pretty') pretty = true;
     else if (opt) failAt(object, `option "${object.text}" is not supported by the simulator`);
     else failAt(object, `Option "${object.text}" is unknown, try "tc -help".`);
     object = c.value(object);
   }
   const name = keywordOf(object, TC_OBJECTS);
+  const show: ShowOptions = { stats, ...(json ? { json: pretty ? 'pretty' : 'plain' } : {}) };
   switch (name) {
     case 'qdisc':
       return parseQdisc(c, object);
     case 'filter':
-      return parseFilter(c, object, stats);
+      return parseFilter(c, object, show);
     case 'chain':
       return parseChain(c, object);
     case 'actions':
-      return parseActions(c, object, stats);
+      return parseActions(c, object, show);
     case undefined:
       return failAt(object, `Object "${object.text}" is unknown, try "tc help".`);
     default:

@@ -6,7 +6,8 @@ import type { Command, ParseResult } from './ast';
 import { Cursor } from './cursor';
 import { failAt, ScriptError } from './errors';
 import { Lexer, type Token } from './lexer';
-import { parseCat, parseConntrack, parseEcho, parseEthtool, parseIp, parseSim, parseSleep, parseSysctl } from './parse-host';
+import { parseConntrack, parseKill } from './parse-conntrack';
+import { parseCat, parseEcho, parseEthtool, parseIp, parseSim, parseSleep, parseSysctl } from './parse-host';
 import { parseConnect, parseSend } from './parse-packet';
 import { parseTc } from './parse-tc';
 import { parseTraffic } from './parse-traffic';
@@ -21,6 +22,13 @@ const OTHER_TOOLS = new Set([
 ]);
 
 function parseCommand(tokens: Token[]): Command[] {
+  // A trailing `&` runs the command in the background; only conntrack -E may (parse-conntrack.ts).
+  const last = tokens[tokens.length - 1];
+  const background = last.op && last.text === '&' ? last : undefined;
+  if (background) {
+    tokens = tokens.slice(0, -1);
+    if (tokens.length === 0) failAt(background, 'missing command before "&"');
+  }
   const c = new Cursor(tokens);
   let cmd = c.take()!;
   if (cmd.text === '!' && !cmd.quoted) {
@@ -28,6 +36,8 @@ function parseCommand(tokens: Token[]): Command[] {
     return [{ kind: 'expect.fail', commands: parseCommand(tokens.slice(1)), span: { line: cmd.line, col: cmd.col, end: cmd.col + 1 } }];
   }
   if (cmd.text === 'sudo' && !cmd.quoted) cmd = c.value(cmd);
+  if (cmd.text === 'conntrack' && !cmd.quoted) return [parseConntrack(c, cmd, background)];
+  if (background) failAt(background, 'only conntrack -E runs in the background (&)');
   switch (cmd.op ? '' : cmd.text) {
     case 'tc':
       return [parseTc(c, cmd)];
@@ -39,8 +49,8 @@ function parseCommand(tokens: Token[]): Command[] {
       return parseSysctl(c, cmd);
     case 'echo':
       return [parseEcho(c, cmd)];
-    case 'conntrack':
-      return [parseConntrack(c, cmd)];
+    case 'kill':
+      return [parseKill(c, cmd)];
     case 'cat':
       return [parseCat(c, cmd)];
     case 'send':

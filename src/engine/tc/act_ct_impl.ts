@@ -32,10 +32,13 @@ interface ActCtBehaviour {
   oneWayFlows: boolean;
 }
 
-const ACT_CT_BEHAVIOUR: Record<ProfileName, ActCtBehaviour> = {
-  '5.7': { offloadOnlyAssured: false, oneWayFlows: false },
-  '6.12': { offloadOnlyAssured: true, oneWayFlows: true },
-};
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+const TALK_ERA: ActCtBehaviour = Object.freeze({ offloadOnlyAssured: false, oneWayFlows: false });
+const ACT_CT_BEHAVIOUR: Readonly<Record<ProfileName, ActCtBehaviour>> = Object.freeze({
+  '5.7': TALK_ERA,
+  '5.8': TALK_ERA,
+  '6.12': Object.freeze({ offloadOnlyAssured: true, oneWayFlows: true }),
+});
 
 interface CtState extends CtActionState {
   /** The zone's flowtable this action holds a reference on. */
@@ -78,13 +81,21 @@ export class ActCt implements ActCtApi {
 
     const commit = spec.commit;
     const profile = this.env.profile;
+    // tcf_ct_fill_params before v5.13 allocates no conntrack template for zone 0 (see KernelProfile).
+    const noTemplate = spec.zone === 0 && !profile.zone0Template;
     let skipAdd = false;
-    if (!this.cached(pkt, spec)) {
+    if (!this.cached(pkt, spec, noTemplate)) {
       const mayUseFlowtable = !(commit && profile.commitSkipsFlowtable);
       if (mayUseFlowtable && this.flowtableLookup(ft, pkt)) {
         skipAdd = true;
-      } else if (this.conntrack.in(pkt, spec.zone) === 'drop') {
-        return TC_ACT_SHOT;
+      } else if (noTemplate && (meta.ct >= 0 || meta.ctUntracked)) {
+        // No template replaces what the skb carries, and nf_conntrack_in ignores a non-template
+        // ct or IP_CT_UNTRACKED: NAT, commit and mark below act on the other zone's entry, or,
+        // with no entry (after ct clear), nothing happens at all.
+        this.conntrack.traceIgnored(pkt, spec.zone);
+      } else {
+        meta.ctUntracked = false;
+        if (this.conntrack.in(pkt, spec.zone) === 'drop') return TC_ACT_SHOT;
       }
     }
     if (meta.ct >= 0) {
@@ -107,11 +118,14 @@ export class ActCt implements ActCtApi {
    * lookup. Another zone's ct is dropped from the skb; with `force`, a ct seen in the reply
    * direction is killed (when confirmed) and the packet is tracked anew.
    */
-  private cached(pkt: Packet, spec: CtActionSpec): boolean {
+  private cached(pkt: Packet, spec: CtActionSpec, noTemplate: boolean): boolean {
     const ct = pkt.meta.ct;
     if (ct < 0) return false;
-    if (!this.conntrack.isAlive(ct) || this.conntrack.zone(ct) !== spec.zone) {
-      this.dropSkbCt(pkt);
+    const alive = this.conntrack.isAlive(ct);
+    if (!alive || this.conntrack.zone(ct) !== spec.zone) {
+      // Before v5.13 a zone mismatch leaves the ct on the skb: a template replaces it, and
+      // without one (zone 0) it stays.
+      if (!alive || !noTemplate) this.dropSkbCt(pkt);
       return false;
     }
     if (spec.force && isReplyInfo(pkt.meta.ctinfo)) {
@@ -123,8 +137,12 @@ export class ActCt implements ActCtApi {
     return true;
   }
 
+  /** nf_ct_set(skb, NULL, IP_CT_UNTRACKED) after putting the skb's ct, if it had one. */
   private dropSkbCt(pkt: Packet): void {
-    if (pkt.meta.ct >= 0) this.conntrack.releaseSkb(pkt);
+    if (pkt.meta.ct >= 0) {
+      this.conntrack.releaseSkb(pkt);
+      pkt.meta.ctUntracked = true;
+    }
     pkt.meta.ct = -1;
     pkt.meta.ctinfo = CtInfo.UNTRACKED;
   }

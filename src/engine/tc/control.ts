@@ -2,6 +2,7 @@
  * Action control verdicts: the words after an action (`pipe`, `drop`, `goto chain 2` …) as the
  * kernel encodes them (TC_ACT_*) and as iproute2 prints them back (tc_util.c action_n2a).
  */
+import type { JsonObject } from '../render/json_writer';
 import type { Control } from '../script/ast';
 import {
   TC_ACT_OK,
@@ -36,6 +37,11 @@ export function controlValue(c: Control): number {
     case 'goto':
       return gotoChain(c.chain);
   }
+}
+
+/** print_action_control in JSON: `{"type": "pipe"}`, `{"type": "goto", "chain": 2}`. */
+export function controlJson(v: number): JsonObject {
+  return isGotoChain(v) ? { type: 'goto', chain: gotoTarget(v) } : { type: controlName(v) };
 }
 
 /** print_action_control: `pass`, `drop`, `continue`, `goto chain 2` … */

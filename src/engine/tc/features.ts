@@ -1,8 +1,8 @@
 /**
- * tc behaviour that changed between the talk's kernel (5.7) and current kernels, read from the
- * kernel profile. Each field names the change that introduced the current behaviour.
+ * tc behaviour that changed between the talk's kernels (5.7, 5.8) and current ones, computed from
+ * the profile's release. Each field names the change that introduced the current behaviour.
  */
-import type { KernelProfile } from '../profile';
+import { PROFILE_NAMES, PROFILES, type KernelProfile, type ProfileName } from '../profile';
 
 export interface TcBehaviour {
   /**
@@ -17,7 +17,10 @@ export interface TcBehaviour {
    * an invalid packet looked untracked (ct_state 0) and replies were plain +trk+est.
    */
   ctStateReplyInvalid: boolean;
-  /** fl_validate_ct_state (v5.12) rejects contradictory ct_state matches. */
+  /**
+   * fl_validate_ct_state ("net/sched: cls_flower: Reject invalid ct_state flags rules",
+   * 1bcc51ac0731, v5.12) rejects contradictory ct_state matches.
+   */
   validatesCtState: boolean;
   /** TCA_ACT_USED_HW_STATS (v5.8): actions of in-hardware filters print `used_hw_stats delayed`. */
   usedHwStats: boolean;
@@ -25,23 +28,20 @@ export interface TcBehaviour {
   actionInHwCount: boolean;
 }
 
-/** Frozen, as the profiles are (shared, not copied, by a fork). */
-const TALK_ERA: TcBehaviour = Object.freeze({
-  maxReclassifyLoop: 4,
-  ctStateReplyInvalid: false,
-  validatesCtState: false,
-  usedHwStats: false,
-  actionInHwCount: false,
-});
+function build(release: number): TcBehaviour {
+  const since = (major: number, minor: number): boolean => release >= major * 100 + minor;
+  return {
+    maxReclassifyLoop: since(5, 14) ? 16 : 4,
+    ctStateReplyInvalid: since(5, 12),
+    validatesCtState: since(5, 12),
+    usedHwStats: since(5, 8),
+    actionInHwCount: since(5, 17),
+  };
+}
 
-const CURRENT: TcBehaviour = Object.freeze({
-  maxReclassifyLoop: 16,
-  ctStateReplyInvalid: true,
-  validatesCtState: true,
-  usedHwStats: true,
-  actionInHwCount: true,
-});
+/** Frozen, as the profiles are (shared, not copied, by a fork). */
+const BY_PROFILE: ReadonlyMap<ProfileName, TcBehaviour> = new Map(PROFILE_NAMES.map((n) => [n, Object.freeze(build(PROFILES[n].release))]));
 
 export function tcBehaviour(profile: KernelProfile): TcBehaviour {
-  return profile.name === '5.7' ? TALK_ERA : CURRENT;
+  return BY_PROFILE.get(profile.name)!;
 }

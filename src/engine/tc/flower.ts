@@ -228,7 +228,9 @@ export interface FlowerInput {
 /**
  * fl_set_key: builds the match, or returns the kernel's extack text. Keys the kernel ignores are
  * dropped as it drops them: ip_proto, ip_tos and ip_ttl need an IP eth_type, ports and
- * tcp_flags need a TCP/UDP/SCTP ip_proto.
+ * tcp_flags need a TCP/UDP/SCTP ip_proto. A key whose mask is all zero matches everything, is
+ * left out of the dissector (FL_KEY_IS_MASKED) and is not dumped (fl_dump_key_val skips it), so
+ * it is dropped too: `ct_mark 5/0` prints nothing and is nothing to a driver.
  */
 export function compileFlower(input: FlowerInput): FlowerMatch | string {
   const k = input.keys;
@@ -245,11 +247,11 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
     m.indev = k.indev;
     add(K_INDEV, 'indev', '', k.indev);
   }
-  if (k.dstMac) {
+  if (k.dstMac && k.dstMac.mask !== 0) {
     m.dstMac = macMatch(k.dstMac);
     add(K_DST_MAC, 'dmac', String(k.dstMac.mask), maskedMac(k.dstMac));
   }
-  if (k.srcMac) {
+  if (k.srcMac && k.srcMac.mask !== 0) {
     m.srcMac = macMatch(k.srcMac);
     add(K_SRC_MAC, 'smac', String(k.srcMac.mask), maskedMac(k.srcMac));
   }
@@ -264,11 +266,11 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
     m.ipProto = k.ipProto;
     add(K_IP_PROTO, 'proto', '', k.ipProto);
   }
-  if (ipEth && k.ipTos) {
+  if (ipEth && k.ipTos && k.ipTos.mask !== 0) {
     [m.tos, m.tosMask] = [k.ipTos.value, k.ipTos.mask];
     add(K_IP_TOS, 'tos', String(m.tosMask), m.tos & m.tosMask);
   }
-  if (ipEth && k.ipTtl) {
+  if (ipEth && k.ipTtl && k.ipTtl.mask !== 0) {
     [m.ttl, m.ttlMask] = [k.ipTtl.value, k.ipTtl.mask];
     add(K_IP_TTL, 'ttl', String(m.ttlMask), m.ttl & m.ttlMask);
   }
@@ -292,7 +294,7 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
     [m.srcPortMin, m.srcPortMax] = [k.srcPort.min, k.srcPort.max];
     add(K_SRC_PORT, m.srcPortMin === m.srcPortMax ? 'sport' : 'sport-range', '', `${m.srcPortMin}-${m.srcPortMax}`);
   }
-  if (ipEth && m.ipProto === IPPROTO_TCP && k.tcpFlags) {
+  if (ipEth && m.ipProto === IPPROTO_TCP && k.tcpFlags && k.tcpFlags.mask !== 0) {
     [m.tcpFlags, m.tcpFlagsMask] = [k.tcpFlags.value, k.tcpFlags.mask];
     add(K_TCP_FLAGS, 'tcpflags', String(m.tcpFlagsMask), m.tcpFlags & m.tcpFlagsMask);
   }
@@ -312,29 +314,31 @@ export function compileFlower(input: FlowerInput): FlowerMatch | string {
     m.encDstPort = k.encDstPort;
     add(K_ENC_DST_PORT, 'edport', '', k.encDstPort);
   }
-  if (k.encTos) {
+  if (k.encTos && k.encTos.mask !== 0) {
     [m.encTos, m.encTosMask] = [k.encTos.value, k.encTos.mask];
     add(K_ENC_TOS, 'etos', String(m.encTosMask), m.encTos & m.encTosMask);
   }
-  if (k.encTtl) {
+  if (k.encTtl && k.encTtl.mask !== 0) {
     [m.encTtl, m.encTtlMask] = [k.encTtl.value, k.encTtl.mask];
     add(K_ENC_TTL, 'ettl', String(m.encTtlMask), m.encTtl & m.encTtlMask);
   }
   if (k.ctState) {
     const err = input.validateCtState ? ctStateProblem(k.ctState.value & k.ctState.mask) : null;
     if (err) return err;
+  }
+  if (k.ctState && k.ctState.mask !== 0) {
     [m.ctState, m.ctStateMask] = [k.ctState.value, k.ctState.mask];
     add(K_CT_STATE, 'ctstate', String(m.ctStateMask), m.ctState & m.ctStateMask);
   }
-  if (k.ctZone) {
+  if (k.ctZone && k.ctZone.mask !== 0) {
     [m.ctZone, m.ctZoneMask] = [k.ctZone.value, k.ctZone.mask];
     add(K_CT_ZONE, 'ctzone', String(m.ctZoneMask), m.ctZone & m.ctZoneMask);
   }
-  if (k.ctMark) {
+  if (k.ctMark && k.ctMark.mask >>> 0 !== 0) {
     [m.ctMark, m.ctMarkMask] = [k.ctMark.value >>> 0, k.ctMark.mask >>> 0];
     add(K_CT_MARK, 'ctmark', String(m.ctMarkMask), (m.ctMark & m.ctMarkMask) >>> 0);
   }
-  if (k.ctLabel) {
+  if (k.ctLabel && k.ctLabel.mask.some((w) => w >>> 0 !== 0)) {
     m.ctLabel = k.ctLabel.value;
     m.ctLabelMask = k.ctLabel.mask;
     add(K_CT_LABEL, 'ctlabel', m.ctLabelMask.join(','), m.ctLabel.map((w, i) => (w & m.ctLabelMask[i]) >>> 0).join(','));

@@ -8,6 +8,7 @@ import type { Where } from '../events';
 import type { Device } from '../model/devices';
 import type { Packet } from '../model/packet';
 import { renderActionList, renderFilters } from '../render/tc';
+import { renderActionListJson, renderFiltersJson } from '../render/tc_json';
 import type { Command, Hook } from '../script/ast';
 import type { ActionKind } from './actions/action';
 import { MirredAction } from './actions/mirred';
@@ -106,6 +107,7 @@ export class Tc {
         return this.actionsFlush(cmd);
       case 'tc.actions.ls':
         if (!isActionKind(cmd.action)) return { error: { span: cmd.span, message: `bad action ${cmd.action}` } };
+        if (cmd.json) return { output: renderActionListJson(this.actions.list(cmd.action), cmd.stats, this.host.env.now(), this.behaviour, cmd.json === 'pretty') };
         return { output: renderActionList(this.actions.list(cmd.action), cmd.stats, this.host.env.now(), this.behaviour) };
     }
   }
@@ -151,8 +153,9 @@ export class Tc {
     const dev = cmd.dev.value;
     if (!this.host.devices.has(dev)) return { error: { span: cmd.dev.span, message: noDevice(dev) } };
     const q = this.qdiscs.get(dev);
+    const opts = { hook: cmd.hook, stats: cmd.stats, chain: cmd.chain, protocol: cmd.protocol, prio: cmd.prio, now: this.host.env.now(), behaviour: this.behaviour };
+    if (cmd.json) return { output: renderFiltersJson(q ? q.blockFor(cmd.hook) : null, opts, cmd.json === 'pretty') };
     if (!q) return { output: '' };
-    const opts = { hook: cmd.hook, stats: cmd.stats, chain: cmd.chain, now: this.host.env.now(), behaviour: this.behaviour };
     return { output: renderFilters(q.blockFor(cmd.hook), opts) };
   }
 

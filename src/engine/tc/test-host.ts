@@ -7,7 +7,7 @@ import type { Conntrack } from '../conntrack/conntrack';
 import { Env } from '../env';
 import { Devices } from '../model/devices';
 import { CtInfo, ETH_P_IP, IPPROTO_TCP, newMeta, TCP_ACK, type Packet } from '../model/packet';
-import { PROFILES, type ProfileName } from '../profile';
+import { DEFAULT_PROFILE, PROFILES, type ProfileName } from '../profile';
 import type { CtActionSpec, Label } from '../script/ast';
 import { parseScript } from '../script/parse';
 import type { ActCtApi, CtActionState } from './act_ct';
@@ -98,7 +98,7 @@ export interface TestHost {
   nic: HwOffloadResult;
 }
 
-export function testHost(profile: ProfileName = '5.7'): TestHost {
+export function testHost(profile: ProfileName = DEFAULT_PROFILE): TestHost {
   const env = new Env(1);
   env.profile = PROFILES[profile];
   const devices = new Devices();

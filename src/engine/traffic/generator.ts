@@ -546,6 +546,7 @@ export class TrafficGenerator {
     m.ct = -1;
     m.ctinfo = CtInfo.UNTRACKED;
     m.postCt = false;
+    m.ctUntracked = false;
     m.postCtSnat = false;
     m.postCtDnat = false;
     m.zone = 0;

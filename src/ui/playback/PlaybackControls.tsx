@@ -24,7 +24,7 @@ export const PlaybackControls = memo(function PlaybackControls() {
         Reset
       </button>
       <button type="button" onClick={() => void c.step('line', -1)} disabled={!ready || atStart} aria-label="Step back one line" title="Step back one command line (Alt+←)">
-        ⏮
+        «
       </button>
       <button type="button" onClick={() => void c.step('packet', -1)} disabled={!ready || atStart} aria-label="Step back" title="Step back one packet (←)">
         ◀
@@ -42,12 +42,12 @@ export const PlaybackControls = memo(function PlaybackControls() {
         ▶|
       </button>
       <button type="button" onClick={() => void c.step('line', 1)} disabled={!ready || atEnd} aria-label="Step forward one line" title="Step forward one command line (Alt+→)">
-        ⏭
+        »
       </button>
       <label htmlFor={speedId} className="speed-label">
         Speed
       </label>
-      <select id={speedId} value={String(speed)} onChange={(e) => c.setSpeed(Number(e.target.value) as Speed)}>
+      <select id={speedId} className="speed" value={String(speed)} onChange={(e) => c.setSpeed(Number(e.target.value) as Speed)}>
         {SPEEDS.map((s) => (
           <option key={s} value={String(s)}>
             {speedLabel(s)}

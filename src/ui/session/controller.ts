@@ -9,7 +9,7 @@
  * "As fast as possible" runs without holding, in batches of about 12 ms of worker time, and
  * brings back aggregates and a sample of packets instead of every event.
  */
-import type { Answer, Batch, Query, Reply, Request, StepUnit } from '../../worker/protocol';
+import type { Answer, Batch, PositionedError, Query, Reply, Request, StepUnit } from '../../worker/protocol';
 import { SimClient, WorkerRestarted } from './client';
 import { getLab, setLab, type Speed } from './store';
 import { onTick } from './ticker';
@@ -17,6 +17,8 @@ import { onTick } from './ticker';
 /** How long one packet's journey stays on screen at 1×. */
 export const PACKET_MS = 1200;
 const FAST_BUDGET_MS = 12;
+/** How often the tables refresh during a long `traffic` run (runUntil). */
+const RUN_REFRESH_MS = 2000;
 
 /** A view's standing query and where its answers go. */
 export interface Watch {
@@ -155,15 +157,67 @@ export class LabController {
 
   // ---- shell ---------------------------------------------------------------------------------
 
-  async exec(line: string): Promise<void> {
+  /**
+   * Runs a line at the cursor (the shell, and every control: each toggle is a real command
+   * line inserted into the scenario). `whole: false` runs only its first step (a long
+   * `traffic` line, whose rest `advance` runs with progress). Returns what the worker said.
+   */
+  async exec(line: string, whole = true): Promise<Extract<Reply, { type: 'executed' }> | null> {
     this.pause();
-    const r = await this.send({ type: 'exec', line });
-    if (r?.type !== 'executed') return;
+    const r = await this.send({ type: 'exec', line, whole });
+    if (r?.type !== 'executed') return null;
     const entry = { id: ++this.shellSeq, input: line, output: r.output, inserted: r.inserted, ...(r.error ? { error: r.error } : {}) };
     setLab({ shell: [...getLab().shell, entry], cursor: r.cursor, text: r.text });
     this.goodStep = r.cursor.step;
     this.applyBatch(r.batch, false);
     if (r.inserted) await this.refreshTimeline();
+    return r;
+  }
+
+  /**
+   * Runs several lines as one change: all are parsed first (a bad one is reported at its
+   * line and column, nothing runs); if one fails when it runs, the scenario and the cursor go
+   * back to what they were (reload + seek: the session replays deterministically).
+   */
+  async execLines(lines: readonly string[]): Promise<{ index: number; error: PositionedError } | null> {
+    const checked = await this.check(lines.join('\n'));
+    if (checked?.type === 'checked' && checked.error) return { index: checked.error.line - 1, error: checked.error };
+    const { text, seed } = getLab();
+    const step = getLab().cursor.step;
+    for (let i = 0; i < lines.length; i++) {
+      const r = await this.exec(lines[i]);
+      if (r?.error) {
+        if (i > 0) {
+          await this.load(text, seed);
+          await this.seek(step);
+        }
+        return { index: i, error: r.error };
+      }
+      if (!r) return { index: i, error: { line: 1, col: 1, message: 'the simulator was restarted' } };
+    }
+    return null;
+  }
+
+  /**
+   * Runs the rest of a multi-step command as fast as possible until virtual time `untilT`,
+   * reporting progress; `cancelled()` stops it between batches (the cursor stays where it got).
+   */
+  async runUntil(untilT: number, progress: (t: number) => void, cancelled: () => boolean): Promise<void> {
+    this.pause();
+    // The tables walk every connection when they refresh: during a long run they refresh
+    // every RUN_REFRESH_MS of wall time and at the end, not after every batch.
+    let refreshed = performance.now();
+    while (!getLab().cursor.atEnd && getLab().status === 'ready' && getLab().cursor.t < untilT && !cancelled()) {
+      const before = getLab().cursor.step;
+      const refresh = performance.now() - refreshed >= RUN_REFRESH_MS;
+      if (refresh) refreshed = performance.now();
+      // Traced steps (generated traffic traces one packet per millisecond) in small batches: a
+      // batch never ends on a muted step, which Session.advance would replay from the start.
+      await this.move({ type: 'advance', maxSteps: 16, maxPackets: 1e9, untilT, budgetMs: 50, detail: true }, refresh);
+      progress(getLab().cursor.t);
+      if (getLab().cursor.step === before) break;
+    }
+    setLab((s) => ({ stateVersion: s.stateVersion + 1 }));
   }
 
   // ---- queries -------------------------------------------------------------------------------
@@ -206,17 +260,20 @@ export class LabController {
   /**
    * A move, with the views' queries sent right behind it: the worker answers in order, so the
    * queries read the state after the move, and the page shows both in one update instead of
-   * asking again after rendering the move.
+   * asking again after rendering the move. `refresh` false leaves the views as they are (a long
+   * run's intermediate batches).
    */
-  private async move(request: Request): Promise<Batch | null> {
+  private async move(request: Request, refresh = true): Promise<Batch | null> {
     const version = getLab().stateVersion + 1;
-    const [r, answers] = await Promise.all([this.send(request), this.refetchWatched(version)]);
+    const [r, answers] = await Promise.all([this.send(request), refresh ? this.refetchWatched(version) : null]);
     if (r?.type !== 'moved') return null;
     const known = getLab().cursor.known;
     setLab({ cursor: r.cursor });
     this.goodStep = r.cursor.step;
-    this.applyBatch(r.batch, r.rewound);
-    answers();
+    if (refresh) {
+      this.applyBatch(r.batch, r.rewound);
+      answers?.();
+    }
     if (r.cursor.known.steps !== known.steps || r.cursor.known.complete !== known.complete) void this.refreshTimeline();
     return r.batch;
   }

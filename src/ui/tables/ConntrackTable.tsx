@@ -1,58 +1,255 @@
 /**
- * The conntrack table at the cursor: a window of rows read from the worker, one row per
- * entry with its zone, tuples, state, flags, mark and timeout, and its `conntrack -L` line.
+ * The conntrack table at the cursor (region "Conntrack table"): a virtualised grid over the
+ * worker's entries, read in windows (sorting and filtering happen in the worker, so a million
+ * entries cost the page the rows on screen). Each row: zone, protocol, the tuples with NAT
+ * rewrites marked, state, flags, mark and label, counters (with nf_conntrack_acct) and three
+ * countdowns — conntrack timeout, flowtable timeout, hardware aging — that flash when traffic
+ * resets them. A row about to expire fades. Clicking a row selects its connection for the
+ * graph, the flowtables and the inspector.
  */
-import { memo } from 'react';
-import type { ConntrackRow } from '../../worker/protocol';
-import { useQuery } from '../session/useQuery';
-import { useLab } from '../session/store';
-import { tupleText } from './cells';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { ConntrackFilterSpec, ConntrackRow, ConntrackSort, ConntrackSortKey } from '../../worker/protocol';
+import { useController } from '../session/context';
+import { setLab, useLab } from '../session/store';
+import { useNow } from '../session/useNow';
+import { ConntrackFilters } from './ConntrackFilters';
+import { countdownText, FLOW_HW_TEXT, resetTimers, rowCells, type TimerName } from './rowModel';
+import { TupleCell } from './TupleCell';
+import './tables.css';
 
-const WINDOW = 200;
+const ROW_HEIGHT = 24;
+/** Rows fetched around the visible ones. */
+const WINDOW = 160;
+const MARGIN = 40;
+
+interface Column {
+  id: string;
+  title: string;
+  sort?: ConntrackSortKey;
+  width: string;
+  acct?: boolean;
+}
+
+const COLUMNS: Column[] = [
+  { id: 'zone', title: 'Zone', sort: 'zone', width: '3.2rem' },
+  { id: 'proto', title: 'Proto', sort: 'proto', width: '3.4rem' },
+  { id: 'orig', title: 'Original', sort: 'src', width: '15rem' },
+  { id: 'reply', title: 'Reply', sort: 'dst', width: '15rem' },
+  { id: 'state', title: 'State', sort: 'state', width: '7rem' },
+  { id: 'flags', title: 'Flags', width: '17.5rem' },
+  { id: 'ct', title: 'Timeout', sort: 'timeout', width: '4.6rem' },
+  { id: 'ft', title: 'Flowtable', width: '7.6rem' },
+  { id: 'hw', title: 'HW aging', width: '5rem' },
+  { id: 'mark', title: 'Mark', width: '3.6rem' },
+  { id: 'label', title: 'Label', width: '5rem' },
+  { id: 'packets', title: 'Packets o/r', sort: 'packets', width: '6.5rem', acct: true },
+  { id: 'bytes', title: 'Bytes o/r', width: '7.5rem', acct: true },
+];
+
+interface Window {
+  offset: number;
+  rows: ConntrackRow[];
+  total: number;
+  key: string;
+}
+
+/** Timers reset by the last window, per entry id, with a sequence so the flash restarts. */
+type Resets = Map<number, { names: TimerName[]; seq: number }>;
 
 export const ConntrackTable = memo(function ConntrackTable() {
-  const answer = useQuery({ kind: 'conntrack', offset: 0, limit: WINDOW });
-  const now = useLab((s) => s.cursor.t);
-  if (!answer) return <p className="hint">Loading…</p>;
+  const c = useController();
+  const version = useLab((s) => s.stateVersion);
+  const ready = useLab((s) => s.status === 'ready');
+  const selected = useLab((s) => s.selectedCt);
+  const now = useNow();
+  const [sort, setSort] = useState<ConntrackSort>({ key: 'age', dir: 'asc' });
+  const [filter, setFilter] = useState<ConntrackFilterSpec>({});
+  const [win, setWin] = useState<Window | null>(null);
+  const [resets, setResets] = useState<Resets>(new Map());
+  const seen = useRef(new Map<number, ConntrackRow>());
+  const resetSeq = useRef(0);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const total = win?.total ?? 0;
+  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const items = virtual.getVirtualItems();
+  const first = items.length ? items[0].index : 0;
+  const last = items.length ? items[items.length - 1].index : 0;
+
+  const key = JSON.stringify([version, sort, filter]);
+  const covered = win !== null && win.key === key && first >= win.offset && (last < win.offset + win.rows.length || win.offset + win.rows.length >= win.total);
+  const offset = Math.max(0, first - MARGIN);
+
+  useEffect(() => {
+    if (!ready || covered) return;
+    let live = true;
+    const asked = performance.now();
+    void c.query({ kind: 'conntrack', offset, limit: WINDOW, sort, ...(hasFilter(filter) ? { filter } : {}) }).then((a) => {
+      // The window's round trip, for `npm run bench:ui:tables` (a performance entry, no cost otherwise).
+      performance.measure('ct-window', { start: asked });
+      if (!live || !a) return;
+      const next: Resets = new Map();
+      for (const row of a.rows) {
+        const names = resetTimers(seen.current.get(row.id), row);
+        if (names.length) next.set(row.id, { names, seq: ++resetSeq.current });
+        seen.current.set(row.id, row);
+      }
+      if (seen.current.size > 20_000) seen.current = new Map(a.rows.map((r) => [r.id, r]));
+      setResets((old) => (next.size ? mergeResets(old, next, a.rows) : old));
+      setWin({ offset: a.offset, rows: a.rows, total: a.total, key });
+    });
+    return () => {
+      live = false;
+    };
+  }, [c, ready, covered, offset, key, sort, filter]);
+
+  const acct = useMemo(() => win?.rows.some((r) => r.packets !== null) ?? false, [win]);
+  const columns = acct ? COLUMNS : COLUMNS.filter((col) => !col.acct);
+  const template = columns.map((col) => col.width).join(' ');
+
+  const onSort = (k: ConntrackSortKey) => setSort((s) => (s.key === k ? { key: k, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key: k, dir: 'asc' }));
+
   return (
-    <div className="table-scroll" data-version={answer.version}>
-      <table className="ct-table">
-        <caption className="visually-hidden">Conntrack entries at the cursor ({answer.total})</caption>
-        <thead>
-          <tr>
-            <th scope="col">Zone</th>
-            <th scope="col">Proto</th>
-            <th scope="col">State</th>
-            <th scope="col">Original</th>
-            <th scope="col">Reply</th>
-            <th scope="col">Flags</th>
-            <th scope="col">Mark</th>
-            <th scope="col">Timeout</th>
-          </tr>
-        </thead>
-        <tbody>
-          {answer.rows.map((r) => (
-            <Row key={r.id} row={r} now={now} />
-          ))}
-        </tbody>
-      </table>
-      {answer.total === 0 && <p className="hint">No connections tracked yet.</p>}
-      {answer.total > answer.rows.length && <p className="hint">{answer.total - answer.rows.length} more entries not shown.</p>}
+    <div className="ct-view">
+      <ConntrackFilters filter={filter} onChange={setFilter} total={total} />
+      <div className="ct-scroll" ref={scroller} tabIndex={0} aria-label="Conntrack entries (scroll)">
+        <div role="table" aria-label="Conntrack entries" aria-rowcount={total + 1} className="ct-grid" style={{ ['--ct-columns' as string]: template }}>
+          <div role="rowgroup" className="ct-head">
+            <div role="row" className="ct-row" aria-rowindex={1}>
+              {columns.map((col) => (
+                <div key={col.id} role="columnheader" className="ct-cell" aria-sort={col.sort && sort.key === col.sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  {col.sort ? (
+                    <button type="button" className="ct-sort" onClick={() => onSort(col.sort!)} title={`Sort by ${col.title.toLowerCase()}`}>
+                      {col.title}
+                      {sort.key === col.sort ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                    </button>
+                  ) : (
+                    col.title
+                  )}
+                </div>
+              ))}
+            </div>
+          </div>
+          <div role="rowgroup" className="ct-body" style={{ height: virtual.getTotalSize() }}>
+            {items.map((item) => {
+              const row = win?.rows[item.index - win.offset];
+              return (
+                <div key={item.key} className="ct-slot" style={{ transform: `translateY(${item.start}px)` }}>
+                  {row ? (
+                    <Row row={row} now={now} columns={columns} index={item.index} selected={selected === row.id} reset={resets.get(row.id)} />
+                  ) : (
+                    <div role="row" className="ct-row ct-placeholder" aria-rowindex={item.index + 2}>
+                      <div role="cell" className="ct-cell">…</div>
+                    </div>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        {ready && win && total === 0 && <p className="hint">{hasFilter(filter) ? 'No connection matches the filter.' : 'No connections tracked yet.'}</p>}
+      </div>
     </div>
   );
 });
 
-const Row = memo(function Row({ row, now }: { row: ConntrackRow; now: number }) {
+function hasFilter(f: ConntrackFilterSpec): boolean {
+  return Object.values(f).some((v) => v !== undefined && v !== '');
+}
+
+/** Keeps the flashes of rows still on screen, adds the new ones. */
+function mergeResets(old: Resets, next: Resets, rows: ConntrackRow[]): Resets {
+  const out: Resets = new Map();
+  for (const r of rows) {
+    const n = next.get(r.id) ?? old.get(r.id);
+    if (n) out.set(r.id, n);
+  }
+  return out;
+}
+
+interface RowProps {
+  row: ConntrackRow;
+  now: number;
+  columns: Column[];
+  index: number;
+  selected: boolean;
+  reset?: { names: TimerName[]; seq: number };
+}
+
+const Row = memo(function Row({ row, now, columns, index, selected, reset }: RowProps) {
+  const cells = rowCells(row, now);
+  const t = cells.timers;
+  const flashed = (name: TimerName) => (reset?.names.includes(name) ? `timer reset-flash` : 'timer');
+  const timerKey = (name: TimerName) => (reset?.names.includes(name) ? `${name}-${reset.seq}` : name);
+  const cell = (id: string) => {
+    switch (id) {
+      case 'zone':
+        return cells.zone;
+      case 'proto':
+        return cells.proto;
+      case 'orig':
+        return <TupleCell tuple={cells.orig} />;
+      case 'reply':
+        return <TupleCell tuple={cells.reply} nat={cells.nat} />;
+      case 'state':
+        return cells.state;
+      case 'flags':
+        return cells.flags;
+      case 'ct':
+        return t.ct ? (
+          <span key={timerKey('ct')} className={flashed('ct')} title={`conntrack timeout: expires at t = ${(t.ct.at / 1e6).toFixed(3)} s`}>
+            {countdownText(t.ct)}
+          </span>
+        ) : (
+          <span className="dim" title="The flowtable owns an [OFFLOAD] entry: conntrack's timeout is held a day ahead">
+            —
+          </span>
+        );
+      case 'ft':
+        return t.ft ? (
+          <span key={timerKey('ft')} className={flashed('ft')} title={`flowtable (zone ${row.flow!.zone}) timeout at t = ${(t.ft.at / 1e6).toFixed(3)} s`}>
+            {countdownText(t.ft)} <span className={`hw-state hw-${row.flow!.hw}`}>{FLOW_HW_TEXT[row.flow!.hw]}</span>
+          </span>
+        ) : (
+          ''
+        );
+      case 'hw':
+        return t.hw ? (
+          <span key={timerKey('hw')} className={flashed('hw')} title={`hardware CT entry last used ${(t.hwIdleUs! / 1e6).toFixed(3)} s ago; ages out at t = ${(t.hw.at / 1e6).toFixed(3)} s`}>
+            {countdownText(t.hw)}
+          </span>
+        ) : (
+          ''
+        );
+      case 'mark':
+        return cells.mark;
+      case 'label':
+        return cells.label;
+      case 'packets':
+        return cells.packets;
+      case 'bytes':
+        return cells.bytes;
+      default:
+        return '';
+    }
+  };
   return (
-    <tr title={row.text}>
-      <td>{row.zone}</td>
-      <td>{row.proto}</td>
-      <td>{row.state}</td>
-      <td className="mono">{tupleText(row.orig)}</td>
-      <td className="mono">{tupleText(row.reply)}</td>
-      <td className="mono">{row.flags.map((f) => `[${f}]`).join(' ')}</td>
-      <td>{row.mark}</td>
-      <td className="mono">{row.expiresAt === null ? 'flowtable' : `${Math.max(0, Math.floor((row.expiresAt - now) / 1_000_000))} s`}</td>
-    </tr>
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-ct-id={row.id}
+      className={`ct-row${selected ? ' selected' : ''}`}
+      style={cells.opacity < 1 ? { opacity: cells.opacity } : undefined}
+      title={row.text}
+      onClick={() => setLab({ selectedCt: selected ? undefined : row.id })}
+    >
+      {columns.map((col) => (
+        <div key={col.id} role="cell" className={`ct-cell ct-${col.id}`} data-col={col.id}>
+          {cell(col.id)}
+        </div>
+      ))}
+    </div>
   );
 });

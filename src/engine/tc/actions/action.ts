@@ -5,6 +5,7 @@
  */
 import type { Micros } from '../../clock';
 import type { Packet } from '../../model/packet';
+import type { JsonObject } from '../../render/json_writer';
 import type { TcHost } from '../host';
 import type { Chain } from '../objects';
 
@@ -54,6 +55,17 @@ export abstract class TcAction {
 
   /** The action as iproute2 prints it, from its kind up to its control verdict (may span lines). */
   abstract head(): string;
+
+  /**
+   * The action as `tc -j` prints it (print_<kind> in JSON context): the keys from `kind` up to
+   * `control_action`; index, ref, bind and the times follow.
+   */
+  abstract jsonHead(): JsonObject;
+
+  /** Keys print_<kind> writes after the times (pedit's keys). */
+  jsonTail(): JsonObject {
+    return {};
+  }
 
   /** How iproute2 starts the line with index, ref and bind (print_<kind> differ in spacing). */
   get indexLead(): string {

@@ -3,7 +3,8 @@
  * the packets it would fix.
  */
 import type { CsumSpec } from '../../script/ast';
-import { controlName } from '../control';
+import { controlJson, controlName } from '../control';
+import type { JsonObject } from '../../render/json_writer';
 import { TcAction, type ActionRun } from './action';
 
 /** TCA_CSUM_UPDATE_FLAG_* in print order, with the words iproute2 accepts for each. */
@@ -41,8 +42,16 @@ export class CsumAction extends TcAction {
 
   /** print_csum: `csum (iph, tcp) action pipe`. */
   head(): string {
+    return `csum (${this.flags()}) action ${controlName(this.control)}`;
+  }
+
+  jsonHead(): JsonObject {
+    return { kind: 'csum', csum: this.flags(), control_action: controlJson(this.control) };
+  }
+
+  private flags(): string {
     const names = CSUM_FLAGS.filter(([, words]) => this.spec.targets.some((t) => words.includes(t))).map(([name]) => name);
-    return `csum (${names.length ? names.join(', ') : '?empty'}) action ${controlName(this.control)}`;
+    return names.length ? names.join(', ') : '?empty';
   }
 
   get indexLead(): string {

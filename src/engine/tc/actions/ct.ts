@@ -5,7 +5,8 @@
 import { formatIpv4 } from '../../model/addr';
 import type { CtActionSpec, Label, NatSpec } from '../../script/ast';
 import type { CtActionState } from '../act_ct';
-import { controlName } from '../control';
+import { controlJson, controlName } from '../control';
+import type { JsonObject } from '../../render/json_writer';
 import type { TcHost } from '../host';
 import { TC_ACT_SHOT } from '../verdict';
 import { TcAction, type ActionRun } from './action';
@@ -70,6 +71,31 @@ export class CtAction extends TcAction {
     if (s.nat) out += natText(s.nat);
     return `${out} ${controlName(this.control)}`;
   }
+
+  jsonHead(): JsonObject {
+    return ctJsonHead(this);
+  }
+}
+
+/** print_ct in JSON: the same attributes; masks as `<name>_mask` hex strings, the NAT range as one string. */
+export function ctJsonHead(a: CtAction): JsonObject {
+  const s = a.spec;
+  const out: JsonObject = { kind: 'ct' };
+  if (s.clear) return { ...out, action: 'clear', control_action: controlJson(a.control) };
+  if (s.commit) out.action = s.force ? 'commit force' : 'commit';
+  if (s.mark && s.mark.mask !== 0) {
+    out.mark = s.mark.value >>> 0;
+    if (s.mark.mask >>> 0 !== 0xffffffff) out.mark_mask = (s.mark.mask >>> 0).toString(16);
+  }
+  out.zone = s.zone;
+  if (s.label && s.label.mask.some((w) => w !== 0)) {
+    out.label = labelHex(s.label.value);
+    if (s.label.mask.some((w) => w >>> 0 !== 0xffffffff)) out.label += `/${labelHex(s.label.mask)}`;
+  }
+  if (s.helper) out.helper = s.helper;
+  if (s.nat) out.nat = natText(s.nat).replace(/^ nat ?/, '');
+  out.control_action = controlJson(a.control);
+  return out;
 }
 
 /** hexstring_n2a over the 16 label bytes. */

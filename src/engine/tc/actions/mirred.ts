@@ -4,7 +4,8 @@
  * mirror only counts an overlimit — even if a device of the same name comes back later.
  */
 import type { MirredSpec } from '../../script/ast';
-import { controlName } from '../control';
+import { controlJson, controlName } from '../control';
+import type { JsonObject } from '../../render/json_writer';
 import { TC_ACT_SHOT } from '../verdict';
 import { TcAction, type ActionRun } from './action';
 
@@ -57,6 +58,16 @@ export class MirredAction extends TcAction {
     const mode = this.redirect ? 'Redirect' : 'Mirror';
     const dev = this.ifindex === 0 ? '*' : this.spec.dev.value;
     return `mirred (${dir} ${mode} to device ${dev}) ${controlName(this.control)}`;
+  }
+
+  jsonHead(): JsonObject {
+    return {
+      kind: 'mirred',
+      mirred_action: this.redirect ? 'redirect' : 'mirror',
+      direction: this.spec.direction,
+      to_dev: this.ifindex === 0 ? '*' : this.spec.dev.value,
+      control_action: controlJson(this.control),
+    };
   }
 
   get indexLead(): string {

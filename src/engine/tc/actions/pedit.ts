@@ -7,7 +7,8 @@
 import { formatIpv4 } from '../../model/addr';
 import { IPPROTO_TCP, IPPROTO_UDP, type Packet } from '../../model/packet';
 import type { PeditField, PeditKey, PeditSpec } from '../../script/ast';
-import { controlName } from '../control';
+import { controlJson, controlName } from '../control';
+import type { JsonObject } from '../../render/json_writer';
 import { TcAction, type ActionRun } from './action';
 
 /** Where a field sits: header type, word offset, bit shift and width inside the word. */
@@ -127,6 +128,19 @@ export class PeditAction extends TcAction {
         return `\n\t key #${i}  at ${w.place.htype}+${w.place.off}: ${k.op === 'add' ? 'add' : 'val'} ${hex8(w.val)} mask ${hex8(w.mask)}`;
       })
       .join('');
+  }
+
+  jsonHead(): JsonObject {
+    return { kind: 'pedit', control_action: controlJson(this.control), nkeys: this.spec.keys.length };
+  }
+
+  /** print_pedit's JSON keys: the true command name (`set`, which the text calls `val`), hex without padding. */
+  jsonTail(): JsonObject {
+    const keys = this.spec.keys.map((k, i): JsonObject => {
+      const w = this.words[i];
+      return { htype: w.place.htype, offset: w.place.off, cmd: k.op, val: (w.val >>> 0).toString(16), mask: (w.mask >>> 0).toString(16) };
+    });
+    return { keys };
   }
 
   summary(): string {

@@ -6,7 +6,8 @@
 import { formatIpv4 } from '../../model/addr';
 import type { TunnelInfo } from '../../model/packet';
 import type { TunnelKeySpec } from '../../script/ast';
-import { controlName } from '../control';
+import { controlJson, controlName } from '../control';
+import type { JsonObject } from '../../render/json_writer';
 import { TcAction, type ActionRun } from './action';
 
 export class TunnelKeyAction extends TcAction {
@@ -50,6 +51,31 @@ export class TunnelKeyAction extends TcAction {
     if (s.ttl) out += `\n\tttl ${s.ttl}`;
     return `${out} ${controlName(this.control)}`;
   }
+
+  jsonHead(): JsonObject {
+    return tunnelKeyJson(this);
+  }
+}
+
+/**
+ * print_tunnel_key in JSON: `mode`, the set parameters, `flag` csum/nocsum and the boolean
+ * flags (iproute2 prints `nofrag: false` when the kernel did not send the attribute).
+ */
+function tunnelKeyJson(a: TunnelKeyAction): JsonObject {
+  const s = a.spec;
+  const out: JsonObject = { kind: 'tunnel_key', mode: s.op };
+  if (s.op === 'set') {
+    if (s.src !== undefined) out.src_ip = formatIpv4(s.src);
+    if (s.dst !== undefined) out.dst_ip = formatIpv4(s.dst);
+    if (s.id !== undefined) out.key_id = s.id;
+    if (s.dstPort) out.dst_port = s.dstPort;
+    out.flag = s.noCsum ? 'nocsum' : 'csum';
+    out.nofrag = false;
+    if (s.tos) out.tos = s.tos;
+    if (s.ttl) out.ttl = s.ttl;
+  }
+  out.control_action = controlJson(a.control);
+  return out;
 }
 
 /** The metadata dst tunnel_key_init builds (ports/tos/ttl left 0 mean "the device decides"). */
