@@ -100,3 +100,18 @@ test('adding and deleting a rule in the shell updates the graph', async ({ page 
   await expect(node(page, 'port rep1')).toBeVisible();
   await expect(node(page, 'flowtable zone 7')).toBeVisible();
 });
+
+test('clicking a dot shows its packet in the inspector', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByLabel('Speed').selectOption({ label: '0.1×' });
+  await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+  // The first packet's dot, a while into its 10 s journey.
+  await page.waitForFunction(() => (window.__ctlabMotion?.dots().length ?? 0) > 0);
+  const dot = await page.evaluate(() => window.__ctlabMotion!.dots()[0]);
+  expect(dot.pkt).toBe(1);
+  const box = (await pipeline(page).locator('.graph-wrap').boundingBox())!;
+  await page.mouse.click(box.x + dot.x, box.y + dot.y);
+  await expect(inspector(page).getByRole('article', { name: 'Packet 1' })).toBeVisible();
+  await expect(inspector(page).getByRole('row', { name: /^Packet 1:/ })).toHaveAttribute('aria-selected', 'true');
+});

@@ -142,7 +142,19 @@ function Graph() {
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    const fit = () => void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    fit();
+    // A panel resized or collapsed: fit again.
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(fit);
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
     // `shape` stands for the layout's structure: counters changing do not refit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [shape, flow]);

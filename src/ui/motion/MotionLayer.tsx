@@ -25,6 +25,8 @@ const HUE_BUCKETS = 24;
 export interface MotionHandle {
   /** The packet whose dot is under a point of the flow's container (CSS pixels), if any. */
   hitTest(x: number, y: number): number | undefined;
+  /** Test hook: the dots of the last frame, in the flow container's CSS pixels. */
+  dots(): { pkt: number; x: number; y: number }[];
   /** Test and benchmark hook: flights in progress. */
   inFlight(): number;
   /** Benchmark hook: how long each recent frame's drawing took (ms), oldest first. */
@@ -212,6 +214,10 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
           }
         }
         return best?.pkt;
+      },
+      dots() {
+        const [tx, ty, zoom] = store.getState().transform;
+        return dots.map((d) => ({ pkt: d.pkt, x: tx + d.x * zoom, y: ty + d.y * zoom }));
       },
       inFlight: () => flights.length,
       drawTimes: () => [...drawTimes],
