@@ -60,7 +60,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 34,
-      children: [region('inspector', 22), region('controls', 26), region('scenario', 30), region('shell', 22)],
+      children: [region('inspector', 36), region('controls', 18), region('scenario', 28), region('shell', 18)],
     },
   ],
 };
