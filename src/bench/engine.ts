@@ -193,7 +193,7 @@ export async function runEngineSuite(o: EngineSuiteOptions): Promise<void> {
 
 /** A host that delivers every packet at once: what is left is the generator's own cost. */
 class DeliverAllHost implements TrafficHost {
-  private static readonly DELIVERED: Outcome = { kind: 'deliver', to: 'vm', target: 'vm0' };
+  private static readonly DELIVERED: Outcome = { kind: 'deliver', dev: 'rep0', to: 'vm', target: 'vm0' };
   readonly env = new Env(1);
   private nextId = 1;
 

@@ -141,6 +141,30 @@ describe('sim CLI: running scenarios (exit 0 / 1)', () => {
   });
 });
 
+describe('sim CLI: expect', () => {
+  const FIXTURE = join(ROOT, 'src/scenarios/tests/fixtures/expect-wrong.sim');
+
+  it('prints a failed expectation with its line, what was expected and found, runs on, and exits 1', () => {
+    expect(sim([FIXTURE])).toEqual({
+      status: 1,
+      stdout: 'still running\n',
+      stderr: 'line 12, col 1: expect conntrack tcp 192.0.2.10:40000 > 10.0.0.1:80 flags ASSURED,HW_OFFLOAD: found flags ASSURED,OFFLOAD\n',
+    });
+  });
+
+  it('exits 0 and prints nothing when every expectation holds, beside > blocks under --check', () => {
+    const text = `${WEB_SERVER}expect conntrack zone 2 tcp 10.0.0.1:40000 > 10.0.0.2:80 state ESTABLISHED flags ASSURED,OFFLOAD\nexpect last delivered wire\necho done\n> done\n`;
+    const r = sim(['--check', '-'], text);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports bad expect syntax as a positioned error', () => {
+    const r = sim(['-'], 'echo a\nexpect conntrack count many\n');
+    expect(r).toEqual({ status: 1, stdout: 'a\n', stderr: '<stdin>:2:24: invalid count "many": expected a number\n' });
+  });
+});
+
 describe('sim CLI: --check', () => {
   it('exits 0 when every show command printed its expected lines', () => {
     const r = sim(['--check', '-'], 'echo hello\n> hello\necho world\n> world\n');

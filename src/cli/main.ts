@@ -1,8 +1,9 @@
 /**
  * `npm run --silent sim -- [--seed N] [--trace PATH] FILE`: runs a scenario headless.
  * Standard output carries only the show commands' output, so it can be diffed or piped;
- * diagnostics go to standard error. Exit status: 0 ok, 1 scenario error, 2 misuse — nothing
- * else, and never a stack trace.
+ * diagnostics go to standard error: a failed `expect` as `line L, col C: EXPECTATION: found …`
+ * (the run goes on past it). Exit status: 0 ok, 1 scenario error or failed expectation,
+ * 2 misuse — nothing else, and never a stack trace.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { RunResult } from '../engine/simulator';
@@ -58,6 +59,8 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   if (pcap && options.pcap !== undefined) await writePcap(options.pcap, pcap.bytes());
 
   process.stdout.write(result.outputs.join(''));
+  const failed = result.expects.filter((e) => !e.ok);
+  for (const e of failed) process.stderr.write(`${e.message}\n`);
   if (result.error) {
     const { line, col, message } = result.error;
     process.stderr.write(`${fileName}:${line}:${col}: ${message}\n`);
@@ -65,7 +68,7 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   }
   const mismatches = compareOutputs(result, expectations);
   for (const m of mismatches) process.stderr.write(`${fileName}:${m.line}:1: output differs from the expected lines\n${lineDiff(m.expected, m.actual)}`);
-  return mismatches.length ? EXIT_SCENARIO_ERROR : EXIT_OK;
+  return mismatches.length || failed.length ? EXIT_SCENARIO_ERROR : EXIT_OK;
 }
 
 /** A plain line diff: `-` expected lines missing from the output, `+` output lines not expected. */

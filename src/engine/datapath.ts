@@ -51,6 +51,8 @@ export interface PacketTap {
 /** How a packet's journey ended (exactly one per packet). */
 export interface Outcome {
   kind: 'deliver' | 'drop';
+  /** The device the packet left by (deliver) or was dropped on. */
+  dev: string;
   /** deliver: vm / wire / host; drop: the reason. */
   to?: DeliverTo;
   target: string;
@@ -67,7 +69,7 @@ export class Datapath {
    * rewritten for every packet (no allocation per packet): read it before the next one ends.
    */
   onOutcome: (pkt: Packet, o: Outcome) => void = () => {};
-  private readonly outcome: Outcome = { kind: 'deliver', to: undefined, target: '', reason: undefined };
+  private readonly outcome: Outcome = { kind: 'deliver', dev: '', to: undefined, target: '', reason: undefined };
   /** The NIC (set by the simulator); null runs everything in software. */
   hw: HardwarePath | null = null;
   ovs: OvsPath | null = null;
@@ -228,20 +230,21 @@ export class Datapath {
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'packet.deliver', t: this.env.now(), pkt: pkt.id, dev, to, target, where, summary: summarize(pkt) });
     }
-    this.finish(pkt, 'deliver', to, target, undefined);
+    this.finish(pkt, 'deliver', dev, to, target, undefined);
   }
 
   drop(pkt: Packet, dev: string, reason: string, where: Where = 'sw'): void {
     if (this.env.events.active) {
       this.env.events.emit({ kind: 'packet.drop', t: this.env.now(), pkt: pkt.id, dev, where, reason });
     }
-    this.finish(pkt, 'drop', undefined, dev, reason);
+    this.finish(pkt, 'drop', dev, undefined, dev, reason);
   }
 
-  private finish(pkt: Packet, kind: Outcome['kind'], to: DeliverTo | undefined, target: string, reason: string | undefined): void {
+  private finish(pkt: Packet, kind: Outcome['kind'], dev: string, to: DeliverTo | undefined, target: string, reason: string | undefined): void {
     this.releaseCt(pkt);
     const o = this.outcome;
     o.kind = kind;
+    o.dev = dev;
     o.to = to;
     o.target = target;
     o.reason = reason;

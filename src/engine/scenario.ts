@@ -1,8 +1,10 @@
 /**
  * Scenario files with their expected output inline: the lines that start with `>` directly
  * after a show command are what that command must print (`> ` is stripped). This is how the
- * scenario tests state `conntrack -L` / `tc -s filter show` expectations in the command language.
+ * scenario tests state `conntrack -L` / `tc -s filter show` expectations in the command language;
+ * `expect` lines (expect.ts) state facts instead, and are checked by the run itself.
  */
+import type { ExpectResult } from './expect';
 import type { SimError } from './script/ast';
 import { Simulator, type RunResult, type SimulatorOptions } from './simulator';
 
@@ -21,7 +23,9 @@ export interface Mismatch {
 export interface ScenarioResult {
   error?: SimError;
   mismatches: Mismatch[];
-  /** Show commands that had an expectation block and were checked. */
+  /** The `expect` commands that failed. */
+  failedExpects: ExpectResult[];
+  /** Show commands that had an expectation block, and `expect` commands, that were checked. */
   checked: number;
 }
 
@@ -51,7 +55,12 @@ export function splitExpectations(text: string): { script: string; expectations:
 export function runScenario(text: string, opts: SimulatorOptions = {}): ScenarioResult {
   const { script, expectations } = splitExpectations(text);
   const result = new Simulator(opts).run(script);
-  return { error: result.error, mismatches: compareOutputs(result, expectations), checked: expectations.length };
+  return {
+    error: result.error,
+    mismatches: compareOutputs(result, expectations),
+    failedExpects: result.expects.filter((e) => !e.ok),
+    checked: expectations.length + result.expects.length,
+  };
 }
 
 /** The expectation blocks whose show command printed something else. */

@@ -69,10 +69,22 @@ describe('scenario files', () => {
       for (const m of result.mismatches) {
         expect.soft(m.actual, `${name}: output of line ${m.line}`).toBe(m.expected);
       }
+      expect.soft(result.failedExpects.map((e) => e.message), `${name}: failed expectations`).toEqual([]);
       // A test file must check something: expected output or an expected error.
       if (file.startsWith(TESTS_DIR) && !error) expect(result.checked, `${name} has no expected output`).toBeGreaterThan(0);
     });
   }
+});
+
+describe('a scenario with a wrong expectation (tests/fixtures/expect-wrong.sim)', () => {
+  it('fails at that line with what was expected and found, and runs to the end', () => {
+    const result = runScenario(read(join(TESTS_DIR, 'fixtures', 'expect-wrong.sim')));
+    expect(result.error).toBeUndefined();
+    expect(result.checked).toBe(3);
+    expect(result.failedExpects.map((e) => e.message)).toEqual([
+      'line 12, col 1: expect conntrack tcp 192.0.2.10:40000 > 10.0.0.1:80 flags ASSURED,HW_OFFLOAD: found flags ASSURED,OFFLOAD',
+    ]);
+  });
 });
 
 describe('the SYN/ACK of the web-server policy', () => {

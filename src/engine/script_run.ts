@@ -10,6 +10,7 @@
  * a command.
  */
 import type { Micros } from './clock';
+import type { ExpectResult } from './expect';
 import type { Command, SimError } from './script/ast';
 import { parseScript } from './script/parse';
 import type { MultiStepCommand, Progress, Simulator, Unit } from './simulator';
@@ -31,6 +32,8 @@ export interface Step {
   endsCommand: boolean;
   /** A show command's output. */
   output?: string;
+  /** An `expect`'s result. */
+  expect?: ExpectResult;
   /** The command failed: the run stops here. */
   error?: SimError;
 }
@@ -44,6 +47,8 @@ export class ScriptRun {
   error?: SimError;
   readonly outputs: string[] = [];
   readonly outputLines: number[] = [];
+  /** Results of the `expect` commands run so far. */
+  readonly expects: ExpectResult[] = [];
   /** Index of the command under way or next. */
   private index = 0;
   private progress: Progress | null = null;
@@ -118,7 +123,8 @@ export class ScriptRun {
     }
     const r = sim.execSafely(cmd);
     if ('error' in r) return this.fail(cmd, r.error.span, r.error.message);
-    return this.finish(cmd, 'command', r.output);
+    if (r.expect) this.expects.push(r.expect);
+    return this.finish(cmd, 'command', r.output, r.expect);
   }
 
   private unit(cmd: Command, p: Progress): Step {
@@ -145,14 +151,14 @@ export class ScriptRun {
     return output;
   }
 
-  private finish(cmd: Command, kind: StepKind, own?: string): Step {
+  private finish(cmd: Command, kind: StepKind, own?: string, expect?: ExpectResult): Step {
     const output = this.output(cmd, own);
     this.index++;
     if (this.index === this.commands.length) {
       this.done = true;
       this.error = this.parseError;
     }
-    return this.record({ kind, line: cmd.span.line, t: this.sim.env.now(), endsCommand: true, ...(output === undefined ? {} : { output }) });
+    return this.record({ kind, line: cmd.span.line, t: this.sim.env.now(), endsCommand: true, ...(output === undefined ? {} : { output }), ...(expect ? { expect } : {}) });
   }
 
   private fail(cmd: Command, span: { line: number; col: number }, message: string): Step {

@@ -26,13 +26,16 @@ import { Tc } from './tc/tc';
 import { DEFAULT_TRAFFIC, TrafficGenerator, validateTraffic, type TrafficHost, type TrafficSpec } from './traffic/generator';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN } from './model/packet';
 import type { Micros } from './clock';
-import { PATH_CLASSES } from './path';
+import { PATH_CLASSES, type LastPacket } from './path';
+import { evaluateExpect, type ExpectResult } from './expect';
 
 export interface RunResult {
   /** Output of each show command, in order; each ends with a newline. */
   outputs: string[];
   /** Script line of each output's command. */
   outputLines: number[];
+  /** The result of each `expect`, in the order the run reached them (failed ones do not stop it). */
+  expects: ExpectResult[];
   /** The first error; nothing after the bad line ran. */
   error?: SimError;
 }
@@ -42,7 +45,7 @@ export interface SimulatorOptions {
 }
 
 /** The result of one command: its output, or an error pointing at a span. */
-export type ExecResult = { output?: string } | { error: { span: Span; message: string } };
+export type ExecResult = { output?: string; expect?: ExpectResult } | { error: { span: Span; message: string } };
 
 const MAX_SLEEP_US = 10 * 365 * 86400 * 1_000_000;
 /** Most packets of generated traffic in one unit (a millisecond of traffic at most). */
@@ -139,6 +142,8 @@ export class Simulator implements TrafficHost {
   private readonly conntrackTools: ConntrackTools;
   /** Packets injected so far by path class (PATH_SW … PATH_DROP). */
   readonly paths = new Float64Array(PATH_CLASSES);
+  /** How the last injected packet's journey ended (`expect last …`). */
+  readonly last: LastPacket = { pkt: 0, path: -1, end: 'none', dev: '', target: '', reason: '' };
   /** Timers fired so far. */
   timersFired = 0;
   /** Trace only the first packet of each millisecond of generated traffic (see sendTraffic). */
@@ -210,7 +215,7 @@ export class Simulator implements TrafficHost {
   run(text: string): RunResult {
     const run = ScriptRun.fromText(this, text);
     while (!run.done) run.step();
-    return { outputs: run.outputs, outputLines: run.outputLines, ...(run.error ? { error: run.error } : {}) };
+    return { outputs: run.outputs, outputLines: run.outputLines, expects: run.expects, ...(run.error ? { error: run.error } : {}) };
   }
 
   /**
@@ -311,6 +316,10 @@ export class Simulator implements TrafficHost {
         return { output: `${cmd.text}\n` };
       case 'expect.fail':
         return this.expectFail(cmd);
+      case 'expect':
+        // Timers due by now fire first, as for the show commands: the state is the one at this time.
+        this.advance(this.env.now());
+        return { expect: evaluateExpect(this, cmd) };
       case 'sim.set':
         return this.setSim(cmd.key.value, cmd.value.value, cmd.key.span, cmd.value.span);
       case 'sim.show':
@@ -469,7 +478,15 @@ export class Simulator implements TrafficHost {
     this.env.pkt = 0;
     // (Re-read through a cast: TypeScript narrowed the field to null before receive() set it.)
     const outcome = this.lastOutcome as Outcome | null;
-    this.paths[this.hw.nic.pipeline.pathOf(pkt.id, outcome?.kind === 'drop')]++;
+    const path = this.hw.nic.pipeline.pathOf(pkt.id, outcome?.kind === 'drop');
+    this.paths[path]++;
+    const last = this.last;
+    last.pkt = pkt.id;
+    last.path = path;
+    last.end = outcome ? outcome.kind : 'none';
+    last.dev = outcome ? outcome.dev : '';
+    last.target = outcome ? outcome.target : '';
+    last.reason = outcome?.reason ?? '';
     return outcome;
   }
 

@@ -79,6 +79,16 @@ export class HwPipeline {
   /** The last packet that entered the NIC, and how it left: PATH_HW (finished) or PATH_MISS. */
   private lastPkt = 0;
   private lastPath = PATH_SW;
+  /**
+   * The last miss, for `expect last path`: the packet, the chain whose hardware table missed,
+   * and what the driver restored (ct state bits as flower sees them and the zone, -1 when no
+   * CT entry was hit; the tunnel id, -1 without tunnel info). Plain numbers, set on misses only.
+   */
+  missPkt = 0;
+  missChain = 0;
+  missState = -1;
+  missZone = 0;
+  missTunnel = -1;
   private readonly view: HwView;
   // ct registers (reg_c2 zone/state, reg_c3 mark; the restore cookie as the conntrack slot)
   private regCt = -1;
@@ -362,12 +372,18 @@ export class HwPipeline {
     this.lastPath = PATH_MISS;
     const meta = pkt.meta;
     let ctState = '';
+    this.missPkt = pkt.id;
+    this.missChain = chain;
+    this.missState = -1;
+    this.missTunnel = meta.tunnel === null ? -1 : meta.tunnel.id;
     if (this.regCt >= 0 && this.conntrack.isAlive(this.regCt)) {
       // mlx5e_tc_ct_restore_flow → tcf_ct_flow_table_restore_skb(restore_cookie).
       this.conntrack.attach(pkt, this.regCt, ctinfoOf(this.regState));
       meta.postCt = true;
       meta.zone = this.regZone;
-      if (this.env.events.active) ctState = ctStateString(this.regState & (tcBehaviour(this.env.profile).ctStateReplyInvalid ? 0xff : ~CT_FLAG_REPLY));
+      this.missState = this.regState & (tcBehaviour(this.env.profile).ctStateReplyInvalid ? 0xff : ~CT_FLAG_REPLY);
+      this.missZone = this.regZone;
+      if (this.env.events.active) ctState = ctStateString(this.missState);
     }
     this.resume.dev = dev;
     this.resume.filter = filter;

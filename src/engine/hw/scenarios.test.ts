@@ -21,5 +21,6 @@ describe('hardware scenarios', () => {
     expect(r.error).toBeUndefined();
     expect(r.checked).toBeGreaterThan(0);
     for (const m of r.mismatches) expect(m.actual, `${file}:${m.line}`).toBe(m.expected);
+    expect(r.failedExpects.map((e) => e.message), `${file}: failed expectations`).toEqual([]);
   });
 });

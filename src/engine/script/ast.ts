@@ -284,6 +284,44 @@ export interface TrafficOptions {
   ttl?: number;
 }
 
+/** The original tuple an `expect conntrack` looks an entry up by; a port of -1 matches any. */
+export interface ExpectTuple {
+  proto: 'tcp' | 'udp' | 'icmp' | 'icmp6';
+  family: Family;
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+}
+
+/** Conntrack status flags an `expect conntrack … flags` names, in conntrack -L's words and print order. */
+export const EXPECT_CT_FLAGS = ['UNREPLIED', 'ASSURED', 'OFFLOAD', 'HW_OFFLOAD'] as const;
+export type ExpectCtFlag = (typeof EXPECT_CT_FLAGS)[number];
+
+/** Path classes of the last packet (src/engine/path.ts PathClassName). */
+export type ExpectPath = 'software' | 'hardware' | 'miss' | 'dropped';
+
+/** What a miss restored, as `expect last path … restored` names it; absent keys are not checked. */
+export interface ExpectRestored {
+  chain?: number;
+  ctState?: Masked;
+  zone?: number;
+  tunnelId?: number;
+}
+
+/** One assertion of `expect` (script/parse-expect.ts), checked against the state when the run reaches it. */
+export type ExpectCheck =
+  | { kind: 'conntrack.entry'; zone?: number; tuple: ExpectTuple; state?: string; flags?: ExpectCtFlag[]; mark?: number }
+  | { kind: 'conntrack.absent'; zone?: number; tuple: ExpectTuple }
+  | { kind: 'conntrack.count'; zone?: number; count: number }
+  | { kind: 'filter'; dev: Spanned<string>; hook: Hook; chain: number; prio: number; handle?: number; sw?: number; hw?: number; inHw?: boolean }
+  | { kind: 'flowtable.count'; zone: number; count: number }
+  | { kind: 'hw.ct.count'; count: number }
+  | { kind: 'hw.queue'; count: number }
+  | { kind: 'last.path'; path: ExpectPath; missedChain?: number; restored: ExpectRestored }
+  | { kind: 'last.delivered'; dev: string }
+  | { kind: 'last.dropped'; reason?: string };
+
 export type Command =
   | { kind: 'tc.qdisc'; op: 'add' | 'del' | 'replace'; dev: Spanned<string>; qdisc: 'ingress' | 'clsact'; span: Span }
   | { kind: 'tc.filter.add'; op: 'add' | 'replace' | 'change'; filter: FilterSpec; span: Span }
@@ -335,6 +373,11 @@ export type Command =
    * show it and the script goes on; if it succeeds, that is the error. (Demos of refusals.)
    */
   | { kind: 'expect.fail'; commands: Command[]; span: Span }
+  /**
+   * `expect …`: an assertion on the state at this point of virtual time. A failed one is
+   * reported (with `text`, the assertion as written) and the run goes on.
+   */
+  | { kind: 'expect'; check: ExpectCheck; text: string; span: Span }
   /** `sim KEY VALUE`: simulator settings (seed, kernel profile, NIC parameters). */
   | { kind: 'sim.set'; key: Spanned<string>; value: Spanned<string>; span: Span }
   /** `sim show nic|throughput|ovs`: the hardware model's state and figures. */

@@ -68,7 +68,7 @@ export const CT_STATE_FLAGS: readonly (readonly [string, number])[] = [
  * Only the syntax is checked here, as iproute2 does: whether the flags make sense is the kernel's
  * fl_validate_ct_state, which depends on the kernel version, so tc applies it per profile.
  */
-function parseCtState(t: Token): Masked {
+export function parseCtState(t: Token): Masked {
   const s = t.text;
   let value = 0;
   let mask = 0;

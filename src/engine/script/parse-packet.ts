@@ -49,15 +49,16 @@ function tcpFlags(t: Token): number {
   return flags;
 }
 
-type Proto = PacketSpec['proto'];
+export type Proto = PacketSpec['proto'];
 
 type Endpoint = { family: Family; addr: number; port: number };
 
 /**
  * `IP:PORT` for TCP and UDP, a plain `IP` for ICMP. An IPv6 address with a port is written in
- * brackets, `[2001:db8::1]:80` (RFC 3986), and may be bracketed without one too.
+ * brackets, `[2001:db8::1]:80` (RFC 3986), and may be bracketed without one too. With
+ * `anyPort` (a tuple to look up, not a packet to build) a TCP or UDP port may be left out: -1.
  */
-function endpoint(t: Token, proto: Proto, what: 'source' | 'destination'): Endpoint {
+export function endpoint(t: Token, proto: Proto, what: 'source' | 'destination', anyPort = false): Endpoint {
   const text = t.text;
   const icmp = proto === 'icmp' || proto === 'icmp6';
   if (text.startsWith('[')) {
@@ -66,6 +67,7 @@ function endpoint(t: Token, proto: Proto, what: 'source' | 'destination'): Endpo
     const { family, addr } = ipSlice(t, 1, close, `${what} address`);
     if (family !== 6) failAt(positionIn(t, 1), `only an IPv6 address goes in brackets: "${text}"`);
     if (close === text.length - 1) {
+      if (!icmp && anyPort) return { family, addr, port: -1 };
       if (!icmp) failAt(t, `expected ${what} [IPv6]:PORT, got "${text}"`);
       return { family, addr, port: 0 };
     }
@@ -79,6 +81,7 @@ function endpoint(t: Token, proto: Proto, what: 'source' | 'destination'): Endpo
     return { ...ipAddr(t, `${what} address`), port: 0 };
   }
   if (colon >= 0 && colon !== text.lastIndexOf(':')) failAt(t, `an IPv6 ${what} with a port is written [ADDRESS]:PORT, got "${text}"`);
+  if (colon < 0 && anyPort) return { ...ipAddr(t, `${what} address`), port: -1 };
   if (colon < 0) failAt(t, `expected ${what} IP:PORT, got "${text}"`);
   return { family: 4, addr: ipv4(t, `${what} address`, colon), port: uintSlice(t, colon + 1, text.length, 'port', U16, 10) };
 }

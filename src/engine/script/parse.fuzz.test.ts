@@ -31,6 +31,12 @@ const REAL_COMMANDS = [
   'conntrack -L -w 2 -p tcp',
   'sleep 30',
   'sim profile 6.12',
+  'expect conntrack zone 1 tcp 192.0.2.10:40000 > 10.0.0.1:80 state ESTABLISHED flags ASSURED,HW_OFFLOAD mark 0x10',
+  'expect conntrack tcp [2001:db8::1]:1 > [2001:db8::2] absent',
+  'expect filter dev uplink ingress chain 2 prio 1 handle 0x1 sw 3 hw 2 in_hw',
+  'expect last path miss missed chain 2 restored chain 2 ct_state +trk+est zone 1 tunnel_id 42',
+  'expect last dropped reason "tc ingress"',
+  'expect hw ct count 1',
 ];
 
 const VOCABULARY = [

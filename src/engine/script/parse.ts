@@ -8,6 +8,7 @@ import { failAt, ScriptError } from './errors';
 import { Lexer, type Token } from './lexer';
 import { parseConntrack, parseKill } from './parse-conntrack';
 import { parseCat, parseEcho, parseEthtool, parseIp, parseSim, parseSleep, parseSysctl } from './parse-host';
+import { parseExpect } from './parse-expect';
 import { parseConnect, parseSend } from './parse-packet';
 import { parseTc } from './parse-tc';
 import { parseTraffic } from './parse-traffic';
@@ -63,6 +64,8 @@ function parseCommand(tokens: Token[]): Command[] {
       return [parseTraffic(c, cmd)];
     case 'sim':
       return [parseSim(c, cmd)];
+    case 'expect':
+      return [parseExpect(c, cmd, tokens)];
     case 'tc_filter':
       return failAt(cmd, 'unknown command "tc_filter" (a helper of the test script this comes from): replace tc_filter with tc filter');
   }

@@ -13,8 +13,8 @@ interface Sent {
   line: string;
 }
 
-const DELIVERED: Outcome = { kind: 'deliver', to: 'vm', target: 'vm0' };
-const DROPPED: Outcome = { kind: 'drop', target: 'uplink', reason: 'test' };
+const DELIVERED: Outcome = { kind: 'deliver', dev: 'rep0', to: 'vm', target: 'vm0' };
+const DROPPED: Outcome = { kind: 'drop', dev: 'uplink', target: 'uplink', reason: 'test' };
 
 /** A host that records what it is given and answers with a scripted outcome. */
 class FakeHost implements TrafficHost {
