@@ -34,6 +34,7 @@ const QUERIES: Record<QueryKind, Query> = {
   text: { kind: 'text' },
   series: { kind: 'series', buckets: 20 },
   throughput: { kind: 'throughput' },
+  expects: { kind: 'expects' },
 };
 
 describe('worker host', () => {

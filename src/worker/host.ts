@@ -123,6 +123,8 @@ export class WorkerHost {
         return { kind: 'timeline', timeline: s.timeline(), known: s.cursor().known };
       case 'text':
         return { kind: 'text', text: s.text, seed: s.seed };
+      case 'expects':
+        return { kind: 'expects', results: s.log.expectsUpTo(s.cursor().step), total: s.expectCount };
       default:
         return assertNever(q);
     }

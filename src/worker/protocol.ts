@@ -12,6 +12,7 @@
  */
 import type { Micros } from '../engine/clock';
 import type { SimEvent, TupleView } from '../engine/events';
+import type { ExpectResult } from '../engine/expect';
 import type { PathClassName } from '../engine/path';
 import type { StepKind } from '../engine/script_run';
 import type { PipelineView } from './pipeline';
@@ -75,7 +76,9 @@ export type Query =
   /** The timeline's marks (ask again when `CursorView.known` grows). */
   | { kind: 'timeline' }
   /** The scenario text as the session holds it (shell lines inserted). */
-  | { kind: 'text' };
+  | { kind: 'text' }
+  /** The results of the `expect` lines the run has reached at the cursor (none past it). */
+  | { kind: 'expects' };
 
 export type QueryKind = Query['kind'];
 
@@ -119,6 +122,8 @@ export interface StepView {
   endsCommand: boolean;
   output?: string;
   error?: PositionedError;
+  /** The result of the `expect` this step ran. */
+  expect?: ExpectResult;
 }
 
 /** Where the cursor is, and how much of the scenario is known. */
@@ -141,7 +146,8 @@ export interface CursorView {
 export interface Mark {
   step: number;
   t: Micros;
-  kind: 'line' | 'packet' | 'error';
+  /** `expect-failed`: an `expect` that did not hold (passed ones are not marked). */
+  kind: 'line' | 'packet' | 'error' | 'expect-failed';
   line: number;
   pkt?: number;
 }
@@ -203,7 +209,9 @@ export type Answer =
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
   | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }
   | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }
-  | { kind: 'text'; text: string; seed: number };
+  | { kind: 'text'; text: string; seed: number }
+  /** `results`: the `expect` lines run up to the cursor, in order; `total`: how many the scenario has. */
+  | { kind: 'expects'; results: ExpectResult[]; total: number };
 
 export interface ConntrackRow {
   /** ctnetlink id: stable while the entry lives. */

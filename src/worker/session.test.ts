@@ -277,3 +277,35 @@ describe('random scenarios (fast-check seed 4242)', () => {
     );
   }, 120_000);
 });
+
+describe('expect results at the cursor', () => {
+  const WRONG = readFileSync(join(SCENARIOS, 'tests', 'fixtures', 'expect-wrong.sim'), 'utf8');
+  const messagesAt = (s: Session): string[] => s.log.expectsUpTo(s.cursor().step).map((e) => `${e.line} ${e.ok ? 'ok' : e.found}`);
+
+  it('are those the run reached, forwards and rewound, and the failure is a timeline mark', () => {
+    const s = loaded(WRONG);
+    expect(s.expectCount).toBe(3);
+    expect(messagesAt(s)).toEqual([]);
+    s.seek(1e9);
+    expect(messagesAt(s)).toEqual(['11 ok', '12 flags ASSURED,OFFLOAD', '13 ok']);
+    const failed = s.timeline().marks.filter((m) => m.kind === 'expect-failed');
+    expect(failed.map((m) => m.line)).toEqual([12]);
+    s.seek(failed[0].step - 1);
+    expect(messagesAt(s)).toEqual(['11 ok']);
+    s.move('line', 1);
+    expect(messagesAt(s)).toEqual(['11 ok', '12 flags ASSURED,OFFLOAD']);
+    expect(s.log.view(s.cursor().step).expect?.message).toBe(
+      'line 12, col 1: expect conntrack tcp 192.0.2.10:40000 > 10.0.0.1:80 flags ASSURED,HW_OFFLOAD: found flags ASSURED,OFFLOAD',
+    );
+  });
+
+  it('the shell prints an expect\'s verdict and the line joins the scenario', () => {
+    const s = loaded(WRONG);
+    s.seek(1e9);
+    const r = s.exec('expect conntrack count 2');
+    expect(r.output).toBe('line 15, col 1: expect conntrack count 2: found count 1\n');
+    expect(r.inserted).toBe(true);
+    expect(s.expectCount).toBe(4);
+    expect(messagesAt(s).at(-1)).toBe('15 count 1');
+  });
+});

@@ -26,7 +26,12 @@ import { forkRun, Snapshots } from './snapshots';
 import { StepLog } from './steplog';
 
 /** Commands that change no state: the shell may run them between two units of a command. */
-const READ_ONLY: ReadonlySet<Command['kind']> = new Set(['tc.filter.show', 'tc.actions.ls', 'conntrack.list', 'conntrack.count', 'proc.conntrack', 'echo', 'sim.show']);
+const READ_ONLY: ReadonlySet<Command['kind']> = new Set(['tc.filter.show', 'tc.actions.ls', 'conntrack.list', 'conntrack.count', 'proc.conntrack', 'echo', 'sim.show', 'expect']);
+
+/** What the shell prints for a step: its output, or an `expect`'s verdict (the CLI's message). */
+function shellText(r: { output?: string; expect?: { message: string } }): string {
+  return r.output ?? (r.expect ? `${r.expect.message}\n` : '');
+}
 
 /** Events a detailed batch carries at most; past it, a batch keeps only its last step's. */
 const MAX_BATCH_EVENTS = 20_000;
@@ -151,6 +156,13 @@ export class Session {
 
   get surveyed(): boolean {
     return this.surveyor === null;
+  }
+
+  /** The `expect` commands of the scenario (reached or not). */
+  get expectCount(): number {
+    let n = 0;
+    for (const c of this.live.run.commands) if (c.kind === 'expect') n++;
+    return n;
   }
 
   /** Parses a text without running it. */
@@ -310,7 +322,7 @@ export class Session {
     this.packets.truncate(at);
     this.record(live, first);
     const collected = [...live.events];
-    let output = first.output ?? '';
+    let output = shellText(first);
     // `whole` false (a long `traffic` line): the rest of the command runs by `advance`, with progress.
     while (whole && live.run.midCommand) {
       const step = this.stepLive(true);
@@ -344,7 +356,7 @@ export class Session {
     for (const cmd of commands) {
       const r = copy.sim.execSafely(cmd);
       if ('error' in r) return { output, error: { line: 1, col: r.error.span.col, message: r.error.message }, inserted: false, batch: here };
-      output += r.output ?? '';
+      output += shellText(r);
     }
     return { output, inserted: false, batch: here };
   }

@@ -6,6 +6,7 @@
  * moves (previous packet, previous line) and the charts read it.
  */
 import type { Micros } from '../engine/clock';
+import type { ExpectResult } from '../engine/expect';
 import { PATH_CLASSES } from '../engine/path';
 import type { StepKind } from '../engine/script_run';
 import type { Mark, PathBucket, PositionedError, SeriesView, StepView, TableSizes, Timeline } from './protocol';
@@ -23,6 +24,7 @@ export interface StepRecord {
   endsCommand: boolean;
   output?: string;
   error?: PositionedError;
+  expect?: ExpectResult;
   /** Packets of this step by path class. */
   paths: ArrayLike<number>;
   sizes: TableSizes;
@@ -39,6 +41,8 @@ export class StepLog {
   private sizes = new Float64Array(1024 * SIZE_FIELDS);
   private readonly outputs = new Map<number, string>();
   private readonly errors = new Map<number, PositionedError>();
+  /** `expect` results by step, in step order (steps are only ever appended). */
+  private readonly expects = new Map<number, ExpectResult>();
   /** The scenario's end is known: no step follows the last one logged. */
   complete = false;
 
@@ -62,6 +66,7 @@ export class StepLog {
     this.sizes.set([z.conntrack, z.flows, z.hwCt, z.hwCapacity, z.offloadQueue], i * SIZE_FIELDS);
     if (s.output !== undefined) this.outputs.set(index, s.output);
     if (s.error) this.errors.set(index, s.error);
+    if (s.expect) this.expects.set(index, s.expect);
   }
 
   /** Forgets steps after `index` (the scenario changed from there on). */
@@ -70,12 +75,24 @@ export class StepLog {
     this.complete = false;
     for (const k of [...this.outputs.keys()]) if (k > index) this.outputs.delete(k);
     for (const k of [...this.errors.keys()]) if (k > index) this.errors.delete(k);
+    for (const k of [...this.expects.keys()]) if (k > index) this.expects.delete(k);
+  }
+
+  /** The `expect` results of steps 1 … `index`: what the run at that cursor has checked. */
+  expectsUpTo(index: number): ExpectResult[] {
+    const out: ExpectResult[] = [];
+    for (const [step, r] of this.expects) {
+      if (step > index) break;
+      out.push(r);
+    }
+    return out;
   }
 
   view(index: number): StepView {
     const i = index - 1;
     const out = this.outputs.get(index);
     const err = this.errors.get(index);
+    const exp = this.expects.get(index);
     return {
       index,
       kind: KINDS[this.kind[i]],
@@ -85,6 +102,7 @@ export class StepLog {
       endsCommand: this.ends[i] === 1,
       ...(out === undefined ? {} : { output: out }),
       ...(err ? { error: err } : {}),
+      ...(exp ? { expect: exp } : {}),
     };
   }
 
@@ -131,17 +149,19 @@ export class StepLog {
     return lo;
   }
 
-  /** A mark where each command line starts and after each packet, thinned to MAX_MARKS. */
+  /** A mark where each command line starts, after each packet and at each failed `expect`, thinned to MAX_MARKS (errors and failures kept). */
   timeline(): Timeline {
     const marks: Mark[] = [];
     for (let i = 0; i < this.n; i++) {
       const index = i + 1;
       if (i === 0 || this.line[i] !== this.line[i - 1]) marks.push({ step: i, t: i === 0 ? 0 : this.t[i - 1], kind: 'line', line: this.line[i] });
+      const exp = this.expects.get(index);
       if (this.errors.has(index)) marks.push({ step: index, t: this.t[i], kind: 'error', line: this.line[i] });
+      else if (exp && !exp.ok) marks.push({ step: index, t: this.t[i], kind: 'expect-failed', line: this.line[i] });
       else if (KINDS[this.kind[i]] === 'packet') marks.push({ step: index, t: this.t[i], kind: 'packet', line: this.line[i], pkt: this.pkt[i] });
     }
     if (marks.length <= MAX_MARKS) return { marks, omitted: 0 };
-    const keep = marks.filter((m, j) => m.kind === 'error' || j % Math.ceil(marks.length / MAX_MARKS) === 0);
+    const keep = marks.filter((m, j) => m.kind === 'error' || m.kind === 'expect-failed' || j % Math.ceil(marks.length / MAX_MARKS) === 0);
     return { marks: keep, omitted: marks.length - keep.length };
   }
 
