@@ -175,7 +175,7 @@ test('a bad tc line in the rule editor shows an inline error and changes nothing
 // entries) in 13 minutes on the loaded 2-core machine, while the same WorkerHost requests in
 // Node (advance 16 traced steps at a time after the survey) run it in about a minute: something
 // on the page's path per batch is slow and is not found yet. The scroll itself is in
-// e2e-bench/tables.bench.ts.
+// e2e/bench/tables.bench.ts.
 test.fixme('a million-connection generator run scrolls', async ({ page }) => {
   // Minutes on a loaded 2-core machine: the worker runs the million connections twice (the
   // live run, and the survey that fills the timeline).
