@@ -6,6 +6,9 @@
  * Nodes keep their identity while their data is unchanged, so memoised nodes re-render only
  * when a counter or a row of theirs changes. While fast-forwarding, the edges show packet
  * rates per path class from the batch's aggregates instead of single dots.
+ *
+ * A connection selected in a table (`selectedCt`) marks the table nodes that hold it
+ * (selection.ts); the motion layer marks its packets' dots and dims the others.
  */
 import { ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -16,6 +19,7 @@ import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { selectionMarks } from './selection';
 import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
@@ -40,14 +44,18 @@ const HANDLES: Record<EdgeKind, [string, string]> = {
   miss: ['b', 't'],
 };
 
-/** Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip rendering). */
-function useStableNodes(layout: Layout | null): GraphNode[] {
+/**
+ * Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip
+ * rendering). `marks` are the selected connection's notes by node id (selection.ts).
+ */
+function useStableNodes(layout: Layout | null, marks: Record<string, string>): GraphNode[] {
   const cache = useRef(new Map<string, { key: string; node: GraphNode }>());
   return useMemo(() => {
     if (!layout) return [];
     const next = new Map<string, { key: string; node: GraphNode }>();
     const nodes = layout.nodes.map((n: LaidNode) => {
-      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data]);
+      const mark = marks[n.id];
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data, mark]);
       const old = cache.current.get(n.id);
       const node: GraphNode =
         old && old.key === key
@@ -59,7 +67,7 @@ function useStableNodes(layout: Layout | null): GraphNode[] {
               width: n.w,
               height: n.h,
               style: { width: n.w, height: n.h },
-              data: n.data as GraphNode['data'],
+              data: (mark ? { ...n.data, mark } : n.data) as GraphNode['data'],
               draggable: false,
               connectable: false,
               selectable: n.data.type !== 'lane',
@@ -72,7 +80,17 @@ function useStableNodes(layout: Layout | null): GraphNode[] {
     });
     cache.current = next;
     return nodes;
-  }, [layout]);
+  }, [layout, marks]);
+}
+
+const NO_MARKS: Record<string, string> = {};
+
+/** The connection selected in a table, as the graph marks it; its notes follow the state at the cursor. */
+function useSelectionMarks(): Record<string, string> {
+  const id = useLab((s) => s.selectedCt);
+  const answer = useQuery(id === undefined ? null : { kind: 'conntrack', offset: 0, limit: 1, filter: { id } });
+  const row = answer?.rows[0];
+  return useMemo(() => (row && row.id === id ? selectionMarks(row) : NO_MARKS), [row, id]);
 }
 
 function ariaOf(n: LaidNode): string {
@@ -129,7 +147,8 @@ function Graph() {
   const fast = useLab((s) => s.playing && s.speed === Infinity);
   const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
-  const nodes = useStableNodes(layout);
+  const marks = useSelectionMarks();
+  const nodes = useStableNodes(layout, marks);
   const rates = useRates();
   const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
   const flow = useReactFlow();
@@ -191,7 +210,7 @@ function Graph() {
       >
         <MotionLayer layout={layout} handle={motion} />
       </ReactFlow>
-      <GraphTools />
+      <GraphTools marks={marks} />
       <Legend />
     </div>
   );
@@ -218,11 +237,13 @@ function useRates(): Rates | null {
   return useMemo(() => (fast && last.length ? ratesOf(last) : null), [fast, last]);
 }
 
-const GraphTools = memo(function GraphTools() {
+const GraphTools = memo(function GraphTools({ marks }: { marks: Record<string, string> }) {
   const flow = useReactFlow();
   const fit = () => void flow.fitView({ padding: 0.02, duration: 200 });
   const toSelection = () => {
-    const selected = flow.getNodes().filter((n) => n.selected);
+    // A node clicked in the graph, else the tables holding the connection selected in a table.
+    const clicked = flow.getNodes().filter((n) => n.selected);
+    const selected = clicked.length ? clicked : flow.getNodes().filter((n) => n.id in marks);
     void flow.fitView({ nodes: selected.length ? selected : undefined, padding: 0.2, duration: 200 });
   };
   return (
