@@ -16,6 +16,7 @@ import { getLab, useLab } from '../session/store';
 import { onTick } from '../session/ticker';
 import type { Layout } from '../graph/layout';
 import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } from './flights';
+import { LABEL_H, LabelSpace } from './labels';
 
 /** Dots drawn at most at once (a traffic slice's sample can be larger). */
 export const MAX_DOTS = 1500;
@@ -127,6 +128,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       const many = flights.length > 40;
       const r = Math.max(3, Math.min(8, 6 * zoom));
       const chosen = getLab().selectedCt;
+      const labels: Pending[] = [];
       for (const b of crowd) b.length = 0;
       for (const f of flights) {
         // Rows light up while packets can be told apart; a crowd would only restyle the page every frame.
@@ -160,7 +162,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         ctx.stroke();
         if (d.dropped) cross(ctx, x, y, r, colours.drop);
         if (mine) ring(ctx, x, y, r, colours.accent);
-        if (!many || mine) label(ctx, x, y, r, d, alpha, colours);
+        if (!many || mine) labels.push({ x, y, d, alpha, rank: mine ? 0 : d.dropped ? 1 : d.hop.kind === 'resume' || d.badge ? 2 : 3 });
       }
       if (many) {
         ctx.globalAlpha = chosen === undefined ? 0.6 : 0.6 * DIMMED;
@@ -172,6 +174,9 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
           ctx.fill();
         });
       }
+      // Labels last, over every dot: the selected connection's, drops, and restore badges first.
+      const space = new LabelSpace(cv.clientWidth);
+      for (const l of labels.sort((a, b) => a.rank - b.rank)) label(ctx, space, l, r, colours);
       ctx.globalAlpha = 1;
       for (const [el, until] of lit) {
         if (now < until) continue;
@@ -279,18 +284,36 @@ function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, co
   ctx.stroke();
 }
 
-/** The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it. */
-function label(ctx: CanvasRenderingContext2D, dotX: number, dotY: number, r: number, d: DotState, alpha: number, c: Colours): void {
-  const text = d.dropped ? `#${d.pkt} dropped: ${d.hop.reason ?? ''}` : d.badge ? `#${d.pkt} ${d.badge}` : `#${d.pkt}`;
+/** A dot's label waiting for its place: `rank` orders who gets room first. */
+interface Pending {
+  x: number;
+  y: number;
+  d: DotState;
+  alpha: number;
+  rank: number;
+}
+
+/**
+ * The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it; only
+ * the id when the whole text would cover another label, nothing when even that would.
+ */
+function label(ctx: CanvasRenderingContext2D, space: LabelSpace, l: Pending, r: number, c: Colours): void {
+  const { d, alpha } = l;
+  const id = `#${d.pkt}`;
+  const whole = d.dropped ? `${id} dropped: ${d.hop.reason ?? ''}` : d.badge ? `${id} ${d.badge}` : id;
   ctx.font = '600 12px system-ui, sans-serif';
-  const w = ctx.measureText(text).width;
-  // Above right of the dot; near the right edge above left, so it is never cut off.
-  const x = dotX + r + 6 + w + 4 > ctx.canvas.clientWidth ? Math.max(4, dotX - r - 6 - w) : dotX + r + 6;
-  const y = dotY - r - 4;
+  let text = whole;
+  let box = space.boxFor(l.x, l.y, r, ctx.measureText(text).width);
+  if (!space.take(box)) {
+    if (whole === id) return;
+    text = id;
+    box = space.boxFor(l.x, l.y, r, ctx.measureText(text).width);
+    if (!space.take(box)) return;
+  }
   ctx.fillStyle = c.surface;
   ctx.globalAlpha = Math.min(alpha, 0.9);
-  ctx.fillRect(x - 3, y - 12, w + 6, 16);
+  ctx.fillRect(box.x, box.y, box.w, LABEL_H);
   ctx.globalAlpha = alpha;
   ctx.fillStyle = d.dropped ? c.drop : d.badge?.startsWith('restored') ? c.miss : c.text;
-  ctx.fillText(text, x, y);
+  ctx.fillText(text, box.x + 3, box.y + 12);
 }
