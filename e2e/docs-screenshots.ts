@@ -86,13 +86,13 @@ async function miss(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
   await shell(page, SKIP_HW);
   await page.getByLabel('Speed').selectOption({ label: '0.1×' });
   await shell(page, DATA);
-  // Wait for the fall: the dot has left the hardware lane and is a third of the way down.
+  // Wait for the fall: the dot has left the hardware lane and is on its way down.
   let top = Infinity;
   for (let i = 0; i < 400; i++) {
     const [d] = await dots(page);
     if (d) {
       top = Math.min(top, d.y);
-      if (d.y - top > 60) break;
+      if (d.y - top > 90) break;
     }
     await page.waitForTimeout(50);
   }

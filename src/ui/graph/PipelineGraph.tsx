@@ -18,7 +18,7 @@ import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
-import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { fitLayout, layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { selectionMarks } from './selection';
 import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
@@ -126,7 +126,7 @@ function edgesOf(layout: Layout | null, rates: Rates | null): LabelledEdge[] {
     const rate = rates ? rates.of(e) : 0;
     const first = rate > 0 && !labelled.has(e.kind + e.source.split(':')[0]);
     if (first) labelled.add(e.kind + e.source.split(':')[0]);
-    const text = first ? `${fmtRate(rate)} pps` : !rates ? e.label : undefined;
+    const text = first ? `${fmtRate(rate)} pps` : undefined;
     return {
       id: e.id,
       type: 'labelled' as const,
@@ -156,12 +156,19 @@ function Graph() {
   const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
 
   const wrap = useRef<HTMLDivElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  /** The graph's box: the wrap, below the legend and zoom buttons (one row, or two when narrow). */
+  const viewportFor = useCallback((l: Layout, el: HTMLElement) => fitLayout(l, el.clientWidth, el.clientHeight, (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)), []);
+  const fitNow = useCallback(() => {
+    const el = wrap.current;
+    if (layout && el) void flow.setViewport(viewportFor(layout, el), { duration: 200 });
+  }, [layout, flow, viewportFor]);
   // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
   // from the layout's own extent: it needs no measured nodes.
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    const fit = () => void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    const fit = () => void flow.setViewport(viewportFor(layout, el));
     fit();
     // A panel resized or collapsed: fit again.
     let frame = 0;
@@ -170,6 +177,7 @@ function Graph() {
       frame = requestAnimationFrame(fit);
     });
     observer.observe(el);
+    if (bar.current) observer.observe(bar.current);
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
@@ -210,17 +218,12 @@ function Graph() {
       >
         <MotionLayer layout={layout} handle={motion} />
       </ReactFlow>
-      <GraphTools marks={marks} />
-      <Legend />
+      <div className="graph-bar" ref={bar}>
+        <Legend />
+        <GraphTools marks={marks} onFit={fitNow} />
+      </div>
     </div>
   );
-}
-
-/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
-export function fitLayout(layout: Layout, w: number, h: number): { x: number; y: number; zoom: number } {
-  const pad = 12;
-  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, (h - 2 * pad) / layout.height));
-  return { x: (w - layout.width * zoom) / 2, y: (h - layout.height * zoom) / 2, zoom };
 }
 
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */
@@ -237,9 +240,8 @@ function useRates(): Rates | null {
   return useMemo(() => (fast && last.length ? ratesOf(last) : null), [fast, last]);
 }
 
-const GraphTools = memo(function GraphTools({ marks }: { marks: Record<string, string> }) {
+const GraphTools = memo(function GraphTools({ marks, onFit }: { marks: Record<string, string>; onFit: () => void }) {
   const flow = useReactFlow();
-  const fit = () => void flow.fitView({ padding: 0.02, duration: 200 });
   const toSelection = () => {
     // A node clicked in the graph, else the tables holding the connection selected in a table.
     const clicked = flow.getNodes().filter((n) => n.selected);
@@ -248,7 +250,7 @@ const GraphTools = memo(function GraphTools({ marks }: { marks: Record<string, s
   };
   return (
     <div className="graph-tools">
-      <button type="button" onClick={fit}>
+      <button type="button" onClick={onFit}>
         Zoom to fit
       </button>
       <button type="button" onClick={toSelection}>
@@ -270,7 +272,10 @@ const Legend = memo(function Legend() {
       <span>
         <i className="dot-drop" /> dropped
       </span>
-      <span className="legend-note">colour = connection · click a dot for its journey</span>
+      <span>
+        <i className="edge-key-miss" /> miss to software
+      </span>
+      <span className="legend-note">colour = connection · click a dot</span>
     </div>
   );
 });
