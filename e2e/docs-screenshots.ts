@@ -6,12 +6,15 @@
  *   docs/graph-moving-THEME.png  the talk's connection opening: handshake and requests in flight;
  *   docs/graph-miss-THEME.png    a data packet after `skip_hw` on the established-traffic rule:
  *                                the CT table hits, chain 2 misses, the dot falls to software
- *                                carrying what the driver restored.
+ *                                carrying what the driver restored;
+ *   docs/graph-fast-forward-THEME.png  generated traffic played as fast as possible: edges as
+ *                                thick as their packet rates, with the rates.
  *
  * Not a test: run it against a served production build when the graph's look changes.
  *   npx vite build && npx vite preview --port 4173 &
  *   npx tsx e2e/docs-screenshots.ts [http://127.0.0.1:4173]
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { browserLaunch, CHROMIUM_ARGS } from './browser';
@@ -22,6 +25,11 @@ const OTHERS = ['Inspector', 'Controls', 'Scenario', 'Shell', 'Conntrack table',
 /** The rule the miss picture takes out of hardware: the talk's uplink chain 2 prio 2, as a replace. */
 const SKIP_HW = 'tc filter replace dev uplink ingress prio 2 chain 2 handle 1 proto ip flower skip_hw ct_state +trk+est action mirred egress redirect dev rep0';
 const DATA = 'send dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags P. len 100';
+/** The talk's rules without its traffic, then generated connections through them. */
+const TRAFFIC = `${readFileSync(join(import.meta.dirname, '..', 'src', 'scenarios', 'talk-web-server.sim'), 'utf8')
+  .split('\n')
+  .filter((l) => !/^(connect|send|sleep|conntrack|tc -s|sim show)/.test(l))
+  .join('\n')}\ntraffic dev uplink reply-dev rep0 conns 20000 rate 100000 duration 2 order round-robin\n`;
 
 type Dot = { pkt: number; ct: number; x: number; y: number };
 
@@ -100,6 +108,19 @@ async function miss(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
   await page.close();
 }
 
+async function fastForward(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
+  const page = await open(browser, theme);
+  await page.waitForFunction(() => !!window.__ctlab);
+  await page.evaluate((t) => window.__ctlab!.load(t), TRAFFIC);
+  await page.getByRole('button', { name: 'Step forward one line' }).waitFor();
+  await page.getByLabel('Speed').selectOption({ label: 'As fast as possible' });
+  await page.getByRole('button', { name: 'Play' }).click();
+  // A second into the run: handshakes done, most packets in hardware, new ones still missing.
+  await page.waitForFunction(() => /t = 1\./.test(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? ''), null, { timeout: 120_000 });
+  await shot(page, `graph-fast-forward-${theme}.png`);
+  await page.close();
+}
+
 async function main(): Promise<void> {
   const launch = browserLaunch();
   const browser = await chromium.launch({ headless: true, channel: launch.channel, executablePath: launch.executablePath, args: CHROMIUM_ARGS });
@@ -108,6 +129,7 @@ async function main(): Promise<void> {
       await rest(browser, theme);
       await moving(browser, theme);
       await miss(browser, theme);
+      await fastForward(browser, theme);
     }
   } finally {
     await browser.close();
