@@ -115,3 +115,38 @@ test('clicking a dot shows its packet in the inspector', async ({ page }) => {
   await expect(inspector(page).getByRole('article', { name: 'Packet 1' })).toBeVisible();
   await expect(inspector(page).getByRole('row', { name: /^Packet 1:/ })).toHaveAttribute('aria-selected', 'true');
 });
+
+test('selecting a conntrack row marks the connection in the graph: its tables, its flow, its hardware entry, its packets', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByLabel('Speed').selectOption({ label: '0.1×' });
+  await page.locator('body').press('End');
+  const conntrack = page.getByRole('region', { name: 'Conntrack table' });
+  const client = conntrack.getByRole('row').filter({ hasText: '192.0.2.10:40000' });
+  await expect(client.locator('[data-col="flags"]')).toContainText('[HW_OFFLOAD]');
+  await client.click();
+  await expect(client).toHaveAttribute('aria-selected', 'true');
+  // The graph: conntrack holds the entry, zone 1's flowtable its flow, the NIC's CT table its entry.
+  const mark = node(page, 'conntrack').locator('.conn-mark');
+  await expect(mark).toHaveText(/^selected: entry \d+ ESTABLISHED$/);
+  const id = Number(/entry (\d+)/.exec((await mark.textContent())!)![1]);
+  await expect(node(page, 'flowtable zone 1').locator('.conn-mark')).toHaveText('selected: flow, in hardware');
+  await expect(node(page, 'hardware CT table').locator('.conn-mark')).toHaveText('selected: entry in the CT table');
+  await expect(pipeline(page).locator('.gnode.conn')).toHaveCount(3);
+  // The tables' own highlights: the flow's row, the hardware entry, the event list filtered to its packets.
+  await expect(page.getByRole('region', { name: 'Flowtables' }).locator('tr[aria-selected="true"]')).toContainText('192.0.2.10');
+  await expect(page.getByRole('region', { name: 'Hardware' }).getByLabel('Selected connection in hardware')).toContainText('in the CT table');
+  const list = inspector(page).getByRole('region', { name: 'Event list' });
+  await expect(list.getByRole('spinbutton', { name: 'Connection (conntrack entry id)' })).toHaveValue(String(id));
+  await expect(list.getByRole('row', { name: /^Packet 12:/ })).toBeVisible();
+  await expect(list.getByRole('row', { name: /^Packet 10:/ })).toHaveCount(0);
+  // A packet of the connection sent now: its dot carries the entry (drawn ringed, others dimmed).
+  const command = page.getByRole('textbox', { name: 'Command' });
+  await command.fill('send dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags P. len 100');
+  await command.press('Enter');
+  await page.waitForFunction(() => (window.__ctlabMotion?.dots().length ?? 0) > 0);
+  expect((await page.evaluate(() => window.__ctlabMotion!.dots())).map((d) => d.ct)).toEqual([id]);
+  // Unselecting clears the marks.
+  await client.click();
+  await expect(pipeline(page).locator('.conn-mark')).toHaveCount(0);
+});

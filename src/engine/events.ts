@@ -144,6 +144,10 @@ export type SimEvent =
       /** ct_state restored on the skb ('' when none). */
       ctState: string;
       tunnel: boolean;
+      /** Zone of the conntrack entry restored with ct_state (absent when none was). */
+      zone?: number;
+      /** Tunnel id (VNI) of the tunnel info restored (absent when none was). */
+      tunnelId?: number;
     }
   /** Open vSwitch: a packet tc left unclassified continues in the OVS datapath. */
   | { kind: 'ovs.recirc'; t: Micros; pkt: number; dev: string; recircId: number; hit: boolean; upcall: boolean }

@@ -37,12 +37,24 @@ export function byPacket(events: readonly SimEvent[]): Map<number, SimEvent[]> {
   return out;
 }
 
+/**
+ * The conntrack entry (ctnetlink id) a packet belongs to, 0 for none: the first one found or
+ * created for it — by conntrack, by a flowtable hit (the fast path skips conntrack), or by the
+ * hardware CT table for a packet that never left the NIC.
+ */
+export function journeyCt(events: readonly SimEvent[]): number {
+  for (const e of events) {
+    if ((e.kind === 'ct.lookup' || (e.kind === 'ft.lookup' && e.hit)) && e.ctId > 0) return e.ctId;
+    if (e.kind === 'hw.table' && e.hit && e.ctId !== undefined && e.ctId > 0) return e.ctId;
+  }
+  return 0;
+}
+
 export function packetRow(pkt: number, events: readonly SimEvent[], step: number, line: number): PacketRow | null {
   const inject = events.find((e) => e.kind === 'packet.inject');
   if (!inject || inject.kind !== 'packet.inject') return null;
   let verdict: PacketRow['verdict'] = 'none';
   let end = '';
-  let ct = 0;
   for (const e of events) {
     if (e.kind === 'packet.deliver' && verdict === 'none') {
       verdict = 'deliver';
@@ -50,11 +62,9 @@ export function packetRow(pkt: number, events: readonly SimEvent[], step: number
     } else if (e.kind === 'packet.drop' && verdict === 'none') {
       verdict = 'drop';
       end = e.reason;
-    } else if (e.kind === 'ct.lookup' && ct === 0 && e.ctId > 0) {
-      ct = e.ctId;
     }
   }
-  return { pkt, step, t: inject.t, line: line || inject.line, dev: inject.dev, summary: inject.summary, path: classifyJourney(events), verdict, end, ct };
+  return { pkt, step, t: inject.t, line: line || inject.line, dev: inject.dev, summary: inject.summary, path: classifyJourney(events), verdict, end, ct: journeyCt(events) };
 }
 
 export function matches(row: PacketRow, f: PacketFilterSpec | undefined): boolean {

@@ -391,7 +391,8 @@ export class HwPipeline {
     meta.extChain = filter === null && chain > 0 ? chain : -1;
     if (this.env.events.active) {
       const resumeAction = filter ? `${filter.ref} action ${action + 1}` : '';
-      this.env.events.emit({ kind: 'hw.miss', t: this.env.now(), pkt: pkt.id, dev, table, reason, resumeDev: dev, resumeChain: chain, resumeAction, ctState, tunnel: meta.tunnel !== null });
+      const restored = { ...(ctState ? { zone: meta.zone } : {}), ...(meta.tunnel ? { tunnelId: meta.tunnel.id } : {}) };
+      this.env.events.emit({ kind: 'hw.miss', t: this.env.now(), pkt: pkt.id, dev, table, reason, resumeDev: dev, resumeChain: chain, resumeAction, ctState, tunnel: meta.tunnel !== null, ...restored });
     }
     return false;
   }

@@ -8,14 +8,30 @@
 import { max } from 'd3-array';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { line, stack } from 'd3-shape';
-import { memo, useState, type MouseEvent } from 'react';
+import { createContext, memo, useContext, useEffect, useRef, useState, type MouseEvent } from 'react';
+import type { SeriesView, ThroughputView } from '../../worker/protocol';
 import { useQuery } from '../session/useQuery';
-import { mix, occupancy, PATHS, ppsText, rates, sliceAt, throughputBars, type OccupancyPoint, type RatePoint } from './chartData';
+import { chartWidth, mix, occupancy, PATHS, ppsText, rates, sliceAt, throughputBars, type OccupancyPoint, type RatePoint } from './chartData';
 import './charts.css';
 
 const BUCKETS = 40;
-const W = 320;
 const H = 110;
+/** The drawing width of each chart (user units = CSS pixels). */
+const ChartWidth = createContext(320);
+
+/** Follows the charts container's width. */
+function useChartWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [w, setW] = useState(320);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setW(chartWidth(el.clientWidth)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, w];
+}
 const M = { top: 6, right: 8, bottom: 16, left: 46 };
 const COLOURS: Record<string, string> = { software: 'var(--sw, #6929c4)', hardware: 'var(--hw, #007d79)', miss: 'var(--miss, #8e6a00)', dropped: 'var(--drop, #da1e28)', conntrack: 'var(--sw, #6929c4)', flows: 'var(--accent, #0b5cc7)', hwCt: 'var(--hw, #007d79)', queue: 'var(--miss, #8e6a00)' };
 const count = (n: number) => Math.round(n).toLocaleString('en');
@@ -23,23 +39,32 @@ const count = (n: number) => Math.round(n).toLocaleString('en');
 export const ChartsView = memo(function ChartsView() {
   const series = useQuery({ kind: 'series', buckets: BUCKETS });
   const tp = useQuery({ kind: 'throughput' });
-  if (!series || !tp) return <p className="hint">Loading…</p>;
-  const r = rates(series.series);
-  const occ = occupancy(series.series);
+  const [ref, width] = useChartWidth();
   return (
-    <div className="charts">
-      <RateChart points={r} />
-      <MixBar series={mix(series.series)} />
-      <OccupancyChart points={occ} capacity={series.series.hwCapacity} keys={['conntrack', 'flows', 'hwCt']} title="Table occupancy" labels={{ conntrack: 'conntrack', flows: 'flowtable flows', hwCt: 'hardware CT' }} />
-      <OccupancyChart points={occ} keys={['queue']} title="Offload queue depth" labels={{ queue: 'pending work' }} />
-      <ThroughputChart bars={throughputBars(tp.figures)} connections={tp.figures.connections} />
+    <div className="charts" ref={ref}>
+      <ChartWidth.Provider value={width}>{series && tp ? <Charts series={series.series} tp={tp.figures} /> : <p className="hint">Loading…</p>}</ChartWidth.Provider>
     </div>
   );
 });
 
+function Charts({ series, tp }: { series: SeriesView; tp: ThroughputView }) {
+  const r = rates(series);
+  const occ = occupancy(series);
+  return (
+    <>
+      <RateChart points={r} />
+      <MixBar series={mix(series)} />
+      <OccupancyChart points={occ} capacity={series.hwCapacity} keys={['conntrack', 'flows', 'hwCt']} title="Table occupancy" labels={{ conntrack: 'conntrack', flows: 'flowtable flows', hwCt: 'hardware CT' }} />
+      <OccupancyChart points={occ} keys={['queue']} title="Offload queue depth" labels={{ queue: 'pending work' }} />
+      <ThroughputChart bars={throughputBars(tp)} connections={tp.connections} />
+    </>
+  );
+}
+
 /** Index of the slice under the pointer, from the x scale's inverse. */
 function useHover(): [number | null, (e: MouseEvent<SVGSVGElement>, invert: (x: number) => number) => void, () => void] {
   const [hover, setHover] = useState<number | null>(null);
+  const W = useContext(ChartWidth);
   const move = (e: MouseEvent<SVGSVGElement>, invert: (x: number) => number) => {
     const box = e.currentTarget.getBoundingClientRect();
     setHover(invert(((e.clientX - box.left) / box.width) * W));
@@ -48,6 +73,7 @@ function useHover(): [number | null, (e: MouseEvent<SVGSVGElement>, invert: (x: 
 }
 
 function Axis({ y, x0, x1, yMax, unit }: { y: (v: number) => number; x0: number; x1: number; yMax: number; unit: (v: number) => string }) {
+  const W = useContext(ChartWidth);
   return (
     <g className="axis">
       <line x1={M.left} x2={M.left} y1={M.top} y2={H - M.bottom} />
@@ -70,6 +96,7 @@ function Axis({ y, x0, x1, yMax, unit }: { y: (v: number) => number; x0: number;
 
 function RateChart({ points }: { points: RatePoint[] }) {
   const [hover, move, leave] = useHover();
+  const W = useContext(ChartWidth);
   const t1 = points.length ? points[points.length - 1].t1 : 1;
   const x = scaleLinear().domain([0, t1]).range([M.left, W - M.right]);
   const layers = stack<RatePoint>().keys(PATHS)(points);
@@ -102,6 +129,7 @@ function RateChart({ points }: { points: RatePoint[] }) {
 
 function MixBar({ series }: { series: ReturnType<typeof mix> }) {
   const [hover, setHover] = useState<string | null>(null);
+  const W = useContext(ChartWidth);
   let at = 0;
   const h = series.find((s) => s.name === hover);
   return (
@@ -124,6 +152,7 @@ type OccKey = 'conntrack' | 'flows' | 'hwCt' | 'queue';
 
 function OccupancyChart({ points, keys, title, labels, capacity }: { points: OccupancyPoint[]; keys: OccKey[]; title: string; labels: Partial<Record<OccKey, string>>; capacity?: number }) {
   const [hover, move, leave] = useHover();
+  const W = useContext(ChartWidth);
   const t1 = points.length ? points[points.length - 1].t : 1;
   const x = scaleLinear().domain([0, t1]).range([M.left, W - M.right]);
   const top = Math.max(1, ...keys.map((k) => max(points, (p) => p[k]) ?? 0));
@@ -162,6 +191,7 @@ function OccupancyChart({ points, keys, title, labels, capacity }: { points: Occ
 
 function ThroughputChart({ bars, connections }: { bars: ReturnType<typeof throughputBars>; connections: number }) {
   const [hover, setHover] = useState<number | null>(null);
+  const W = useContext(ChartWidth);
   const bh = 64;
   const y = scaleBand<string>()
     .domain(bars.map((b) => b.label))
@@ -169,7 +199,7 @@ function ThroughputChart({ bars, connections }: { bars: ReturnType<typeof throug
     .padding(0.2);
   const x = scaleLinear()
     .domain([0, max(bars, (b) => b.pps) ?? 1])
-    .range([0, W - 140]);
+    .range([0, Math.max(24, W - 140)]);
   const b = hover === null ? null : bars[hover];
   return (
     <figure className="chart" aria-label="Throughput model">

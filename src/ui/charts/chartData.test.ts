@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesView, ThroughputView } from '../../worker/protocol';
-import { mix, occupancy, ppsText, rates, sliceAt, throughputBars } from './chartData';
+import { chartWidth, mix, occupancy, ppsText, rates, sliceAt, throughputBars } from './chartData';
 
 const series: SeriesView = {
   t: [0, 500_000, 1_000_000, 1_500_000],
@@ -63,5 +63,13 @@ describe('chart data from aggregates', () => {
     ]);
     expect(ppsText(950)).toBe('950 pps');
     expect(ppsText(12_500)).toBe('12.5 kpps');
+  });
+
+  it('draws each chart at its grid column width: one column below two minimum columns, clamped to 200–440 px', () => {
+    expect(chartWidth(150)).toBe(200);
+    expect(chartWidth(300)).toBe(300);
+    expect(chartWidth(520)).toBe(440);
+    // Two columns of 260 fit from 533 px on: each gets half of what the gap leaves.
+    expect(chartWidth(600)).toBe(294);
   });
 });

@@ -72,3 +72,17 @@ export function ppsText(pps: number): string {
   if (pps >= 1e3) return `${(pps / 1e3).toFixed(1)} kpps`;
   return `${pps.toFixed(pps < 10 ? 1 : 0)} pps`;
 }
+
+/** Narrowest column before charts go side by side, and the gap between columns (px): charts.css's grid. */
+const COLUMN_MIN = 260;
+const COLUMN_GAP = 13;
+
+/**
+ * The width (CSS px) a chart is drawn at in a region `width` px wide: its grid column's, so its
+ * text is drawn at its own size — at least 200 (narrower, the drawing scales down), at most 440.
+ */
+export function chartWidth(width: number): number {
+  const columns = Math.max(1, Math.floor((width + COLUMN_GAP) / (COLUMN_MIN + COLUMN_GAP)));
+  const column = (width - COLUMN_GAP * (columns - 1)) / columns;
+  return Math.round(Math.min(440, Math.max(200, column)));
+}

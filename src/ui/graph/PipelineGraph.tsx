@@ -6,6 +6,9 @@
  * Nodes keep their identity while their data is unchanged, so memoised nodes re-render only
  * when a counter or a row of theirs changes. While fast-forwarding, the edges show packet
  * rates per path class from the batch's aggregates instead of single dots.
+ *
+ * A connection selected in a table (`selectedCt`) marks the table nodes that hold it
+ * (selection.ts); the motion layer marks its packets' dots and dims the others.
  */
 import { ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -15,7 +18,8 @@ import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
-import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { fitLayout, layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { selectionMarks } from './selection';
 import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
@@ -40,14 +44,18 @@ const HANDLES: Record<EdgeKind, [string, string]> = {
   miss: ['b', 't'],
 };
 
-/** Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip rendering). */
-function useStableNodes(layout: Layout | null): GraphNode[] {
+/**
+ * Reuses the previous node object when its geometry and data are unchanged (memoised nodes skip
+ * rendering). `marks` are the selected connection's notes by node id (selection.ts).
+ */
+function useStableNodes(layout: Layout | null, marks: Record<string, string>): GraphNode[] {
   const cache = useRef(new Map<string, { key: string; node: GraphNode }>());
   return useMemo(() => {
     if (!layout) return [];
     const next = new Map<string, { key: string; node: GraphNode }>();
     const nodes = layout.nodes.map((n: LaidNode) => {
-      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data]);
+      const mark = marks[n.id];
+      const key = JSON.stringify([n.x, n.y, n.w, n.h, n.data, mark]);
       const old = cache.current.get(n.id);
       const node: GraphNode =
         old && old.key === key
@@ -59,7 +67,7 @@ function useStableNodes(layout: Layout | null): GraphNode[] {
               width: n.w,
               height: n.h,
               style: { width: n.w, height: n.h },
-              data: n.data as GraphNode['data'],
+              data: (mark ? { ...n.data, mark } : n.data) as GraphNode['data'],
               draggable: false,
               connectable: false,
               selectable: n.data.type !== 'lane',
@@ -72,7 +80,17 @@ function useStableNodes(layout: Layout | null): GraphNode[] {
     });
     cache.current = next;
     return nodes;
-  }, [layout]);
+  }, [layout, marks]);
+}
+
+const NO_MARKS: Record<string, string> = {};
+
+/** The connection selected in a table, as the graph marks it; its notes follow the state at the cursor. */
+function useSelectionMarks(): Record<string, string> {
+  const id = useLab((s) => s.selectedCt);
+  const answer = useQuery(id === undefined ? null : { kind: 'conntrack', offset: 0, limit: 1, filter: { id } });
+  const row = answer?.rows[0];
+  return useMemo(() => (row && row.id === id ? selectionMarks(row) : NO_MARKS), [row, id]);
 }
 
 function ariaOf(n: LaidNode): string {
@@ -108,7 +126,7 @@ function edgesOf(layout: Layout | null, rates: Rates | null): LabelledEdge[] {
     const rate = rates ? rates.of(e) : 0;
     const first = rate > 0 && !labelled.has(e.kind + e.source.split(':')[0]);
     if (first) labelled.add(e.kind + e.source.split(':')[0]);
-    const text = first ? `${fmtRate(rate)} pps` : !rates ? e.label : undefined;
+    const text = first ? `${fmtRate(rate)} pps` : undefined;
     return {
       id: e.id,
       type: 'labelled' as const,
@@ -129,7 +147,8 @@ function Graph() {
   const fast = useLab((s) => s.playing && s.speed === Infinity);
   const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
-  const nodes = useStableNodes(layout);
+  const marks = useSelectionMarks();
+  const nodes = useStableNodes(layout, marks);
   const rates = useRates();
   const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
   const flow = useReactFlow();
@@ -137,12 +156,19 @@ function Graph() {
   const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
 
   const wrap = useRef<HTMLDivElement>(null);
+  const bar = useRef<HTMLDivElement>(null);
+  /** The graph's box: the wrap, below the legend and zoom buttons (one row, or two when narrow). */
+  const viewportFor = useCallback((l: Layout, el: HTMLElement) => fitLayout(l, el.clientWidth, el.clientHeight, (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)), []);
+  const fitNow = useCallback(() => {
+    const el = wrap.current;
+    if (layout && el) void flow.setViewport(viewportFor(layout, el), { duration: 200 });
+  }, [layout, flow, viewportFor]);
   // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
   // from the layout's own extent: it needs no measured nodes.
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    const fit = () => void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    const fit = () => void flow.setViewport(viewportFor(layout, el));
     fit();
     // A panel resized or collapsed: fit again.
     let frame = 0;
@@ -151,6 +177,7 @@ function Graph() {
       frame = requestAnimationFrame(fit);
     });
     observer.observe(el);
+    if (bar.current) observer.observe(bar.current);
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
@@ -191,17 +218,12 @@ function Graph() {
       >
         <MotionLayer layout={layout} handle={motion} />
       </ReactFlow>
-      <GraphTools />
-      <Legend />
+      <div className="graph-bar" ref={bar}>
+        <Legend />
+        <GraphTools marks={marks} onFit={fitNow} />
+      </div>
     </div>
   );
-}
-
-/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
-export function fitLayout(layout: Layout, w: number, h: number): { x: number; y: number; zoom: number } {
-  const pad = 12;
-  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, (h - 2 * pad) / layout.height));
-  return { x: (w - layout.width * zoom) / 2, y: (h - layout.height * zoom) / 2, zoom };
 }
 
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */
@@ -218,16 +240,17 @@ function useRates(): Rates | null {
   return useMemo(() => (fast && last.length ? ratesOf(last) : null), [fast, last]);
 }
 
-const GraphTools = memo(function GraphTools() {
+const GraphTools = memo(function GraphTools({ marks, onFit }: { marks: Record<string, string>; onFit: () => void }) {
   const flow = useReactFlow();
-  const fit = () => void flow.fitView({ padding: 0.02, duration: 200 });
   const toSelection = () => {
-    const selected = flow.getNodes().filter((n) => n.selected);
+    // A node clicked in the graph, else the tables holding the connection selected in a table.
+    const clicked = flow.getNodes().filter((n) => n.selected);
+    const selected = clicked.length ? clicked : flow.getNodes().filter((n) => n.id in marks);
     void flow.fitView({ nodes: selected.length ? selected : undefined, padding: 0.2, duration: 200 });
   };
   return (
     <div className="graph-tools">
-      <button type="button" onClick={fit}>
+      <button type="button" onClick={onFit}>
         Zoom to fit
       </button>
       <button type="button" onClick={toSelection}>
@@ -249,7 +272,10 @@ const Legend = memo(function Legend() {
       <span>
         <i className="dot-drop" /> dropped
       </span>
-      <span className="legend-note">colour = connection · click a dot for its journey</span>
+      <span>
+        <i className="edge-key-miss" /> miss to software
+      </span>
+      <span className="legend-note">colour = connection · click a dot</span>
     </div>
   );
 });

@@ -75,7 +75,6 @@ export interface LaidEdge {
   source: string;
   target: string;
   kind: EdgeKind;
-  label?: string;
 }
 
 export interface Layout {
@@ -103,11 +102,11 @@ export function layoutPipeline(view: PipelineView): Layout {
   const nodes: LaidNode[] = [];
   const edges: LaidEdge[] = [];
   const edgeIds = new Set<string>();
-  const edge = (source: string, target: string, kind: EdgeKind, label?: string) => {
+  const edge = (source: string, target: string, kind: EdgeKind) => {
     const id = `${kind}:${source}->${target}`;
     if (edgeIds.has(id) || source === target) return;
     edgeIds.add(id);
-    edges.push({ id, source, target, kind, ...(label ? { label } : {}) });
+    edges.push({ id, source, target, kind });
   };
 
   const bands: Band[] = view.hooks.map((h) => ({ dev: h.dev, hook: h.hook, chains: h.chains }));
@@ -244,7 +243,7 @@ export function layoutPipeline(view: PipelineView): Layout {
       const swId = swChainId(b.dev, b.hook, c.index);
       const hwId = hwChainId(b.dev, c.index);
       const hasHw = nodes.some((n) => n.id === hwId);
-      if (hasHw) edge(hwId, swId, 'miss', 'miss');
+      if (hasHw) edge(hwId, swId, 'miss');
       for (const f of c.filters) {
         for (const g of f.gotos) {
           edge(swId, swChainId(b.dev, b.hook, g), 'goto');
@@ -299,4 +298,15 @@ function endsShown(view: PipelineView): string[] {
 function spreadVertically(col: LaidNode[], minStep: number): void {
   col.sort((a, b) => a.y - b.y);
   for (let i = 1; i < col.length; i++) col[i].y = Math.max(col[i].y, col[i - 1].y + minStep);
+}
+
+/**
+ * The viewport that shows the whole layout in a box of w × h pixels, centred below the first
+ * `top` pixels (kept for the legend and the zoom buttons).
+ */
+export function fitLayout(layout: Layout, w: number, h: number, top: number): { x: number; y: number; zoom: number } {
+  const pad = 12;
+  const room = h - top - 2 * pad;
+  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, room / layout.height));
+  return { x: (w - layout.width * zoom) / 2, y: top + pad + Math.max(0, (room - layout.height * zoom) / 2), zoom };
 }

@@ -8,7 +8,8 @@ import { memo } from 'react';
 import type { PipelineFilter } from '../../worker/pipeline';
 import type { NodeData } from './layout';
 
-export type GraphNode = Node<NodeData & Record<string, unknown>>;
+/** `mark`: what the node holds of the connection selected in a table (selection.ts). */
+export type GraphNode = Node<NodeData & { mark?: string } & Record<string, unknown>>;
 
 /** Longest match or actions text a row shows; the whole filter is in the row's title. */
 const SHORT = 44;
@@ -46,6 +47,14 @@ function Counters({ sw, hw }: { sw: number; hw: number }) {
       <span className="c-sw">sw {sw}</span> <span className="c-hw">hw {hw}</span>
     </span>
   );
+}
+
+/** Classes of a table node: `conn` rings the tables holding the selected connection. */
+const tableClass = (kind: string, selected: boolean, mark: string | undefined) => `gnode table ${kind}${selected ? ' selected' : ''}${mark ? ' conn' : ''}`;
+
+/** The selected connection's note, on the node's lower edge (outside its box: the node keeps its size). */
+function ConnMark({ mark }: { mark: string | undefined }) {
+  return mark ? <div className="conn-mark">{mark}</div> : null;
 }
 
 function LaneNode({ data }: NodeProps<GraphNode>) {
@@ -120,45 +129,54 @@ function HwCtNode({ id, data, selected }: NodeProps<GraphNode>) {
   if (data.type !== 'hwct') return null;
   const pct = data.capacity ? Math.min(100, (100 * data.size) / data.capacity) : 0;
   return (
-    <div className={`gnode table hwct${selected ? ' selected' : ''}`} data-hit={id}>
-      <Handles />
-      <div className="gnode-title">
-        <b>CT table</b> (hardware)
+    <>
+      <div className={tableClass('hwct', selected, data.mark)} data-hit={id}>
+        <Handles />
+        <div className="gnode-title">
+          <b>CT table</b> (hardware)
+        </div>
+        <div className="occupancy" aria-label={`hardware CT table ${data.size} of ${data.capacity}`}>
+          {data.size.toLocaleString('en')} / {data.capacity.toLocaleString('en')}
+          <span className="bar">
+            <span style={{ width: `${pct}%` }} />
+          </span>
+        </div>
       </div>
-      <div className="occupancy" aria-label={`hardware CT table ${data.size} of ${data.capacity}`}>
-        {data.size.toLocaleString('en')} / {data.capacity.toLocaleString('en')}
-        <span className="bar">
-          <span style={{ width: `${pct}%` }} />
-        </span>
-      </div>
-    </div>
+      <ConnMark mark={data.mark} />
+    </>
   );
 }
 
 function FlowtableNode({ id, data, selected }: NodeProps<GraphNode>) {
   if (data.type !== 'flowtable') return null;
   return (
-    <div className={`gnode table flowtable${selected ? ' selected' : ''}`} data-hit={id}>
-      <Handles />
-      <div className="gnode-title">
-        <b>flowtable</b> zone {data.zone}
+    <>
+      <div className={tableClass('flowtable', selected, data.mark)} data-hit={id}>
+        <Handles />
+        <div className="gnode-title">
+          <b>flowtable</b> zone {data.zone}
+        </div>
+        <div className="sub">{data.flows.toLocaleString('en')} flows (fast path)</div>
       </div>
-      <div className="sub">{data.flows.toLocaleString('en')} flows (fast path)</div>
-    </div>
+      <ConnMark mark={data.mark} />
+    </>
   );
 }
 
 function ConntrackNode({ id, data, selected }: NodeProps<GraphNode>) {
   if (data.type !== 'conntrack') return null;
   return (
-    <div className={`gnode table conntrack${selected ? ' selected' : ''}`} data-hit={id}>
-      <Handles />
-      <div className="gnode-title">
-        <b>conntrack</b>
+    <>
+      <div className={tableClass('conntrack', selected, data.mark)} data-hit={id}>
+        <Handles />
+        <div className="gnode-title">
+          <b>conntrack</b>
+        </div>
+        <div className="sub">{data.entries.toLocaleString('en')} entries</div>
+        <div className="sub">zones {data.zones.length ? data.zones.join(', ') : '—'}</div>
       </div>
-      <div className="sub">{data.entries.toLocaleString('en')} entries</div>
-      <div className="sub">zones {data.zones.length ? data.zones.join(', ') : '—'}</div>
-    </div>
+      <ConnMark mark={data.mark} />
+    </>
   );
 }
 

@@ -20,8 +20,8 @@ describe('journeySteps', () => {
     const miss = steps.find((s) => s.tone === 'miss' && s.what.startsWith('hardware miss'))!;
     expect(miss).toMatchObject({
       place: 'NIC chain 2 table → uplink',
-      what: 'hardware miss (no offloaded rule matches); restored: the chain, ct_state +trk+est',
-      meta: 'chain 2 · ct_state +trk+est',
+      what: 'hardware miss (no offloaded rule matches); restored: the chain, ct_state +trk+est, zone 1',
+      meta: 'chain 2 · ct_state +trk+est · zone 1',
     });
     expect(miss.mechanism).toBe('mlx5: chain 2 miss, software resumes at chain 2 on uplink with ct_state restored — mlx5e_tc_update_skb sets tc_skb_ext.chain');
     const resumed = steps[steps.indexOf(miss) + 2];
@@ -47,7 +47,7 @@ describe('journeySteps', () => {
 
   it('VXLAN: the tunnel is in the metadata and the miss restores it', () => {
     const steps = journeySteps(runScenario(script(vxlanMiss)).journeys.get(1)!);
-    expect(steps.find((s) => s.what.startsWith('hardware miss'))).toMatchObject({ what: 'hardware miss (connection not in the CT table); restored: the chain, tunnel info' });
+    expect(steps.find((s) => s.what.startsWith('hardware miss'))).toMatchObject({ what: 'hardware miss (connection not in the CT table); restored: the chain, tunnel info (id 100)' });
     expect(steps.find((s) => s.place === 'vxlan0 ingress chain 0')?.meta).toContain('tunnel vni 100 192.0.2.1 → 192.0.2.2');
   });
 

@@ -182,8 +182,14 @@ export function journeySteps(events: readonly SimEvent[], ruleText: RuleText = (
       case 'hw.miss': {
         m.chain = e.resumeChain;
         m.ctState = e.ctState || undefined;
+        if (e.zone !== undefined) m.zone = e.zone;
         const at = e.resumeAction ? `the action ${e.resumeAction}` : `chain ${e.resumeChain}`;
-        const restored = [e.resumeAction ? 'the action' : 'the chain', e.ctState ? `ct_state ${e.ctState}` : '', e.tunnel ? 'tunnel info' : ''].filter(Boolean).join(', ');
+        const restored = [
+          e.resumeAction ? 'the action' : 'the chain',
+          e.ctState ? `ct_state ${e.ctState}` : '',
+          e.zone !== undefined ? `zone ${e.zone}` : '',
+          e.tunnelId !== undefined ? `tunnel info (id ${e.tunnelId})` : '',
+        ].filter(Boolean).join(', ');
         add({
           place: `NIC ${e.table === 'ct' ? 'CT' : e.table === 'ct_nat' ? 'CT-NAT' : e.table} table → ${e.resumeDev}`,
           what: `hardware miss (${e.reason}); restored: ${restored}`,

@@ -6,7 +6,8 @@
  *
  * Hardware and software dots differ in shape (a diamond in the NIC, a circle in the kernel) as
  * well as in the lane they cross; the colour is the connection's. Fast speeds shorten the
- * flights and fade them; "as fast as possible" draws no dots (the edges show rates).
+ * flights and fade them; "as fast as possible" draws no dots (the edges show rates). While a
+ * connection is selected in a table, its packets' dots are ringed and the others dimmed.
  */
 import { useStoreApi } from '@xyflow/react';
 import { memo, useEffect, useRef } from 'react';
@@ -15,18 +16,21 @@ import { getLab, useLab } from '../session/store';
 import { onTick } from '../session/ticker';
 import type { Layout } from '../graph/layout';
 import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } from './flights';
+import { LABEL_H, LabelSpace } from './labels';
 
 /** Dots drawn at most at once (a traffic slice's sample can be larger). */
 export const MAX_DOTS = 1500;
 const LIT_MS = 700;
 /** Hues a crowd of dots is drawn in (one fill each). */
 const HUE_BUCKETS = 24;
+/** Opacity of the dots of other connections while one is selected. */
+const DIMMED = 0.25;
 
 export interface MotionHandle {
   /** The packet whose dot is under a point of the flow's container (CSS pixels), if any. */
   hitTest(x: number, y: number): number | undefined;
-  /** Test hook: the dots of the last frame, in the flow container's CSS pixels. */
-  dots(): { pkt: number; x: number; y: number }[];
+  /** Test hook: the dots of the last frame, in the flow container's CSS pixels, with their conntrack entry (0: none). */
+  dots(): { pkt: number; ct: number; x: number; y: number }[];
   /** Test and benchmark hook: flights in progress. */
   inFlight(): number;
   /** Benchmark hook: how long each recent frame's drawing took (ms), oldest first. */
@@ -46,6 +50,7 @@ interface Colours {
   drop: string;
   text: string;
   surface: string;
+  accent: string;
 }
 
 /**
@@ -60,7 +65,7 @@ function readColours(el: HTMLElement): Colours {
     probe.style.color = `var(${name}, ${fallback})`;
     return getComputedStyle(probe).color || fallback;
   };
-  const c = { hw: v('--hw', '#007d79'), sw: v('--sw', '#6929c4'), miss: v('--miss', '#8e6a00'), drop: v('--drop', '#da1e28'), text: v('--text', '#16191d'), surface: v('--surface', '#ffffff') };
+  const c = { hw: v('--hw', '#007d79'), sw: v('--sw', '#6929c4'), miss: v('--miss', '#8e6a00'), drop: v('--drop', '#da1e28'), text: v('--text', '#16191d'), surface: v('--surface', '#ffffff'), accent: v('--accent', '#0b5cc7') };
   probe.remove();
   return c;
 }
@@ -122,6 +127,8 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       dots = [];
       const many = flights.length > 40;
       const r = Math.max(3, Math.min(8, 6 * zoom));
+      const chosen = getLab().selectedCt;
+      const labels: Pending[] = [];
       for (const b of crowd) b.length = 0;
       for (const f of flights) {
         // Rows light up while packets can be told apart; a crowd would only restyle the page every frame.
@@ -138,12 +145,14 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         dots.push(d);
         const x = tx + d.x * zoom;
         const y = ty + d.y * zoom;
-        if (many && !d.dropped) {
+        const mine = chosen !== undefined && d.ct === chosen;
+        if (many && !d.dropped && !mine) {
           // A crowd is drawn a hue bucket at a time: one path and one fill per bucket.
           crowd[Math.floor((d.hue / 360) * HUE_BUCKETS) % HUE_BUCKETS].push(x, y, d.hw ? 1 : 0);
           continue;
         }
-        ctx.globalAlpha = d.alpha;
+        const alpha = chosen === undefined || mine ? d.alpha : d.alpha * DIMMED;
+        ctx.globalAlpha = alpha;
         ctx.fillStyle = `hsl(${d.hue} 75% 48%)`;
         ctx.strokeStyle = d.dropped ? colours.drop : d.hw ? colours.hw : colours.sw;
         ctx.lineWidth = 2.5;
@@ -152,10 +161,11 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         ctx.fill();
         ctx.stroke();
         if (d.dropped) cross(ctx, x, y, r, colours.drop);
-        if (!many) label(ctx, x, y, r, d, colours);
+        if (mine) ring(ctx, x, y, r, colours.accent);
+        if (!many || mine) labels.push({ x, y, d, alpha, rank: mine ? 0 : d.dropped ? 1 : d.hop.kind === 'resume' || d.badge ? 2 : 3 });
       }
       if (many) {
-        ctx.globalAlpha = 0.6;
+        ctx.globalAlpha = chosen === undefined ? 0.6 : 0.6 * DIMMED;
         crowd.forEach((b, i) => {
           if (b.length === 0) return;
           ctx.fillStyle = `hsl(${Math.round(((i + 0.5) * 360) / HUE_BUCKETS)} 75% 48%)`;
@@ -164,6 +174,9 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
           ctx.fill();
         });
       }
+      // Labels last, over every dot: the selected connection's, drops, and restore badges first.
+      const space = new LabelSpace(cv.clientWidth);
+      for (const l of labels.sort((a, b) => a.rank - b.rank)) label(ctx, space, l, r, colours);
       ctx.globalAlpha = 1;
       for (const [el, until] of lit) {
         if (now < until) continue;
@@ -217,7 +230,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       },
       dots() {
         const [tx, ty, zoom] = store.getState().transform;
-        return dots.map((d) => ({ pkt: d.pkt, x: tx + d.x * zoom, y: ty + d.y * zoom }));
+        return dots.map((d) => ({ pkt: d.pkt, ct: d.ct, x: tx + d.x * zoom, y: ty + d.y * zoom }));
       },
       inFlight: () => flights.length,
       drawTimes: () => [...drawTimes],
@@ -262,18 +275,45 @@ function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, c
   ctx.stroke();
 }
 
-/** The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it. */
-function label(ctx: CanvasRenderingContext2D, dotX: number, dotY: number, r: number, d: DotState, c: Colours): void {
-  const text = d.dropped ? `#${d.pkt} dropped: ${d.hop.reason ?? ''}` : d.badge ? `#${d.pkt} ${d.badge}` : `#${d.pkt}`;
+/** The selected connection's dot: a ring around it. */
+function ring(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, colour: string): void {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.arc(x, y, r * 1.9, 0, Math.PI * 2);
+  ctx.stroke();
+}
+
+/** A dot's label waiting for its place: `rank` orders who gets room first. */
+interface Pending {
+  x: number;
+  y: number;
+  d: DotState;
+  alpha: number;
+  rank: number;
+}
+
+/**
+ * The packet's id, and what it carries (a restore badge, NAT, its drop reason) beside it; only
+ * the id when the whole text would cover another label, nothing when even that would.
+ */
+function label(ctx: CanvasRenderingContext2D, space: LabelSpace, l: Pending, r: number, c: Colours): void {
+  const { d, alpha } = l;
+  const id = `#${d.pkt}`;
+  const whole = d.dropped ? `${id} dropped: ${d.hop.reason ?? ''}` : d.badge ? `${id} ${d.badge}` : id;
   ctx.font = '600 12px system-ui, sans-serif';
-  const w = ctx.measureText(text).width;
-  // Above right of the dot; near the right edge above left, so it is never cut off.
-  const x = dotX + r + 6 + w + 4 > ctx.canvas.clientWidth ? Math.max(4, dotX - r - 6 - w) : dotX + r + 6;
-  const y = dotY - r - 4;
+  let text = whole;
+  let box = space.boxFor(l.x, l.y, r, ctx.measureText(text).width);
+  if (!space.take(box)) {
+    if (whole === id) return;
+    text = id;
+    box = space.boxFor(l.x, l.y, r, ctx.measureText(text).width);
+    if (!space.take(box)) return;
+  }
   ctx.fillStyle = c.surface;
-  ctx.globalAlpha = Math.min(ctx.globalAlpha, 0.9);
-  ctx.fillRect(x - 3, y - 12, w + 6, 16);
-  ctx.globalAlpha = d.alpha;
+  ctx.globalAlpha = Math.min(alpha, 0.9);
+  ctx.fillRect(box.x, box.y, box.w, LABEL_H);
+  ctx.globalAlpha = alpha;
   ctx.fillStyle = d.dropped ? c.drop : d.badge?.startsWith('restored') ? c.miss : c.text;
-  ctx.fillText(text, x, y);
+  ctx.fillText(text, box.x + 3, box.y + 12);
 }

@@ -6,7 +6,7 @@
  * hops a dot reached so their rows light up.
  */
 import type { SimEvent } from '../../engine/events';
-import { byPacket } from '../../worker/packetlog';
+import { byPacket, journeyCt } from '../../worker/packetlog';
 import type { Layout, LaidNode } from '../graph/layout';
 import { connectionKey, hueOf, journeyHops, type Hop } from './paths';
 
@@ -18,6 +18,8 @@ export interface Point {
 
 export interface Flight {
   pkt: number;
+  /** The conntrack entry the packet belongs to (0: none), to mark a selected connection's dots. */
+  ct: number;
   hue: number;
   points: Point[];
   /** Cumulative share of the flight's duration at which each point is reached (0…1). */
@@ -32,6 +34,7 @@ export interface Flight {
 
 export interface DotState {
   pkt: number;
+  ct: number;
   x: number;
   y: number;
   hue: number;
@@ -70,7 +73,7 @@ export class Geometry {
 }
 
 /** Places a packet's hops; hops at nodes not drawn are skipped. */
-export function placeFlight(pkt: number, summary: string, hops: Hop[], geo: Geometry, t0: number, dur: number): Flight | null {
+export function placeFlight(pkt: number, ct: number, summary: string, hops: Hop[], geo: Geometry, t0: number, dur: number): Flight | null {
   const points: Point[] = [];
   for (const hop of hops) {
     const p = geo.point(hop);
@@ -82,7 +85,7 @@ export function placeFlight(pkt: number, summary: string, hops: Hop[], geo: Geom
   let acc = 0;
   const at = w.map((x) => (acc += x) / total);
   const dropped = points[points.length - 1].hop.kind === 'drop';
-  return { pkt, hue: hueOf(connectionKey(summary)), points, at, t0, dur, linger: dropped ? Math.max(1500, dur) : 250, reached: -1 };
+  return { pkt, ct, hue: hueOf(connectionKey(summary)), points, at, t0, dur, linger: dropped ? Math.max(1500, dur) : 250, reached: -1 };
 }
 
 /** Flights for a batch's packets, spread over `window` ms from `now` so many packets do not start at once. */
@@ -94,7 +97,7 @@ export function flightsOf(events: readonly SimEvent[], geo: Geometry, now: numbe
   const out: Flight[] = [];
   picked.forEach(([pkt, list], i) => {
     const inject = list.find((e) => e.kind === 'packet.inject');
-    const f = placeFlight(pkt, inject?.kind === 'packet.inject' ? inject.summary : String(pkt), journeyHops(list), geo, now + (n > 1 ? (window * 0.35 * i) / n : 0), dur);
+    const f = placeFlight(pkt, journeyCt(list), inject?.kind === 'packet.inject' ? inject.summary : String(pkt), journeyHops(list), geo, now + (n > 1 ? (window * 0.35 * i) / n : 0), dur);
     if (f) out.push(f);
   });
   return out;
@@ -126,6 +129,7 @@ export function dotAt(f: Flight, now: number, steps: boolean): DotState | null {
   const hw = (local > 0.5 ? b : a).hop.lane === 'hw';
   return {
     pkt: f.pkt,
+    ct: f.ct,
     x: a.x + (b.x - a.x) * local,
     y: a.y + (b.y - a.y) * local,
     hue: f.hue,

@@ -53,14 +53,14 @@ describe('journeyHops', () => {
     ]);
   });
 
-  it('hardware miss in chain 2: software resumes at chain 2 with ct_state restored', () => {
+  it('hardware miss in chain 2: software resumes at chain 2 with ct_state and zone restored', () => {
     const { journeys } = runScenario(script(chain2Miss));
     expect(show(journeyHops(journeys.get(7)!))).toEqual([
       'sw inject port:uplink',
       'hw table hw:uplink:0#1:1',
       'hw table hwct',
       'hw miss hw:uplink:2 missed',
-      'sw resume sw:uplink:ingress:2#2:1 [restored: chain 2, ct_state +trk+est]',
+      'sw resume sw:uplink:ingress:2#2:1 [restored: chain 2, ct_state +trk+est, zone 1]',
       'sw deliver end:vm0',
     ]);
   });
@@ -74,13 +74,13 @@ describe('journeyHops', () => {
     ]);
   });
 
-  it('VXLAN: decap in hardware, then a CT miss restores the tunnel info on vxlan0', () => {
+  it('VXLAN: decap in hardware, then a CT miss restores the tunnel id on vxlan0', () => {
     const { journeys } = runScenario(script(vxlanMiss));
     expect(show(journeyHops(journeys.get(1)!)).slice(0, 5)).toEqual([
       'sw inject port:uplink',
       'hw table hw:vxlan0:0#1:1 [decap VXLAN vni 100 from 192.0.2.1]',
       'hw miss hwct missed',
-      'sw resume sw:vxlan0:ingress:0#1:1 [restored: chain 0, tunnel info]',
+      'sw resume sw:vxlan0:ingress:0#1:1 [restored: chain 0, tunnel id 100]',
       'sw ft ft:5 missed',
     ]);
   });

@@ -30,19 +30,18 @@ export function tupleText(t: TupleView): string {
   return t.sport !== undefined ? `${t.src}:${t.sport} > ${t.dst}:${t.dport}` : `${t.src} > ${t.dst}`;
 }
 
-/** What the driver restored on a hardware miss, as the badge shows it. */
-export function restoreBadge(e: Extract<SimEvent, { kind: 'hw.miss' }>, zone: number | undefined): string {
+/** What the driver restored on a hardware miss (chain or action, ct_state, zone, tunnel id), as the badge shows it. */
+export function restoreBadge(e: Extract<SimEvent, { kind: 'hw.miss' }>): string {
   const parts = [e.resumeAction ? `action: ${e.resumeAction}` : `chain ${e.resumeChain}`];
   if (e.ctState) parts.push(`ct_state ${e.ctState}`);
-  if (zone !== undefined && e.ctState) parts.push(`zone ${zone}`);
-  if (e.tunnel) parts.push('tunnel info');
+  if (e.zone !== undefined) parts.push(`zone ${e.zone}`);
+  if (e.tunnelId !== undefined) parts.push(`tunnel id ${e.tunnelId}`);
   return `restored: ${parts.join(', ')}`;
 }
 
 export function journeyHops(events: readonly SimEvent[]): Hop[] {
   const hops: Hop[] = [];
   const hookOf = new Map<string, string>();
-  let zone: number | undefined;
   let pendingBadge: string | undefined;
   const push = (h: Hop) => {
     if (pendingBadge && !h.badge) h.badge = pendingBadge;
@@ -89,16 +88,14 @@ export function journeyHops(events: readonly SimEvent[]): Hop[] {
           last.kind = 'miss';
           last.missed = true;
         }
-        push({ node: swChainId(e.resumeDev, 'ingress', e.resumeChain), lane: 'sw', kind: 'resume', badge: restoreBadge(e, zone) });
+        push({ node: swChainId(e.resumeDev, 'ingress', e.resumeChain), lane: 'sw', kind: 'resume', badge: restoreBadge(e) });
         hookOf.set(e.resumeDev, 'ingress');
         break;
       }
       case 'ft.lookup':
-        zone = e.zone;
         push({ node: flowtableId(e.zone), lane: 'sw', kind: 'ft', missed: !e.hit });
         break;
       case 'ct.lookup':
-        zone = e.zone;
         // A cached entry is no lookup at all: the skb already carries it.
         if (e.result !== 'cached') push({ node: CONNTRACK_ID, lane: 'sw', kind: 'ct' });
         break;

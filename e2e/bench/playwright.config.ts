@@ -1,9 +1,9 @@
 /** The UI benchmark (`npm run bench:ui:tables`): the e2e configuration on the bench files. */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import base from '../playwright.config';
+import base from '../../playwright.config';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig({
   ...base,
