@@ -32,6 +32,7 @@ const QUERIES: Record<QueryKind, Query> = {
   journey: { kind: 'journey', pkt: 1 },
   timeline: { kind: 'timeline' },
   text: { kind: 'text' },
+  lineEnds: { kind: 'lineEnds', lines: [1] },
   series: { kind: 'series', buckets: 20 },
   throughput: { kind: 'throughput' },
 };

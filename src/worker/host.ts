@@ -123,6 +123,8 @@ export class WorkerHost {
         return { kind: 'timeline', timeline: s.timeline(), known: s.cursor().known };
       case 'text':
         return { kind: 'text', text: s.text, seed: s.seed };
+      case 'lineEnds':
+        return { kind: 'lineEnds', lines: q.lines, steps: s.lineEnds(q.lines) };
       default:
         return assertNever(q);
     }

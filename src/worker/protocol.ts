@@ -75,7 +75,9 @@ export type Query =
   /** The timeline's marks (ask again when `CursorView.known` grows). */
   | { kind: 'timeline' }
   /** The scenario text as the session holds it (shell lines inserted). */
-  | { kind: 'text' };
+  | { kind: 'text' }
+  /** For each line, the step that ends its command: the cursors of a talk's checkpoints. */
+  | { kind: 'lineEnds'; lines: number[] };
 
 export type QueryKind = Query['kind'];
 
@@ -203,7 +205,8 @@ export type Answer =
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
   | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }
   | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }
-  | { kind: 'text'; text: string; seed: number };
+  | { kind: 'text'; text: string; seed: number }
+  | { kind: 'lineEnds'; lines: number[]; steps: number[] };
 
 export interface ConntrackRow {
   /** ctnetlink id: stable while the entry lives. */
