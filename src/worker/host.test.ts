@@ -33,6 +33,7 @@ const QUERIES: Record<QueryKind, Query> = {
   timeline: { kind: 'timeline' },
   text: { kind: 'text' },
   lineEnds: { kind: 'lineEnds', lines: [1] },
+  journeys: { kind: 'journeys', from: 0, to: 10, limit: 5 },
   series: { kind: 'series', buckets: 20 },
   throughput: { kind: 'throughput' },
 };

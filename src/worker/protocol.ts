@@ -77,7 +77,9 @@ export type Query =
   /** The scenario text as the session holds it (shell lines inserted). */
   | { kind: 'text' }
   /** For each line, the step that ends its command: the cursors of a talk's checkpoints. */
-  | { kind: 'lineEnds'; lines: number[] };
+  | { kind: 'lineEnds'; lines: number[] }
+  /** The journeys (events) of the first `limit` packets sent in steps (from, to]: what a checkpoint's packets touch. */
+  | { kind: 'journeys'; from: number; to: number; limit: number };
 
 export type QueryKind = Query['kind'];
 
@@ -206,7 +208,8 @@ export type Answer =
   | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }
   | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }
   | { kind: 'text'; text: string; seed: number }
-  | { kind: 'lineEnds'; lines: number[]; steps: number[] };
+  | { kind: 'lineEnds'; lines: number[]; steps: number[] }
+  | { kind: 'journeys'; from: number; to: number; events: SimEvent[] };
 
 export interface ConntrackRow {
   /** ctnetlink id: stable while the entry lives. */

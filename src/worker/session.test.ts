@@ -203,6 +203,11 @@ describe('checkpoint cursors (lineEnds)', () => {
     // no command on line 4: the scenario's last step
     expect(four).toBe(s.log.length);
     expect(s.log.complete).toBe(true);
+    // the packets of the checkpoint that ends at line 3: three, each with its journey
+    const rows = s.packets.between(two, three, 10);
+    expect(rows.map((r) => r.step)).toEqual([three - 2, three - 1, three]);
+    expect(s.packets.between(two, three, 2)).toHaveLength(2);
+    expect(s.journey(rows[0].pkt)[0]).toMatchObject({ kind: 'packet.inject', dev: 'uplink' });
   });
 });
 
