@@ -20,6 +20,7 @@ import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
 import { useThrottled } from './useThrottled';
+import { fitNodes } from './viewport';
 import './graph.css';
 
 declare global {
@@ -137,12 +138,14 @@ function Graph() {
   const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
 
   const wrap = useRef<HTMLDivElement>(null);
+  const focus = useLab((s) => s.graphFocus);
   // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
-  // from the layout's own extent: it needs no measured nodes.
+  // from the layout's own extent: it needs no measured nodes. With a focus (presenter mode),
+  // fit the focused nodes the layout has.
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    const fit = () => void flow.setViewport(fitLayout(layout, el.clientWidth, el.clientHeight));
+    const fit = () => void flow.setViewport(fitNodes(layout, focus?.ids ?? [], el.clientWidth, el.clientHeight), { duration: focus ? 300 : 0 });
     fit();
     // A panel resized or collapsed: fit again.
     let frame = 0;
@@ -157,7 +160,7 @@ function Graph() {
     };
     // `shape` stands for the layout's structure: counters changing do not refit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, flow]);
+  }, [shape, flow, focus]);
 
   useEffect(() => {
     if (new URLSearchParams(location.search).has('testhooks')) window.__ctlabMotion = motion.current;
@@ -195,13 +198,6 @@ function Graph() {
       <Legend />
     </div>
   );
-}
-
-/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
-export function fitLayout(layout: Layout, w: number, h: number): { x: number; y: number; zoom: number } {
-  const pad = 12;
-  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, (h - 2 * pad) / layout.height));
-  return { x: (w - layout.width * zoom) / 2, y: (h - layout.height * zoom) / 2, zoom };
 }
 
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */

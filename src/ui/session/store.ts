@@ -66,6 +66,8 @@ export interface LabState {
   // selection slice (shared by the graph, the tables and the inspector)
   selectedPkt?: number;
   selectedCt?: number;
+  // view slice: the graph nodes to bring into view (presenter mode); `seq` repeats a request
+  graphFocus?: { ids: string[]; seq: number };
 }
 
 export const useLab = create<LabState>()(() => ({

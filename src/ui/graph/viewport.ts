@@ -1,0 +1,36 @@
+/**
+ * Viewports computed from the layout's own geometry (no measured DOM): the whole graph, or the
+ * nodes a presenter's checkpoint brings into view.
+ */
+import type { Layout } from './layout';
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+/** The viewport that shows the box (x0, y0)–(x1, y1) of the layout in w × h pixels, centred. */
+function fitBox(x0: number, y0: number, x1: number, y1: number, w: number, h: number, pad: number): Viewport {
+  const bw = Math.max(1, x1 - x0);
+  const bh = Math.max(1, y1 - y0);
+  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / bw, (h - 2 * pad) / bh));
+  return { x: (w - bw * zoom) / 2 - x0 * zoom, y: (h - bh * zoom) / 2 - y0 * zoom, zoom };
+}
+
+/** The viewport that shows the whole layout in a box of w × h pixels, centred. */
+export function fitLayout(layout: Layout, w: number, h: number): Viewport {
+  return fitBox(0, 0, layout.width, layout.height, w, h, 12);
+}
+
+/** The viewport that shows the nodes `ids` of the layout (the whole layout if it has none of them). */
+export function fitNodes(layout: Layout, ids: readonly string[], w: number, h: number): Viewport {
+  const wanted = new Set(ids);
+  const nodes = layout.nodes.filter((n) => wanted.has(n.id));
+  if (nodes.length === 0) return fitLayout(layout, w, h);
+  const x0 = Math.min(...nodes.map((n) => n.x));
+  const y0 = Math.min(...nodes.map((n) => n.y));
+  const x1 = Math.max(...nodes.map((n) => n.x + n.w));
+  const y1 = Math.max(...nodes.map((n) => n.y + n.h));
+  return fitBox(x0, y0, x1, y1, w, h, 40);
+}
