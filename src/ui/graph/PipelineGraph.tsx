@@ -145,7 +145,7 @@ function Graph() {
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    const fit = () => void flow.setViewport(fitNodes(layout, focus?.ids ?? [], el.clientWidth, el.clientHeight), { duration: focus ? 300 : 0 });
+    const fit = () => void flow.setViewport(fitNodes(layout, focus?.patterns ?? [], el.clientWidth, el.clientHeight), { duration: focus ? 300 : 0 });
     fit();
     // A panel resized or collapsed: fit again.
     let frame = 0;

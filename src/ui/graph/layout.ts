@@ -12,12 +12,16 @@
  */
 import type { PipelineFilter, PipelineView } from '../../worker/pipeline';
 
+/** In a node pattern (viewport.ts), a part that matches any value. */
+export const ANY = '*';
+type Part = number | typeof ANY;
+
 export const portId = (dev: string) => `port:${dev}`;
-export const hwChainId = (dev: string, chain: number) => `hw:${dev}:${chain}`;
-export const swChainId = (dev: string, hook: string, chain: number) => `sw:${dev}:${hook}:${chain}`;
+export const hwChainId = (dev: string, chain: Part) => `hw:${dev}:${chain}`;
+export const swChainId = (dev: string, hook: string, chain: Part) => `sw:${dev}:${hook}:${chain}`;
 export const HWCT_ID = 'hwct';
 export const CONNTRACK_ID = 'conntrack';
-export const flowtableId = (zone: number) => `ft:${zone}`;
+export const flowtableId = (zone: Part) => `ft:${zone}`;
 export const endId = (what: string) => `end:${what}`;
 export const rowKey = (prio: number, handle: number) => `${prio}:${handle}`;
 

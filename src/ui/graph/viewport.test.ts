@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Layout, LaidNode } from './layout';
-import { fitLayout, fitNodes } from './viewport';
+import { fitLayout, fitNodes, matchesPattern } from './viewport';
 
 const node = (id: string, x: number, y: number, w: number, h: number): LaidNode => ({ id, x, y, w, h, data: { type: 'conntrack', entries: 0, zones: [] } });
 
@@ -25,6 +25,15 @@ describe('viewports', () => {
     expect(v.zoom).toBe(1.5);
     expect(v.x + 50 * v.zoom).toBe(500);
     expect(v.y + 50 * v.zoom).toBe(500);
+  });
+
+  it('matches node patterns part by part, * standing for one part', () => {
+    expect(matchesPattern('sw:uplink:ingress:2', 'sw:uplink:*:2')).toBe(true);
+    expect(matchesPattern('sw:uplink:ingress:0', 'sw:uplink:*:2')).toBe(false);
+    expect(matchesPattern('hw:uplink:2', 'sw:uplink:*:2')).toBe(false);
+    expect(matchesPattern('ft:1', 'ft:*')).toBe(true);
+    expect(matchesPattern('port:uplink', 'port:uplink')).toBe(true);
+    expect(matchesPattern('port:uplink2', 'port:uplink')).toBe(false);
   });
 
   it('falls back to the whole layout when it has none of the focused nodes', () => {

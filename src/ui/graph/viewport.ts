@@ -2,7 +2,7 @@
  * Viewports computed from the layout's own geometry (no measured DOM): the whole graph, or the
  * nodes a presenter's checkpoint brings into view.
  */
-import type { Layout } from './layout';
+import { ANY, type Layout } from './layout';
 
 export interface Viewport {
   x: number;
@@ -23,10 +23,17 @@ export function fitLayout(layout: Layout, w: number, h: number): Viewport {
   return fitBox(0, 0, layout.width, layout.height, w, h, 12);
 }
 
-/** The viewport that shows the nodes `ids` of the layout (the whole layout if it has none of them). */
-export function fitNodes(layout: Layout, ids: readonly string[], w: number, h: number): Viewport {
-  const wanted = new Set(ids);
-  const nodes = layout.nodes.filter((n) => wanted.has(n.id));
+/** A node id against a pattern: the same `:`-separated parts, `*` matching any one part. */
+export function matchesPattern(id: string, pattern: string): boolean {
+  if (!pattern.includes(ANY)) return id === pattern;
+  const a = id.split(':');
+  const b = pattern.split(':');
+  return a.length === b.length && b.every((part, i) => part === ANY || part === a[i]);
+}
+
+/** The viewport that shows the nodes matching `patterns` (the whole layout if none does). */
+export function fitNodes(layout: Layout, patterns: readonly string[], w: number, h: number): Viewport {
+  const nodes = layout.nodes.filter((n) => patterns.some((p) => matchesPattern(n.id, p)));
   if (nodes.length === 0) return fitLayout(layout, w, h);
   const x0 = Math.min(...nodes.map((n) => n.x));
   const y0 = Math.min(...nodes.map((n) => n.y));
