@@ -1,6 +1,6 @@
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
-import { precache } from './src/offline/precache';
+import { precache } from './src/offline/precache.ts';
 
 /**
  * The production page's Content-Security-Policy: scripts and the worker only from the page's own

@@ -17,12 +17,12 @@ describe('viewports', () => {
     expect(fitLayout(LAYOUT, 1224, 800)).toEqual({ x: 12, y: 100, zoom: 1 });
   });
 
-  it('fits the focused nodes: their bounding box fills the view (zoom capped at 1.5)', () => {
+  it('fits the focused nodes: their bounding box fills the view (zoom capped at 1.2)', () => {
     // nodes b and c span x 900..1200, y 0..600: 300 x 600 in 1000 x 680 → zoom (680-80)/600 = 1
     expect(fitNodes(LAYOUT, ['b', 'c'], 1000, 680)).toEqual({ x: 500 - 1050, y: 40, zoom: 1 });
-    // one small node: the zoom stops at 1.5, the node centred
+    // one small node: the zoom stops at 1.2, the node centred
     const v = fitNodes(LAYOUT, ['a'], 1000, 1000);
-    expect(v.zoom).toBe(1.5);
+    expect(v.zoom).toBe(1.2);
     expect(v.x + 50 * v.zoom).toBe(500);
     expect(v.y + 50 * v.zoom).toBe(500);
   });

@@ -11,16 +11,16 @@ export interface Viewport {
 }
 
 /** The viewport that shows the box (x0, y0)–(x1, y1) of the layout in w × h pixels, centred. */
-function fitBox(x0: number, y0: number, x1: number, y1: number, w: number, h: number, pad: number): Viewport {
+function fitBox(x0: number, y0: number, x1: number, y1: number, w: number, h: number, pad: number, maxZoom: number): Viewport {
   const bw = Math.max(1, x1 - x0);
   const bh = Math.max(1, y1 - y0);
-  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / bw, (h - 2 * pad) / bh));
+  const zoom = Math.max(0.05, Math.min(maxZoom, (w - 2 * pad) / bw, (h - 2 * pad) / bh));
   return { x: (w - bw * zoom) / 2 - x0 * zoom, y: (h - bh * zoom) / 2 - y0 * zoom, zoom };
 }
 
 /** The viewport that shows the whole layout in a box of w × h pixels, centred. */
 export function fitLayout(layout: Layout, w: number, h: number): Viewport {
-  return fitBox(0, 0, layout.width, layout.height, w, h, 12);
+  return fitBox(0, 0, layout.width, layout.height, w, h, 12, 1.5);
 }
 
 /** A node id against a pattern: the same `:`-separated parts, `*` matching any one part. */
@@ -39,5 +39,6 @@ export function fitNodes(layout: Layout, patterns: readonly string[], w: number,
   const y0 = Math.min(...nodes.map((n) => n.y));
   const x1 = Math.max(...nodes.map((n) => n.x + n.w));
   const y1 = Math.max(...nodes.map((n) => n.y + n.h));
-  return fitBox(x0, y0, x1, y1, w, h, 40);
+  // A single small node is not blown up: its neighbours stay in view around it.
+  return fitBox(x0, y0, x1, y1, w, h, 40, 1.2);
 }
