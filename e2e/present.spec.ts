@@ -14,9 +14,9 @@ const FIXTURE = readFileSync(new URL('../src/ui/library/fixtures/two-checkpoints
 
 failOnConsoleProblems(test);
 
-/** The path and hash of a share link to the fixture (as src/ui/share/link.ts writes it), with `query` before the hash. */
-function fixtureLink(query = ''): string {
-  return `/${query}#s=${lz.compressToEncodedURIComponent(JSON.stringify(makeScenarioDoc(FIXTURE, 1)))}`;
+/** The path and hash of a share link to a scenario (as src/ui/share/link.ts writes it), with `query` before the hash. */
+function fixtureLink(query = '', text = FIXTURE): string {
+  return `/${query}#s=${lz.compressToEncodedURIComponent(JSON.stringify(makeScenarioDoc(text, 1)))}`;
 }
 
 const narration = (page: Page) => page.getByRole('region', { name: 'Narration' });
@@ -102,6 +102,9 @@ test('bad deep links say what is wrong', async ({ page }) => {
   await expect(narration(page).getByRole('alert')).toContainText('unknown scenario "library/nope" (the library has: ');
   await page.goto('/?present&checkpoint=1&scenario=talk-web-server');
   await expect(narration(page).getByRole('alert')).toHaveText('this scenario has no checkpoints (## checkpoint: lines; see "Narration" in the README)');
+  // A scenario that does not parse to its end: the presenter says where it stops.
+  await page.goto(fixtureLink('?present', '## checkpoint: one\ntc qdisc add dev uplink ingress\n## checkpoint: two\ntc qdisc add dev uplink egres\n'));
+  await expect(narration(page).getByRole('alert')).toHaveText('the scenario stops at line 4, col 25: Unknown qdisc "egres"');
 });
 
 test('the speaker-notes window follows the presenter', async ({ page, context }) => {

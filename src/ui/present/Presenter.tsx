@@ -50,6 +50,7 @@ export function Presenter({ embed = false, initialCheckpoint, linkError, onLeave
   useSpeakerNotesChannel(p, embed);
   usePresenterKeys(p, embed ? undefined : onLeave);
 
+  const loadError = useLab((s) => s.loadError);
   const error = linkError ?? deepLinkError ?? (p.narrationError ? `narration: ${formatSimError(p.narrationError)}` : undefined);
   return (
     <div className={`presenter${embed ? ' presenter-embed' : ''}`}>
@@ -74,6 +75,8 @@ export function Presenter({ embed = false, initialCheckpoint, linkError, onLeave
         </Suspense>
       </div>
       <section className="presenter-narration" aria-label="Narration">
+        {/* The run stops at a bad line: the checkpoints after it all land at the end. */}
+        {!error && loadError && <p role="alert" className="presenter-error">{`the scenario stops at ${formatSimError(loadError)}`}</p>}
         {error ? <p role="alert" className="presenter-error">{error}</p> : <Slide p={p} n={n} />}
         {embed && <Moves p={p} n={n} />}
       </section>
