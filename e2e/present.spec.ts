@@ -84,11 +84,18 @@ test('leaving presenter mode keeps the cursor of the checkpoint shown, with its 
 });
 
 test('a deep link opens at its checkpoint; previous from there is a seek', async ({ page }) => {
+  const node = (name: string) => page.locator(`.react-flow__node[aria-label="${name}"]`);
   await page.goto(fixtureLink('?present&checkpoint=2'));
   await expect(narration(page)).toContainText('Checkpoint 2 of 2');
   await expect(narration(page).getByRole('heading')).toHaveText('The VM tries its own');
+  // No `## focus:` here: the nodes its packet visited are marked, the uplink's are not.
+  await expect(node('rep0 ingress chain 2 (software)')).toHaveClass(/in-focus/);
+  await expect(node('uplink ingress chain 2 (software)')).not.toHaveClass(/in-focus/);
   await page.keyboard.press('ArrowLeft');
   await expect(narration(page)).toContainText('Checkpoint 1 of 2');
+  // `## focus: uplink chain 2`
+  await expect(node('uplink ingress chain 2 (software)')).toHaveClass(/in-focus/);
+  await expect(node('rep0 ingress chain 2 (software)')).not.toHaveClass(/in-focus/);
   await page.getByRole('button', { name: 'Leave presenter mode' }).click();
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('7');
 });

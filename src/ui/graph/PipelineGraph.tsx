@@ -20,7 +20,7 @@ import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
 import { useThrottled } from './useThrottled';
-import { fitNodes } from './viewport';
+import { fitNodes, matchesPattern } from './viewport';
 import './graph.css';
 
 declare global {
@@ -74,6 +74,14 @@ function useStableNodes(layout: Layout | null): GraphNode[] {
     cache.current = next;
     return nodes;
   }, [layout]);
+}
+
+/** Marks the nodes a presenter's checkpoint is about (only those node objects change). */
+function useFocusMarks(nodes: GraphNode[], patterns: readonly string[] | undefined): GraphNode[] {
+  return useMemo(() => {
+    if (!patterns?.length) return nodes;
+    return nodes.map((n) => (patterns.some((p) => matchesPattern(n.id, p)) ? { ...n, className: 'in-focus' } : n));
+  }, [nodes, patterns]);
 }
 
 function ariaOf(n: LaidNode): string {
@@ -130,7 +138,8 @@ function Graph() {
   const fast = useLab((s) => s.playing && s.speed === Infinity);
   const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
-  const nodes = useStableNodes(layout);
+  const focus = useLab((s) => s.graphFocus);
+  const nodes = useFocusMarks(useStableNodes(layout), focus?.patterns);
   const rates = useRates();
   const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
   const flow = useReactFlow();
@@ -138,7 +147,6 @@ function Graph() {
   const shape = useMemo(() => (layout ? `${layout.width}x${layout.height} ${nodes.map((n) => n.id).join(' ')}` : ''), [layout, nodes]);
 
   const wrap = useRef<HTMLDivElement>(null);
-  const focus = useLab((s) => s.graphFocus);
   // Fit the view when the set of nodes changes (a rule, a device, a zone added or removed),
   // from the layout's own extent: it needs no measured nodes. With a focus (presenter mode),
   // fit the focused nodes the layout has.
