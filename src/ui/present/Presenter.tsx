@@ -13,6 +13,7 @@ import { counterText } from './model';
 import { NotesList } from './NotesList';
 import { NOTES_CHANNEL, notesState, readNotesMessage } from './notes';
 import { usePresenter, type Presenter as PresenterState } from './usePresenter';
+import { useTheme } from '../frame/theme';
 import './present.css';
 
 const PipelineGraph = lazy(() => import('../graph/PipelineGraph'));
@@ -27,6 +28,8 @@ export interface PresenterProps {
 }
 
 export function Presenter({ embed = false, initialCheckpoint, linkError, onLeave }: PresenterProps) {
+  // The user's theme choice (the header's switch) holds here too.
+  useTheme();
   const p = usePresenter();
   const [deepLinkError, setDeepLinkError] = useState<string>();
   const [notesShown, setNotesShown] = useState(false);

@@ -7,9 +7,12 @@ import { useEffect, useState } from 'react';
 import { counterText } from './model';
 import { NOTES_CHANNEL, readNotesMessage, type NotesState } from './notes';
 import { NotesList } from './NotesList';
+import { useTheme } from '../frame/theme';
 import './present.css';
 
 export function SpeakerNotes() {
+  // The user's theme choice (the header's switch) holds here too.
+  useTheme();
   const [state, setState] = useState<NotesState | null>(null);
   useEffect(() => {
     const ch = new BroadcastChannel(NOTES_CHANNEL);
