@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { precache } from './src/offline/precache.ts';
 
 /**
  * The production page's Content-Security-Policy: scripts and the worker only from the page's own
@@ -32,7 +33,9 @@ function contentSecurityPolicy(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  // Relative asset paths: the build runs from any folder of any static server (README, "Embed and offline").
+  base: './',
+  plugins: [react(), contentSecurityPolicy(), precache()],
   worker: { format: 'es' },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],

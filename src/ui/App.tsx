@@ -1,10 +1,11 @@
 /**
- * The page: the frame (header, named regions, themes, help) around the live session's views.
- * It opens with a share link's scenario if the URL carries one, else the talk's web-server
- * scenario, paused at t = 0 (an unsaved draft of the editor comes back in the editor).
- * Region names are a public contract (README).
+ * The page: the frame (header, named regions, themes, help) around the live session's views,
+ * or presenter mode, or (with `?embed`) the graph and the narration alone, or (with `?notes`)
+ * the speaker-notes window. It opens with the URL's library scenario (`?scenario=ID`) or share
+ * link's, else the talk's web-server scenario, paused at t = 0 (an unsaved draft of the editor
+ * comes back in the editor). Region names are a public contract (README).
  */
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
 import { ChartsView } from './charts/ChartsView';
 import { ControlsRegion } from './controls/ControlsRegion';
@@ -12,6 +13,12 @@ import { ScenarioPanel } from './editor/ScenarioPanel';
 import { Frame } from './frame/Frame';
 import { useShortcuts } from './frame/shortcuts';
 import { Inspector } from './inspector/Inspector';
+import type { LibraryEntry } from './library/catalog';
+import { LibraryDialog } from './library/LibraryDialog';
+import { LIBRARY, libraryEntry } from './library/scenarios';
+import { linkTo, readPageLink, type PageLink } from './present/link';
+import { Presenter } from './present/Presenter';
+import { SpeakerNotes } from './present/SpeakerNotes';
 import { PlaybackControls, Timeline } from './playback/PlaybackControls';
 import { ControllerContext, useController } from './session/context';
 import { LabController } from './session/controller';
@@ -34,8 +41,14 @@ export const DEFAULT_SEED = 1;
 /** The graph (and xyflow) load after the first screen. */
 const PipelineGraph = lazy(() => import('./graph/PipelineGraph'));
 
-/** What the session opens with: a share link's scenario, else the talk scenario. */
-function initialScenario(): { text: string; seed: number; fromLink: boolean; linkError?: string } {
+/** What the session opens with: the URL's library scenario or share link's, else the talk scenario. */
+function initialScenario(page: PageLink): { text: string; seed: number; fromLink: boolean; linkError?: string } {
+  if (page.scenario !== undefined) {
+    const entry = libraryEntry(page.scenario);
+    if (entry) return { text: entry.text, seed: DEFAULT_SEED, fromLink: true };
+    const known = LIBRARY.map((e) => e.id).join(', ');
+    return { text: talkWebServer, seed: DEFAULT_SEED, fromLink: false, linkError: `unknown scenario "${page.scenario.slice(0, 80)}" (the library has: ${known})` };
+  }
   const link = decodeShareLink(window.location.href);
   if (link?.ok) return { text: link.doc.text, seed: link.doc.seed, fromLink: true };
   return { text: talkWebServer, seed: DEFAULT_SEED, fromLink: false, ...(link ? { linkError: link.error } : {}) };
@@ -53,19 +66,69 @@ function spawnWorker(): Worker {
 }
 
 export function App() {
+  const [page] = useState(() => readPageLink(location.search));
+  return page.mode === 'notes' ? <SpeakerNotes /> : <Lab page={page} />;
+}
+
+function Lab({ page }: { page: PageLink }) {
   // One controller (and worker) for the page's lifetime.
   const [controller] = useState(() => new LabController({ spawn: spawnWorker, stallMs: testStallMs() }));
-  const [initial] = useState(initialScenario);
+  const [initial] = useState(() => initialScenario(page));
+  const [mode, setMode] = useState(page.mode);
+  const [libraryOpen, setLibraryOpen] = useState(false);
   useEffect(() => {
     void controller.load(initial.text, initial.seed);
     if (new URLSearchParams(location.search).has('testhooks')) {
       window.__ctlab = { crashNext: () => controller.crashNext(), load: (text) => controller.load(text, DEFAULT_SEED) };
     }
   }, [controller, initial]);
+
+  const present = useCallback(() => {
+    // Full screen where the browser allows it (a user gesture; not inside an iframe without permission).
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    setMode('present');
+  }, []);
+  const leave = useCallback(() => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    useLab.setState({ graphFocus: undefined });
+    history.replaceState(history.state, '', linkTo(location.href, 'app'));
+    setMode('app');
+  }, []);
+  const choose = useCallback(
+    (entry: LibraryEntry) => {
+      setLibraryOpen(false);
+      // The address names the scenario, so a presenter's deep link carries it.
+      const url = new URL(location.href);
+      url.hash = '';
+      url.searchParams.set('scenario', entry.id);
+      history.replaceState(history.state, '', url.toString());
+      void controller.load(entry.text, DEFAULT_SEED);
+    },
+    [controller],
+  );
+
+  if (mode === 'present' || mode === 'embed') {
+    return (
+      <ControllerContext.Provider value={controller}>
+        <Presenter embed={mode === 'embed'} initialCheckpoint={page.checkpoint} linkError={initial.linkError ?? page.error} onLeave={leave} />
+      </ControllerContext.Provider>
+    );
+  }
   return (
     <ControllerContext.Provider value={controller}>
-      <Keys />
+      <Keys onPresent={present} />
+      <LibraryDialog open={libraryOpen} onClose={() => setLibraryOpen(false)} onChoose={choose} />
       <Frame
+        actions={
+          <>
+            <button type="button" aria-haspopup="dialog" onClick={() => setLibraryOpen(true)}>
+              Scenario library
+            </button>
+            <button type="button" onClick={present}>
+              Presenter mode <kbd aria-hidden="true">P</kbd>
+            </button>
+          </>
+        }
         toolbar={<PlaybackControls />}
         pipeline={<Pipeline />}
         inspector={<Inspector />}
@@ -82,9 +145,10 @@ export function App() {
 }
 
 /** The playback shortcuts of the frame's registry, bound to the session's actions. */
-function Keys() {
+function Keys({ onPresent }: { onPresent: () => void }) {
   const c = useController();
   useShortcuts({
+    present: onPresent,
     playPause: () => c.togglePlay(),
     stepForward: () => void c.step('packet', 1),
     stepBack: () => void c.step('packet', -1),

@@ -32,6 +32,8 @@ const QUERIES: Record<QueryKind, Query> = {
   journey: { kind: 'journey', pkt: 1 },
   timeline: { kind: 'timeline' },
   text: { kind: 'text' },
+  lineEnds: { kind: 'lineEnds', lines: [1] },
+  journeys: { kind: 'journeys', from: 0, to: 10, limit: 5 },
   series: { kind: 'series', buckets: 20 },
   throughput: { kind: 'throughput' },
   expects: { kind: 'expects' },

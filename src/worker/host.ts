@@ -8,6 +8,9 @@ import { pipelineView } from './pipeline';
 import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
 import { Session } from './session';
 
+/** Most packets a `journeys` answer carries (each may be rebuilt by a replay). */
+const MAX_JOURNEYS = 50;
+
 /** Survey time given to a load before it replies (the rest runs in idle slices). */
 const LOAD_SURVEY_MS = 50;
 
@@ -125,6 +128,10 @@ export class WorkerHost {
         return { kind: 'text', text: s.text, seed: s.seed };
       case 'expects':
         return { kind: 'expects', results: s.log.expectsUpTo(s.cursor().step), total: s.expectCount };
+      case 'lineEnds':
+        return { kind: 'lineEnds', lines: q.lines, steps: s.lineEnds(q.lines) };
+      case 'journeys':
+        return { kind: 'journeys', from: q.from, to: q.to, events: s.packets.between(q.from, q.to, Math.min(q.limit, MAX_JOURNEYS)).flatMap((r) => s.journey(r.pkt)) };
       default:
         return assertNever(q);
     }

@@ -126,6 +126,16 @@ export class PacketLog {
     return { total, rows: picked, counts };
   }
 
+  /** The first `limit` packets sent in steps (from, to]. */
+  between(from: number, to: number, limit: number): PacketRow[] {
+    const out: PacketRow[] = [];
+    for (const row of this.rows) {
+      if (row.step > to || out.length >= limit) break;
+      if (row.step > from) out.push(row);
+    }
+    return out;
+  }
+
   row(pkt: number): PacketRow | undefined {
     return this.rows.find((r) => r.pkt === pkt);
   }

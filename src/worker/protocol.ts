@@ -78,7 +78,11 @@ export type Query =
   /** The scenario text as the session holds it (shell lines inserted). */
   | { kind: 'text' }
   /** The results of the `expect` lines the run has reached at the cursor (none past it). */
-  | { kind: 'expects' };
+  | { kind: 'expects' }
+  /** For each line, the step that ends its command: the cursors of a talk's checkpoints. */
+  | { kind: 'lineEnds'; lines: number[] }
+  /** The journeys (events) of the first `limit` packets sent in steps (from, to]: what a checkpoint's packets touch. */
+  | { kind: 'journeys'; from: number; to: number; limit: number };
 
 export type QueryKind = Query['kind'];
 
@@ -211,7 +215,9 @@ export type Answer =
   | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }
   | { kind: 'text'; text: string; seed: number }
   /** `results`: the `expect` lines run up to the cursor, in order; `total`: how many the scenario has. */
-  | { kind: 'expects'; results: ExpectResult[]; total: number };
+  | { kind: 'expects'; results: ExpectResult[]; total: number }
+  | { kind: 'lineEnds'; lines: number[]; steps: number[] }
+  | { kind: 'journeys'; from: number; to: number; events: SimEvent[] };
 
 export interface ConntrackRow {
   /** ctnetlink id: stable while the entry lives. */

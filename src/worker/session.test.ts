@@ -182,6 +182,35 @@ describe('rewind', () => {
   });
 });
 
+describe('checkpoint cursors (lineEnds)', () => {
+  it('finds the step that ends each line, surveying ahead only as far as needed', () => {
+    const text = [
+      'tc qdisc add dev uplink ingress', // 1
+      'tc filter add dev uplink ingress proto ip flower ip_proto udp action ct commit', // 2
+      'send dev uplink udp 192.0.2.1:1000 > 10.0.0.1:53 count 3', // 3
+      '# a comment', // 4
+      'sleep 40', // 5
+    ].join('\n');
+    const s = new Session(tickingClock());
+    s.load(text, 1);
+    const [two, three, four] = s.lineEnds([2, 3, 4]);
+    expect(two).toBe(2);
+    // three packets, the last ends line 3; seeking there gives the CLI's state after line 3
+    expect(s.log.view(three)).toMatchObject({ kind: 'packet', line: 3, endsCommand: true });
+    expect(s.log.view(three - 2)).toMatchObject({ kind: 'packet', line: 3, endsCommand: false });
+    s.seek(three);
+    expect(snapshot(s.sim)).toBe(cliPrefix(text, 3));
+    // no command on line 4: the scenario's last step
+    expect(four).toBe(s.log.length);
+    expect(s.log.complete).toBe(true);
+    // the packets of the checkpoint that ends at line 3: three, each with its journey
+    const rows = s.packets.between(two, three, 10);
+    expect(rows.map((r) => r.step)).toEqual([three - 2, three - 1, three]);
+    expect(s.packets.between(two, three, 2)).toHaveLength(2);
+    expect(s.journey(rows[0].pkt)[0]).toMatchObject({ kind: 'packet.inject', dev: 'uplink' });
+  });
+});
+
 describe('shell', () => {
   it('inside a command, runs show commands at the cursor without changing the scenario, refuses others', () => {
     const s = loaded(TALK);

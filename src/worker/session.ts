@@ -149,6 +149,19 @@ export class Session {
     return true;
   }
 
+  /**
+   * For each line, the step that ends the command starting there (a checkpoint's cursor),
+   * surveying ahead as far as it takes. A line whose command never ran (past an error, or no
+   * command there) gets the scenario's last step.
+   */
+  lineEnds(lines: readonly number[]): number[] {
+    const find = () => lines.map((l) => this.log.lineEnd(l));
+    let steps = find();
+    while (steps.includes(0) && !this.survey(50)) steps = find();
+    steps = find();
+    return steps.map((s) => s || this.log.length);
+  }
+
   /** Snapshots kept for rewind. */
   get snapshotCount(): number {
     return this.snapshots.count;

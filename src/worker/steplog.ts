@@ -131,6 +131,16 @@ export class StepLog {
     return 0;
   }
 
+  /** The step that ends the command starting on `line` (the cursor just after it), or 0 if none is logged yet. */
+  lineEnd(line: number): number {
+    for (let i = 1; i <= this.n; i++) {
+      if (this.line[i - 1] !== line || !this.ends[i - 1]) continue;
+      // A line may hold more than one command (sysctl -w a=1 b=2): its end is known once a step of another line follows.
+      if (i < this.n ? this.line[i] !== line : this.complete) return i;
+    }
+    return 0;
+  }
+
   /** The last step before `index` that ends a command line, or 0. */
   previousLineEnd(index: number): number {
     for (let i = index - 1; i >= 1; i--) if (this.endsLine(i)) return i;

@@ -24,7 +24,7 @@ import { useShortcuts } from './shortcuts';
 import { Splitter } from './Splitter';
 import { useTheme } from './theme';
 
-export type FrameProps = { toolbar?: ReactNode } & Partial<Record<RegionId, ReactNode>>;
+export type FrameProps = { toolbar?: ReactNode; /** Header buttons beside the theme switch. */ actions?: ReactNode } & Partial<Record<RegionId, ReactNode>>;
 
 /** How a splitter names what it resizes: a region by its name, a split by what it holds. */
 const SPLIT_NAMES: Record<string, string> = { main: 'Pipeline and tables', dock: 'Tables', side: 'Side panels' };
@@ -39,7 +39,7 @@ interface LayoutContext {
   toggle: (id: RegionId) => void;
 }
 
-export function Frame({ toolbar, ...contents }: FrameProps) {
+export function Frame({ toolbar, actions, ...contents }: FrameProps) {
   const { theme, toggleTheme } = useTheme();
   const [helpOpen, setHelpOpen] = useState(false);
   const [layout, setLayout] = useState(loadLayout);
@@ -67,6 +67,7 @@ export function Frame({ toolbar, ...contents }: FrameProps) {
       <header className="frame-header">
         <h1>CT Offload Lab</h1>
         <div className="frame-toolbar">{toolbar}</div>
+        {actions}
         <button type="button" role="switch" aria-checked={theme === 'dark'} onClick={toggleTheme} className="theme-switch">
           <span aria-hidden="true" className="switch-track" />
           Dark theme

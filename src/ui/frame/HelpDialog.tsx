@@ -1,5 +1,5 @@
 /** The "Keyboard shortcuts" overlay: a modal <dialog> listing the shortcut registry by group. */
-import { useEffect, useId, useRef } from 'react';
+import { ModalDialog } from './ModalDialog';
 import { SHORTCUTS, type Shortcut, type ShortcutGroup } from './shortcuts';
 
 function byGroup(): [ShortcutGroup, Shortcut[]][] {
@@ -9,25 +9,8 @@ function byGroup(): [ShortcutGroup, Shortcut[]][] {
 }
 
 export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
   return (
-    // The native dialog closes itself on Escape and reports it as `close`.
-    <dialog ref={ref} className="help" aria-labelledby={titleId} onClose={onClose}>
-      <header className="help-header">
-        <h2 id={titleId}>Keyboard shortcuts</h2>
-        <button type="button" onClick={onClose} aria-label="Close keyboard shortcuts">
-          ✕
-        </button>
-      </header>
+    <ModalDialog open={open} onClose={onClose} title="Keyboard shortcuts" closeLabel="Close keyboard shortcuts" className="help">
       {byGroup().map(([group, shortcuts]) => (
         <section key={group} aria-label={group}>
           <h3>{group}</h3>
@@ -43,6 +26,6 @@ export function HelpDialog({ open, onClose }: { open: boolean; onClose: () => vo
           </dl>
         </section>
       ))}
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 
-export type ShortcutGroup = 'Playback' | 'Help';
+export type ShortcutGroup = 'Playback' | 'Presenter' | 'Help';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -29,6 +29,7 @@ export const SHORTCUTS = [
   { id: 'stepLineBack', key: 'ArrowLeft', alt: true, label: 'Alt+←', description: 'Step back by one command line', group: 'Playback' },
   { id: 'reset', key: 'Home', label: 'Home', description: 'Reset to the start', group: 'Playback' },
   { id: 'toEnd', key: 'End', label: 'End', description: 'Run to the end', group: 'Playback' },
+  { id: 'present', key: 'p', label: 'P', description: 'Presenter mode (its own keys: → ← Space PageDown PageUp, Escape leaves)', group: 'Presenter' },
   // `?` is Shift+/ on most layouts: the key, not the modifiers, says it.
   { id: 'help', key: '?', label: '?', description: 'Show this help', group: 'Help' },
   { id: 'closeHelp', key: 'Escape', label: 'Escape', description: 'Close this help', group: 'Help' },

@@ -18,12 +18,13 @@ import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
-import { fitLayout, layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
+import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { selectionMarks } from './selection';
 import { edgeTypes, type LabelledEdge } from './edges';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
 import { useThrottled } from './useThrottled';
+import { fitNodes, matchesPattern } from './viewport';
 import './graph.css';
 
 declare global {
@@ -93,6 +94,14 @@ function useSelectionMarks(): Record<string, string> {
   return useMemo(() => (row && row.id === id ? selectionMarks(row) : NO_MARKS), [row, id]);
 }
 
+/** Marks the nodes a presenter's checkpoint is about (only those node objects change). */
+function useFocusMarks(nodes: GraphNode[], patterns: readonly string[] | undefined): GraphNode[] {
+  return useMemo(() => {
+    if (!patterns?.length) return nodes;
+    return nodes.map((n) => (patterns.some((p) => matchesPattern(n.id, p)) ? { ...n, className: 'in-focus' } : n));
+  }, [nodes, patterns]);
+}
+
 function ariaOf(n: LaidNode): string {
   const d = n.data;
   switch (d.type) {
@@ -148,7 +157,8 @@ function Graph() {
   const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
   const marks = useSelectionMarks();
-  const nodes = useStableNodes(layout, marks);
+  const focus = useLab((s) => s.graphFocus);
+  const nodes = useFocusMarks(useStableNodes(layout, marks), focus?.patterns);
   const rates = useRates();
   const edges = useMemo(() => edgesOf(layout, rates), [layout, rates]);
   const flow = useReactFlow();
@@ -158,7 +168,11 @@ function Graph() {
   const wrap = useRef<HTMLDivElement>(null);
   const bar = useRef<HTMLDivElement>(null);
   /** The graph's box: the wrap, below the legend and zoom buttons (one row, or two when narrow). */
-  const viewportFor = useCallback((l: Layout, el: HTMLElement) => fitLayout(l, el.clientWidth, el.clientHeight, (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)), []);
+  /** With a focus (presenter mode), the focused nodes the layout has. */
+  const viewportFor = useCallback(
+    (l: Layout, el: HTMLElement) => fitNodes(l, focus?.patterns ?? [], el.clientWidth, el.clientHeight, (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)),
+    [focus],
+  );
   const fitNow = useCallback(() => {
     const el = wrap.current;
     if (layout && el) void flow.setViewport(viewportFor(layout, el), { duration: 200 });
@@ -168,7 +182,7 @@ function Graph() {
   useEffect(() => {
     const el = wrap.current;
     if (!shape || !layout || !el) return;
-    const fit = () => void flow.setViewport(viewportFor(layout, el));
+    const fit = () => void flow.setViewport(viewportFor(layout, el), { duration: focus ? 300 : 0 });
     fit();
     // A panel resized or collapsed: fit again.
     let frame = 0;
@@ -184,7 +198,7 @@ function Graph() {
     };
     // `shape` stands for the layout's structure: counters changing do not refit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, flow]);
+  }, [shape, flow, focus]);
 
   useEffect(() => {
     if (new URLSearchParams(location.search).has('testhooks')) window.__ctlabMotion = motion.current;

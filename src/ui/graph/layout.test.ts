@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import talk from '../../scenarios/talk-web-server.sim?raw';
 import { runScenario } from '../motion/fixture';
-import { COLLAPSE_CHAIN, fitLayout, layoutPipeline, type LaidNode, type Layout } from './layout';
+import { COLLAPSE_CHAIN, layoutPipeline, type LaidNode } from './layout';
 
 /** The talk's rules without its traffic. */
 const RULES = talk
@@ -112,25 +112,5 @@ describe('layoutPipeline', () => {
   it('shows VXLAN devices, Open vSwitch and the host stack when the scenario has them', () => {
     const { nodes } = layoutOf('sim ovs on\nip link add vxlan0 type vxlan external dstport 4789\ntc qdisc add dev vxlan0 ingress\ntc filter add dev vxlan0 ingress prio 1 proto ip flower enc_key_id 100 enc_dst_port 4789 action mirred egress redirect dev rep0\n');
     expect(nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['port:vxlan0', 'hw:vxlan0:0', 'sw:vxlan0:ingress:0', 'end:vm0', 'end:ovs', 'end:host']));
-  });
-});
-
-describe('fitLayout', () => {
-  const BAR = 34;
-  const box = (width: number, height: number) => ({ nodes: [], edges: [], width, height }) as Layout;
-
-  it('fits a layout limited by height below the bar, centred across', () => {
-    // 1000 × 500 in an 800 × 300 box: the height left under the bar decides the zoom.
-    const v = fitLayout(box(1000, 500), 800, 300, BAR);
-    expect(v.zoom).toBeCloseTo((300 - BAR - 24) / 500);
-    expect(v.y).toBe(BAR + 12);
-    expect(v.x).toBeCloseTo((800 - 1000 * v.zoom) / 2);
-  });
-
-  it('fits a layout limited by width, centred in the height under the bar; never zooms past 1.5', () => {
-    const v = fitLayout(box(1000, 100), 524, 400, BAR);
-    expect(v.zoom).toBeCloseTo(0.5);
-    expect(v.y).toBeCloseTo(BAR + 12 + (400 - BAR - 24 - 50) / 2);
-    expect(fitLayout(box(100, 100), 2000, 2000, BAR).zoom).toBe(1.5);
   });
 });

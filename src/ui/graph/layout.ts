@@ -12,12 +12,16 @@
  */
 import type { PipelineFilter, PipelineView } from '../../worker/pipeline';
 
+/** In a node pattern (viewport.ts), a part that matches any value. */
+export const ANY = '*';
+type Part = number | typeof ANY;
+
 export const portId = (dev: string) => `port:${dev}`;
-export const hwChainId = (dev: string, chain: number) => `hw:${dev}:${chain}`;
-export const swChainId = (dev: string, hook: string, chain: number) => `sw:${dev}:${hook}:${chain}`;
+export const hwChainId = (dev: string, chain: Part) => `hw:${dev}:${chain}`;
+export const swChainId = (dev: string, hook: string, chain: Part) => `sw:${dev}:${hook}:${chain}`;
 export const HWCT_ID = 'hwct';
 export const CONNTRACK_ID = 'conntrack';
-export const flowtableId = (zone: number) => `ft:${zone}`;
+export const flowtableId = (zone: Part) => `ft:${zone}`;
 export const endId = (what: string) => `end:${what}`;
 export const rowKey = (prio: number, handle: number) => `${prio}:${handle}`;
 
@@ -298,15 +302,4 @@ function endsShown(view: PipelineView): string[] {
 function spreadVertically(col: LaidNode[], minStep: number): void {
   col.sort((a, b) => a.y - b.y);
   for (let i = 1; i < col.length; i++) col[i].y = Math.max(col[i].y, col[i - 1].y + minStep);
-}
-
-/**
- * The viewport that shows the whole layout in a box of w × h pixels, centred below the first
- * `top` pixels (kept for the legend and the zoom buttons).
- */
-export function fitLayout(layout: Layout, w: number, h: number, top: number): { x: number; y: number; zoom: number } {
-  const pad = 12;
-  const room = h - top - 2 * pad;
-  const zoom = Math.max(0.05, Math.min(1.5, (w - 2 * pad) / layout.width, room / layout.height));
-  return { x: (w - layout.width * zoom) / 2, y: top + pad + Math.max(0, (room - layout.height * zoom) / 2), zoom };
 }

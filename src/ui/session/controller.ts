@@ -40,6 +40,8 @@ export class LabController {
   private playT = 0;
   private holdUntil = 0;
   private stopTicker: (() => void) | null = null;
+  /** Playback stops at this step (presenter mode's next checkpoint); undefined: at the end. */
+  private stopAt: number | undefined;
   /** The last cursor the worker confirmed: recovery returns there. */
   private goodStep = 0;
 
@@ -105,7 +107,19 @@ export class LabController {
     this.stopTicker = onTick((now, dt) => this.tick(now, dt));
   }
 
+  /**
+   * Plays (animated, at the chosen speed) until the cursor reaches `step`, and pauses there; a
+   * target at or behind the cursor is a seek. The worker takes every step: nothing is skipped.
+   */
+  async playTo(step: number): Promise<void> {
+    this.pause();
+    if (getLab().cursor.step >= step) return this.seek(step);
+    this.stopAt = step;
+    this.play();
+  }
+
   pause(): void {
+    this.stopAt = undefined;
     this.stopTicker?.();
     this.stopTicker = null;
     if (getLab().playing) setLab({ playing: false });
@@ -125,14 +139,15 @@ export class LabController {
   private tick(now: number, dt: number): void {
     const s = getLab();
     if (!s.playing || this.inFlight || s.status !== 'ready') return;
-    if (s.cursor.atEnd) return this.pause();
+    const left = this.stopAt === undefined ? Infinity : this.stopAt - s.cursor.step;
+    if (s.cursor.atEnd || left <= 0) return this.pause();
     let request: Request;
     if (s.speed === Infinity) {
-      request = { type: 'advance', maxSteps: 1e9, maxPackets: 1e9, budgetMs: FAST_BUDGET_MS, detail: false };
+      request = { type: 'advance', maxSteps: Math.min(1e9, left), maxPackets: 1e9, budgetMs: FAST_BUDGET_MS, detail: false };
     } else {
       if (now < this.holdUntil) return;
       this.playT = Math.max(this.playT + dt * 1000 * s.speed, s.cursor.t);
-      request = { type: 'advance', maxSteps: 500, maxPackets: 1, untilT: this.playT, budgetMs: 8, detail: true };
+      request = { type: 'advance', maxSteps: Math.min(500, left), maxPackets: 1, untilT: this.playT, budgetMs: 8, detail: true };
     }
     this.inFlight = true;
     void this.move(request).then((batch) => {
@@ -140,7 +155,7 @@ export class LabController {
       if (batch && s.speed !== Infinity && batch.steps.some((st) => st.kind === 'packet' || st.kind === 'traffic')) {
         this.holdUntil = performance.now() + PACKET_MS / s.speed;
       }
-      if (getLab().cursor.atEnd) this.pause();
+      if (getLab().cursor.atEnd || (this.stopAt !== undefined && getLab().cursor.step >= this.stopAt)) this.pause();
     });
   }
 

@@ -66,6 +66,8 @@ export interface LabState {
   // selection slice (shared by the graph, the tables and the inspector)
   selectedPkt?: number;
   selectedCt?: number;
+  // view slice: the graph nodes to bring into view (presenter mode; patterns as graph/viewport.ts matches them)
+  graphFocus?: { patterns: string[] };
 }
 
 export const useLab = create<LabState>()(() => ({
