@@ -3,7 +3,7 @@
  * per figure on stdout ({ name, value, unit, target, better, note }), progress on stderr —
  * the format of `npm run bench`. Benchmarks, not tests: nothing here fails on a slow machine.
  *
- *   npm run bench:ui                 # build, serve on 127.0.0.1:4174, measure
+ *   npm run bench:ui                 # build, serve on 127.0.0.1:4174 (BENCH_PORT), measure
  *   npm run bench:ui -- --no-build   # reuse dist/
  *   npm run bench:ui -- --graph      # only the pipeline graph's figures (e2e/bench/graph.ts)
  */
@@ -16,7 +16,8 @@ import { browserLaunch, CHROMIUM_ARGS } from '../browser';
 import { percentile, round, type Figure } from './figures';
 import { graphFigures } from './graph';
 
-const PORT = 4174;
+/** BENCH_PORT: another port when 4174 is taken (several work trees on one machine). */
+const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIST = join(ROOT, 'dist');

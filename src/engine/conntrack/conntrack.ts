@@ -697,7 +697,7 @@ export class Conntrack implements L4Host, NatHost {
       if (reap && this.isExpired(slot)) this.destroy(slot, 'expired');
       else out[k++] = slot;
     }
-    return out.subarray(0, k).sort((a, b) => s.h32[a * H32 + H_CT_ID] - s.h32[b * H32 + H_CT_ID]);
+    return byCtId(out.subarray(0, k), s.h32);
   }
 
   /**
@@ -901,4 +901,28 @@ export class Conntrack implements L4Host, NatHost {
       ...(reason ? { reason } : {}),
     });
   }
+}
+
+/**
+ * Orders slots by their entries' ctId (age). Each slot is packed with its id into one double,
+ * ctId · 2^bits + slot, and the doubles sorted by the typed array's own numeric sort: a
+ * million entries take a tenth of the time a comparator call per comparison takes (the page
+ * reads the table in this order after every move). Ids too large to pack exactly fall back to
+ * the comparator.
+ */
+function byCtId(slots: Int32Array, h32: Uint32Array): Int32Array {
+  let maxSlot = 0;
+  let maxId = 0;
+  for (const slot of slots) {
+    if (slot > maxSlot) maxSlot = slot;
+    const id = h32[slot * H32 + H_CT_ID];
+    if (id > maxId) maxId = id;
+  }
+  const scale = 2 ** Math.ceil(Math.log2(maxSlot + 2));
+  if (maxId * scale + scale > Number.MAX_SAFE_INTEGER) return slots.sort((a, b) => h32[a * H32 + H_CT_ID] - h32[b * H32 + H_CT_ID]);
+  const keys = new Float64Array(slots.length);
+  for (let i = 0; i < slots.length; i++) keys[i] = h32[slots[i] * H32 + H_CT_ID] * scale + slots[i];
+  keys.sort();
+  for (let i = 0; i < keys.length; i++) slots[i] = keys[i] % scale;
+  return slots;
 }
