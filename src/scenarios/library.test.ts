@@ -44,6 +44,8 @@ describe('scenario library', () => {
       const text = readFileSync(join(LIBRARY_DIR, file), 'utf8');
 
       it('runs to the end with every expectation met', () => {
+        // The page and a plain CLI run take the file as written: no `> ` output blocks, only expect.
+        expect(text.split('\n').filter((l) => l.startsWith('>'))).toEqual([]);
         const result = runScenario(text);
         const error = result.error && `${result.error.line}:${result.error.col}: ${result.error.message}`;
         expect(error, `${file} stopped at an error`).toBeUndefined();
