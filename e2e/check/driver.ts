@@ -17,6 +17,7 @@ import {
   lastDeliveredFact,
   lastDroppedFact,
   lastPathFact,
+  parseHwConnections,
   parseTotal,
   type ExpectLine,
   type PageFact,
@@ -46,6 +47,7 @@ export interface DriveOptions {
   settleMs: number;
 }
 
+/** The editor's mark at a passed `expect` line (its accessible name). */
 const PASSED_MARK = 'expect passed';
 
 const slider = (page: Page) => page.getByRole('slider', { name: 'Timeline' });
@@ -56,12 +58,15 @@ async function cursor(page: Page): Promise<{ text: string; step: number; line: n
   return { text, step: Number(/step (\d+)/.exec(text)?.[1] ?? -1), line: Number(/line (\d+)/.exec(text)?.[1] ?? 0) };
 }
 
-/** Clicks a playback button and waits until the cursor has moved. */
+/**
+ * Clicks a playback button and waits until the cursor's step has changed (not just the
+ * slider's text: that also grows while the worker surveys the scenario ahead).
+ */
 async function press(page: Page, name: string): Promise<void> {
-  const before = (await cursor(page)).text;
+  const before = (await cursor(page)).step;
   await page.getByRole('toolbar', { name: 'Playback' }).getByRole('button', { name, exact: true }).click();
   await page.waitForFunction(
-    (b) => document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') !== b,
+    (b) => /step (\d+)/.exec(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? '')?.[1] !== String(b),
     before,
     { timeout: 60_000 },
   );
@@ -118,7 +123,7 @@ async function stateFacts(page: Page, e: ExpectLine, settleMs: number): Promise<
         }),
       ];
     case 'hw.ct.count':
-      return [await settle(settleMs, async () => countFact('Hardware CT table', 'count', c.count, parseTotal(await read.readHwCtLine(page))))];
+      return [await settle(settleMs, async () => countFact('Hardware CT table', 'count', c.count, parseHwConnections(await read.readHwCtLine(page))))];
     case 'hw.queue':
       return [
         await settle(settleMs, async () => {
@@ -135,12 +140,20 @@ async function stateFacts(page: Page, e: ExpectLine, settleMs: number): Promise<
   }
 }
 
-/** The last packet's facts: the Inspector shows the last packet of the last move, so move onto it. */
+/**
+ * The last packet's facts. The Inspector shows the last packet of the last move, so the
+ * cursor moves onto that packet: "Step back" lands at the end of the last packet before the
+ * cursor, a second one before that packet, and "Step forward" replays it.
+ */
 async function lastPacketFacts(page: Page, e: ExpectLine, settleMs: number): Promise<PageFact[]> {
   const c = e.check;
   if (c.kind !== 'last.path' && c.kind !== 'last.delivered' && c.kind !== 'last.dropped') return [];
+  const back = page.getByRole('toolbar', { name: 'Playback' }).getByRole('button', { name: 'Step back', exact: true });
   await press(page, 'Step back');
+  const packetEnd = (await cursor(page)).step;
+  if (!(await back.isDisabled())) await press(page, 'Step back');
   await press(page, 'Step forward');
+  if ((await cursor(page)).step !== packetEnd) return [{ view: 'Inspector', expected: 'a packet before this line', found: 'none', ok: false }];
   return [
     await settle(settleMs, async () => {
       const p = await read.readInspectorPacket(page);
@@ -165,7 +178,7 @@ async function checkExpect(page: Page, file: string, e: ExpectLine, opts: DriveO
   const here = (await cursor(page)).step;
   const mark = await settle(opts.settleMs, async () => {
     const found = await read.readExpectMark(page, e.line);
-    return { view: 'Scenario (expect mark)', expected: PASSED_MARK, found: found ?? 'no mark', ok: found === PASSED_MARK };
+    return { view: 'Scenario editor', expected: `the mark "${PASSED_MARK}"`, found: found === null ? 'no mark' : `"${found}"`, ok: found === PASSED_MARK };
   });
   const facts = [mark, ...(await stateFacts(page, e, opts.settleMs)), ...(await lastPacketFacts(page, e, opts.settleMs))];
   const out: ExpectOutcome = { line: e.line, text: e.text, facts };

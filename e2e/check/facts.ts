@@ -116,6 +116,12 @@ export function parseTotal(text: string): number | null {
   return m ? Number(m[1].replaceAll(',', '')) : null;
 }
 
+/** The Hardware region's CT table line, `3 / 2,000,000 connections (6 entries) …` → 3. */
+export function parseHwConnections(text: string): number | null {
+  const m = /([\d,]+)\s*\/\s*[\d,]+\s+connections/.exec(text);
+  return m ? Number(m[1].replaceAll(',', '')) : null;
+}
+
 export function countFact(view: string, word: string, expected: number, found: number | null): PageFact {
   return fact(view, `${word} ${expected}`, found === null ? 'not shown' : `${word} ${found}`);
 }
