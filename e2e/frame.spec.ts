@@ -143,7 +143,7 @@ test('Export then Import round-trips the scenario and seed', async ({ page }) =>
   const text = '# exported\ntc qdisc add dev uplink ingress\n';
   await scenarioText(page).fill(text);
   await page.getByRole('spinbutton', { name: 'Seed' }).fill('7');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
   expect(download.suggestedFilename()).toBe('scenario.ctlab.json');
   const file = await download.path();
   expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ format: 'ct-offload-lab/scenario', version: 1, seed: 7, text });

@@ -21,6 +21,9 @@ function setup(overrides: Partial<ScenarioEditorProps> = {}) {
   return props;
 }
 
+/** The editor bar's status (the expectations summary is the other status). */
+const dirtyMark = (): string | null => screen.getAllByRole('status').find((e) => e.classList.contains('dirty-mark'))!.textContent;
+
 describe('ScenarioEditor', () => {
   afterEach(cleanup);
 
@@ -35,13 +38,13 @@ describe('ScenarioEditor', () => {
 
   it('marks itself dirty when the text or the seed differs from what was applied', () => {
     setup();
-    expect(screen.getByRole('status').textContent).toBe('Applied');
+    expect(dirtyMark()).toBe('Applied');
     cleanup();
     setup({ text: `${TEXT}# more\n` });
-    expect(screen.getByRole('status').textContent).toContain('Edited, not applied');
+    expect(dirtyMark()).toContain('Edited, not applied');
     cleanup();
     setup({ seed: 2 });
-    expect(screen.getByRole('status').textContent).toContain('Edited, not applied');
+    expect(dirtyMark()).toContain('Edited, not applied');
   });
 
   it('applies the text and seed', () => {
@@ -70,5 +73,24 @@ describe('ScenarioEditor', () => {
     expect([...document.querySelectorAll('.editor-gutter-lines .has-error')].map((d) => d.textContent)).toEqual(['2']);
     fireEvent.click(screen.getByRole('button', { name: 'line 2, col 12' }));
     expect(area.selectionStart).toBe(TEXT.indexOf('frobnicate') + 11);
+  });
+
+  it('marks each reached expect line passed or failed, lists the failures and sums them up', () => {
+    const text = 'echo a\nexpect conntrack count 0\nexpect hw ct count 1\nexpect hw queue 0\n';
+    const results = [
+      { line: 2, col: 1, ok: true, expected: 'expect conntrack count 0', found: 'count 0', message: 'line 2, col 1: expect conntrack count 0: ok' },
+      { line: 3, col: 1, ok: false, expected: 'expect hw ct count 1', found: 'count 0', message: 'line 3, col 1: expect hw ct count 1: found count 0' },
+    ];
+    setup({ text, appliedText: text, expects: { results, total: 3 } });
+    expect(screen.getByRole('img', { name: 'expect passed' }).getAttribute('title')).toBe(results[0].message);
+    expect(screen.getByRole('img', { name: 'expect failed: found count 0' })).toBeTruthy();
+    expect(screen.getByRole('status', { name: 'Expectations' }).textContent).toBe('3 expectations: 1 passed, 1 failed, 1 not reached yet');
+    expect(screen.getByRole('list', { name: 'Failed expectations' }).textContent).toBe('line 3, col 1: expect hw ct count 1: found count 0');
+  });
+
+  it('shows no expect marks while the text is edited', () => {
+    setup({ expects: undefined });
+    expect(screen.queryAllByRole('img')).toHaveLength(0);
+    expect(screen.getByRole('status', { name: 'Expectations' }).textContent).toBe('');
   });
 });

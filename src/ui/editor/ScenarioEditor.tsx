@@ -1,9 +1,12 @@
 /**
  * The scenario editor: the whole scenario text with line numbers, its seed, the parse errors
- * inline at line:col, and "Apply scenario". Controlled: the text and seed come in as props and
- * every change goes out; the dirty mark compares them with what was last applied.
+ * inline at line:col, the `expect` results at the cursor (a mark per reached line, the
+ * failures listed, a summary), and "Apply scenario". Controlled: the text and seed come in as
+ * props and every change goes out; the dirty mark compares them with what was last applied.
  */
 import { useId, useRef } from 'react';
+import type { ExpectResult } from '../../engine/expect';
+import { expectMarks, expectSummary } from './expects';
 import { caretUnder, lineAt, lineCount, offsetOf, type ScenarioError } from './lines';
 import { MAX_SEED } from '../share/scenarioDoc';
 
@@ -14,12 +17,14 @@ export interface ScenarioEditorProps {
   appliedText: string;
   appliedSeed: number;
   errors: readonly ScenarioError[];
+  /** The `expect` results at the cursor and how many the scenario has; absent while the text is edited (its lines may have moved). */
+  expects?: { results: readonly ExpectResult[]; total: number };
   onChange: (text: string) => void;
   onSeedChange: (seed: number) => void;
   onApply: (text: string, seed: number) => void;
 }
 
-export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, onChange, onSeedChange, onApply }: ScenarioEditorProps) {
+export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, expects, onChange, onSeedChange, onApply }: ScenarioEditorProps) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const viewRef = useRef<HTMLDivElement>(null);
   const seedId = useId();
@@ -27,6 +32,8 @@ export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, o
   const dirty = text !== appliedText || seed !== appliedSeed;
   const errorLines = new Set(errors.map((e) => e.line));
   const lines = lineCount(text);
+  const marks = expectMarks(expects?.results ?? []);
+  const failed = expects?.results.filter((r) => !r.ok) ?? [];
 
   // The gutter and the error marks follow the textarea's scroll through CSS variables (no re-render).
   const syncScroll = () => {
@@ -83,11 +90,25 @@ export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, o
             ))}
           </div>
         </div>
+        {expects && expects.total > 0 && (
+          <div className="editor-expects">
+            {marks.map((m) => (
+              <span key={m.line} role="img" aria-label={m.label} title={m.title} className={`expect-mark ${m.ok ? 'passed' : 'failed'}`} style={{ '--line': m.line - 1 } as React.CSSProperties}>
+                {m.ok ? '✓' : '✗'}
+              </span>
+            ))}
+          </div>
+        )}
         <div className="editor-text">
           <div className="editor-marks" aria-hidden="true">
             {errors.map((e, i) => (
               <div key={i} className="editor-mark" style={{ '--line': e.line - 1, '--col': e.col - 1 } as React.CSSProperties} />
             ))}
+            {marks
+              .filter((m) => !m.ok)
+              .map((m) => (
+                <div key={`x${m.line}`} className="editor-mark expect-failed-line" style={{ '--line': m.line - 1, '--col': 0 } as React.CSSProperties} />
+              ))}
           </div>
           <textarea
             ref={textareaRef}
@@ -104,6 +125,21 @@ export function ScenarioEditor({ text, seed, appliedText, appliedSeed, errors, o
           />
         </div>
       </div>
+      <p role="status" aria-label="Expectations" className={`editor-expect-summary${failed.length ? ' has-failures' : ''}`}>
+        {expects ? expectSummary(expects.results, expects.total) : ''}
+      </p>
+      {failed.length > 0 && (
+        <ul className="editor-errors" aria-label="Failed expectations">
+          {failed.map((r) => (
+            <li key={r.line}>
+              <button type="button" className="error-position" onClick={() => goTo(r)}>
+                line {r.line}, col {r.col}
+              </button>
+              : {r.expected}: found {r.found}
+            </li>
+          ))}
+        </ul>
+      )}
       {errors.length > 0 && (
         <ul className="editor-errors" id={errorsId} aria-label="Scenario errors">
           {errors.map((e, i) => (

@@ -10,6 +10,7 @@
 import { memo, useEffect, useState } from 'react';
 import { useController } from '../session/context';
 import { useLab } from '../session/store';
+import { useQuery } from '../session/useQuery';
 import { ShareControls } from '../share/ShareControls';
 import { makeScenarioDoc, type ScenarioDoc } from '../share/scenarioDoc';
 import { clearDraft, loadDraft, saveDraft } from './draft';
@@ -24,6 +25,7 @@ export const ScenarioPanel = memo(function ScenarioPanel({ linkError, fromLink }
   const runError = useLab((s) => s.cursor.error);
   const [editing, setEditing] = useState<{ text: string; seed: number } | null>(() => (fromLink ? null : (loadDraft() ?? null)));
   const [checkError, setCheckError] = useState<ScenarioError | null>(null);
+  const expects = useQuery({ kind: 'expects' });
 
   // A draft equal to what runs is no draft.
   useEffect(() => {
@@ -70,6 +72,7 @@ export const ScenarioPanel = memo(function ScenarioPanel({ linkError, fromLink }
         appliedText={text}
         appliedSeed={seed}
         errors={errors}
+        expects={editing || !expects ? undefined : expects}
         onChange={(t) => edit({ text: t, seed: shown.seed })}
         onSeedChange={(s) => edit({ text: shown.text, seed: s })}
         onApply={(t, s) => void apply(t, s)}

@@ -79,7 +79,10 @@ const VirtualTime = memo(function VirtualTime() {
   );
 });
 
-/** The slider over the scenario's steps, with a tick per command line and per packet. */
+/**
+ * The slider over the scenario's steps, with a tick per command line and per packet; a failed
+ * `expect` is also a button over its place ("Failed expectation at line N") that seeks there.
+ */
 export const Timeline = memo(function Timeline() {
   const c = useController();
   const cursor = useLab((s) => s.cursor);
@@ -108,6 +111,17 @@ export const Timeline = memo(function Timeline() {
           </line>
         ))}
       </svg>
+      {ticks.some((m) => m.kind === 'expect-failed') && (
+        <div className="timeline-failures">
+          {ticks.map((m, i) =>
+            m.kind === 'expect-failed' ? (
+              <button key={i} type="button" className="timeline-failure" style={{ left: `${m.x * 100}%` }} aria-label={m.label} title={m.label} disabled={!ready} onClick={() => void c.seek(m.step)}>
+                ✗
+              </button>
+            ) : null,
+          )}
+        </div>
+      )}
       <span className="timeline-extent">
         {cursorText(cursor)}
         {timeline.omitted > 0 ? ` (${timeline.omitted} marks not drawn)` : ''}

@@ -21,11 +21,13 @@ describe('playback formatting', () => {
       [
         { step: 0, t: 0, kind: 'line', line: 5 },
         { step: 20, t: 0, kind: 'packet', line: 24, pkt: 3 },
+        { step: 30, t: 1, kind: 'expect-failed', line: 28 },
         { step: 40, t: 1, kind: 'error', line: 30 },
       ],
       40,
     );
-    expect(m.map((x) => x.x)).toEqual([0, 0.5, 1]);
+    expect(m.map((x) => x.x)).toEqual([0, 0.5, 0.75, 1]);
     expect(m[1].label).toBe('packet 3 (line 24) at 0.000000 s');
+    expect(m[2]).toEqual({ x: 0.75, step: 30, kind: 'expect-failed', label: 'Failed expectation at line 28' });
   });
 });

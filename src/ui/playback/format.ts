@@ -22,11 +22,25 @@ export function speedLabel(speed: number): string {
 }
 
 /** Positions (0…1) of the timeline's marks over `steps` steps, by kind, for drawing ticks. */
-export function markPositions(marks: readonly Mark[], steps: number): { x: number; kind: Mark['kind']; label: string }[] {
+export function markPositions(marks: readonly Mark[], steps: number): { x: number; step: number; kind: Mark['kind']; label: string }[] {
   if (steps <= 0) return [];
   return marks.map((m) => ({
     x: Math.min(1, m.step / steps),
+    step: m.step,
     kind: m.kind,
-    label: m.kind === 'packet' ? `packet ${m.pkt} (line ${m.line}) at ${formatTime(m.t)}` : m.kind === 'error' ? `error at line ${m.line}` : `line ${m.line} at ${formatTime(m.t)}`,
+    label: markLabel(m),
   }));
+}
+
+function markLabel(m: Mark): string {
+  switch (m.kind) {
+    case 'packet':
+      return `packet ${m.pkt} (line ${m.line}) at ${formatTime(m.t)}`;
+    case 'error':
+      return `error at line ${m.line}`;
+    case 'expect-failed':
+      return `Failed expectation at line ${m.line}`;
+    case 'line':
+      return `line ${m.line} at ${formatTime(m.t)}`;
+  }
 }

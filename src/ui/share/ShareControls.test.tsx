@@ -64,4 +64,22 @@ describe('ShareControls', () => {
     );
     expect(text).not.toHaveBeenCalled();
   });
+
+  it('"Export scenario" downloads the plain scenario text as a .sim file', async () => {
+    const blobs: Blob[] = [];
+    const names: string[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return 'blob:x';
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    render(<ShareControls getDoc={() => makeScenarioDoc('echo hi\nexpect conntrack count 0\n', 5, 'My Talk')} onImport={vi.fn()} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Export scenario' }));
+    expect(names).toEqual(['my-talk.sim']);
+    expect(await blobs[0].text()).toBe('echo hi\nexpect conntrack count 0\n');
+    create.mockRestore();
+    click.mockRestore();
+  });
 });

@@ -1,11 +1,11 @@
 /**
- * Save and share: "Copy link" (the scenario in the URL hash), "Export" (a .ctlab.json file) and
- * "Import" (a file picker). `getDoc` is asked at the moment of the click, so the controls need no
+ * Save and share: "Copy link" (the scenario in the URL hash), "Export" (a .ctlab.json file with
+ * the seed), "Export scenario" (the plain .sim text the CLI runs) and "Import" (a file picker). `getDoc` is asked at the moment of the click, so the controls need no
  * copy of the text; an imported file is validated before `onImport` sees it.
  */
 import { useId, useRef, useState } from 'react';
 import { encodeShareLink } from './link';
-import { MAX_FILE_BYTES, exportFileName, parseScenarioFile, serializeScenarioDoc, tooBigMessage, type ScenarioDoc } from './scenarioDoc';
+import { MAX_FILE_BYTES, exportFileName, parseScenarioFile, serializeScenarioDoc, simFileName, tooBigMessage, type ScenarioDoc } from './scenarioDoc';
 
 export interface ShareControlsProps {
   getDoc: () => ScenarioDoc;
@@ -33,16 +33,25 @@ export function ShareControls({ getDoc, onImport, baseUrl }: ShareControlsProps)
     }
   };
 
-  const exportFile = () => {
-    const doc = getDoc();
-    const url = URL.createObjectURL(new Blob([serializeScenarioDoc(doc)], { type: 'application/json' }));
+  const download = (name: string, body: string, type: string) => {
+    const url = URL.createObjectURL(new Blob([body], { type }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = exportFileName(doc);
+    a.download = name;
     a.click();
     // The download has started from the click; the object URL is no longer needed after this task.
     setTimeout(() => URL.revokeObjectURL(url), 0);
     setStatus({ kind: 'idle' });
+  };
+
+  const exportFile = () => {
+    const doc = getDoc();
+    download(exportFileName(doc), serializeScenarioDoc(doc), 'application/json');
+  };
+
+  const exportText = () => {
+    const doc = getDoc();
+    download(simFileName(doc), doc.text, 'text/plain');
   };
 
   const importFile = async (file: File | undefined) => {
@@ -63,6 +72,9 @@ export function ShareControls({ getDoc, onImport, baseUrl }: ShareControlsProps)
         </button>
         <button type="button" onClick={exportFile}>
           Export
+        </button>
+        <button type="button" onClick={exportText} title="Download the scenario text as a .sim file (the CLI runs it; the seed is not in it)">
+          Export scenario
         </button>
         <button type="button" onClick={() => fileInput.current?.click()}>
           Import

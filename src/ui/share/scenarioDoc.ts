@@ -101,11 +101,20 @@ export function serializeScenarioDoc(doc: ScenarioDoc): string {
 }
 
 /** The file name Export suggests: the title made safe for file systems, else "scenario". */
-export function exportFileName(doc: ScenarioDoc): string {
+function fileStem(doc: ScenarioDoc): string {
   const stem = (doc.title ?? '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
-  return `${stem || 'scenario'}.ctlab.json`;
+  return stem || 'scenario';
+}
+
+export function exportFileName(doc: ScenarioDoc): string {
+  return `${fileStem(doc)}.ctlab.json`;
+}
+
+/** The plain scenario text's file name (what the CLI runs). */
+export function simFileName(doc: ScenarioDoc): string {
+  return `${fileStem(doc)}.sim`;
 }
