@@ -182,7 +182,10 @@ async function checkExpect(page: Page, file: string, e: ExpectLine, opts: DriveO
   });
   const facts = [mark, ...(await stateFacts(page, e, opts.settleMs)), ...(await lastPacketFacts(page, e, opts.settleMs))];
   const out: ExpectOutcome = { line: e.line, text: e.text, facts };
-  if (facts.some((f) => !f.ok)) out.screenshot = await shoot(page, opts, file, `line${e.line}`);
+  if (facts.some((f) => !f.ok)) {
+    await read.revealConntrackFlags(page);
+    out.screenshot = await shoot(page, opts, file, `line${e.line}`);
+  }
   if ((await cursor(page)).step !== here) await seek(page, here);
   return out;
 }

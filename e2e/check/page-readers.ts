@@ -45,6 +45,12 @@ export async function readConntrackRows(page: Page): Promise<CtRowFacts[]> {
   );
 }
 
+/** Scrolls the conntrack table sideways so a screenshot shows the flags of its first row. */
+export async function revealConntrackFlags(page: Page): Promise<void> {
+  const flags = region(page, 'Conntrack table').locator('[role="row"][data-ct-id] [data-col="flags"]').first();
+  if ((await flags.count()) > 0) await flags.scrollIntoViewIfNeeded();
+}
+
 /** The conntrack table's total under its filters (`12 entries`). */
 export async function readConntrackTotal(page: Page): Promise<string> {
   return (await region(page, 'Conntrack table').locator('.ct-total').textContent()) ?? '';
