@@ -68,7 +68,8 @@ async function press(page: Page, name: string): Promise<void> {
   await page.waitForFunction(
     (b) => /step (\d+)/.exec(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? '')?.[1] !== String(b),
     before,
-    { timeout: 60_000 },
+    // A line of generated traffic may take minutes on a loaded machine.
+    { timeout: 300_000 },
   );
 }
 
@@ -107,11 +108,14 @@ async function stateFacts(page: Page, e: ExpectLine, settleMs: number): Promise<
     case 'filter': {
       const at = (f: read.ShownFilter) => f.prio === c.prio && (c.handle === undefined || f.handle === c.handle);
       const rules = await settle(settleMs, async () => filterFact('Controls › Rules', c, (await read.readRules(page, c.dev.value, c.hook)).filter((f) => f.chain === c.chain && at(f))));
+      let summary = false;
       const graph = await settle(settleMs, async () => {
         const rows = await read.readGraphRows(page, c.dev.value, c.hook, c.chain);
-        return rows === null ? { view: 'Pipeline graph', expected: 'the chain drawn', found: 'not drawn', ok: false } : filterFact('Pipeline graph', c, rows.filter(at));
+        summary = rows === 'summary';
+        return rows === null ? { view: 'Pipeline graph', expected: 'the chain drawn', found: 'not drawn', ok: false } : filterFact('Pipeline graph', c, summary ? [] : (rows as read.ShownFilter[]).filter(at));
       });
-      return [rules, graph];
+      // A chain drawn as a summary lists no filter rows: the Rules tab alone shows this one.
+      return summary ? [rules] : [rules, graph];
     }
     case 'flowtable.count':
       return [
@@ -180,7 +184,11 @@ async function checkExpect(page: Page, file: string, e: ExpectLine, opts: DriveO
     const found = await read.readExpectMark(page, e.line);
     return { view: 'Scenario editor', expected: `the mark "${PASSED_MARK}"`, found: found === null ? 'no mark' : `"${found}"`, ok: found === PASSED_MARK };
   });
-  const facts = [mark, ...(await stateFacts(page, e, opts.settleMs)), ...(await lastPacketFacts(page, e, opts.settleMs))];
+  const timeline = await settle(opts.settleMs, async () => {
+    const shown = await read.timelineFailureShown(page, e.line);
+    return { view: 'Timeline', expected: 'no failure mark', found: shown ? `the button "Failed expectation at line ${e.line}"` : 'no failure mark', ok: !shown };
+  });
+  const facts = [mark, timeline, ...(await stateFacts(page, e, opts.settleMs)), ...(await lastPacketFacts(page, e, opts.settleMs))];
   const out: ExpectOutcome = { line: e.line, text: e.text, facts };
   if (facts.some((f) => !f.ok)) {
     await read.revealConntrackFlags(page);

@@ -15,6 +15,11 @@ export async function readExpectMark(page: Page, line: number): Promise<string |
   return marks.first().getAttribute('aria-label');
 }
 
+/** Whether the timeline has a "Failed expectation at line N" button for the line. */
+export async function timelineFailureShown(page: Page, line: number): Promise<boolean> {
+  return (await region(page, 'Pipeline').getByRole('button', { name: `Failed expectation at line ${line}`, exact: true }).count()) > 0;
+}
+
 /** Sets the conntrack table's zone and address filters (empty clears them). */
 export async function filterConntrack(page: Page, zone: number | undefined, text: string): Promise<void> {
   const r = region(page, 'Conntrack table');
@@ -90,20 +95,22 @@ export async function readRules(page: Page, dev: string, hook: string): Promise<
 }
 
 /**
- * The filter rows of one software chain on the pipeline graph (`data-hit="sw:DEV:HOOK:CHAIN#PRIO:HANDLE"`);
- * null when the graph draws the chain as a summary (too many filters) or has not drawn it.
+ * The filter rows of one software chain on the pipeline graph (`data-hit="sw:DEV:HOOK:CHAIN#PRIO:HANDLE"`):
+ * 'summary' when the graph draws the chain as a summary (too many filters to list), null when
+ * it has not drawn the chain.
  */
-export async function readGraphRows(page: Page, dev: string, hook: string, chain: number): Promise<ShownFilter[] | null> {
+export async function readGraphRows(page: Page, dev: string, hook: string, chain: number): Promise<ShownFilter[] | 'summary' | null> {
   const id = `sw:${dev}:${hook}:${chain}`;
   const node = region(page, 'Pipeline').locator(`[data-hit="${id}"]`);
-  if ((await node.count()) === 0 || (await node.locator('.summary').count()) > 0) return null;
+  if ((await node.count()) === 0) return null;
+  if ((await node.locator('.summary').count()) > 0) return 'summary';
   return node.locator(`[data-hit^="${id}#"]`).evaluateAll((rows) =>
     rows.map((row) => {
       const [prio, handle] = (row.getAttribute('data-hit') ?? '').split('#')[1].split(':').map(Number);
       // A skip_hw filter is never in hardware: its badge says skip_hw where tc prints "skip_hw not_in_hw".
       const badge = row.querySelector('.badge')?.textContent?.trim();
       return {
-        chain: -1,
+        chain,
         prio,
         handle,
         inHw: badge === 'in_hw',
