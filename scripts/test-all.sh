@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm test`: type check, build, unit tests, browser tests — every stage runs even when an
+# `npm test`: type check, build, unit tests, browser tests, the scenario checks in the browser
+# (`npm run check:scenarios`, one test per scenario) — every stage runs even when an
 # earlier one failed — then one closing line "N passed, N failed, N skipped" (CI reads it).
 # A failed type check or build counts as one failed test; the exit status is non-zero when
 # anything failed or when no test ran at all.
@@ -33,6 +34,14 @@ stage 'browser tests: playwright test'
 if [ "$built" = 1 ]; then
   PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" "$bin/playwright" test --reporter=list,json
   results+=(playwright "$out/playwright.json" $?)
+else
+  echo 'skipped: the app did not build'
+fi
+
+stage 'scenario checks in the browser: check:scenarios'
+if [ "$built" = 1 ]; then
+  "$bin/tsx" e2e/check/check-scenarios.ts --no-build --json "$out/check-scenarios.json"
+  results+=(check-scenarios "$out/check-scenarios.json" $?)
 else
   echo 'skipped: the app did not build'
 fi

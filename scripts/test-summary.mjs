@@ -1,9 +1,10 @@
 // Combines the test reports of scripts/test-all.sh into its closing line.
 // usage: node scripts/test-summary.mjs FAILED_STAGES [RUNNER REPORT_JSON EXIT_STATUS]...
-// RUNNER is vitest or playwright. A report that is missing or unreadable, a runner that exited
-// non-zero without reporting a failed test (a crash, an unhandled error, a web server that did
-// not start), and a run in which no test passed or failed each count as one failed test, so
-// the line can never read as success when the tests did not really run.
+// RUNNER is vitest, playwright or check-scenarios (e2e/check/check-scenarios.ts --json). A
+// report that is missing or unreadable, a runner that exited non-zero without reporting a
+// failed test (a crash, an unhandled error, a web server that did not start), and a run in
+// which no test passed or failed each count as one failed test, so the line can never read as
+// success when the tests did not really run.
 import { readFileSync } from 'node:fs';
 
 /** Counts from Vitest's JSON reporter (Jest's format). A file that failed to load has no tests. */
@@ -24,7 +25,12 @@ function playwrightCounts(report) {
   return { passed: expected + flaky, failed: unexpected + report.errors.length, skipped };
 }
 
-const COUNTERS = { vitest: vitestCounts, playwright: playwrightCounts };
+/** Counts from check:scenarios' JSON: one test per scenario. */
+function checkScenariosCounts(report) {
+  return { passed: report.passed, failed: report.failed, skipped: report.skipped };
+}
+
+const COUNTERS = { vitest: vitestCounts, playwright: playwrightCounts, 'check-scenarios': checkScenariosCounts };
 
 const [failedStages, ...runs] = process.argv.slice(2);
 const total = { passed: 0, failed: Number(failedStages), skipped: 0 };
