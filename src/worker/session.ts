@@ -227,7 +227,7 @@ export class Session {
     const collected: SimEvent[] = [];
     while (!this.live.run.done) {
       const step = this.stepLive(true);
-      if (collected.length < MAX_BATCH_EVENTS) collected.push(...this.live.events);
+      appendCapped(collected, this.live.events);
       if (unit === 'event' && this.live.events.length === 0) continue;
       if (unit === 'event') break;
       if (unit === 'packet' && (step.kind === 'packet' || step.kind === 'traffic')) break;
@@ -286,7 +286,7 @@ export class Session {
       const step = this.stepLive(detail || last);
       if (step.kind === 'packet' || step.kind === 'traffic') packets++;
       n++;
-      if (detail && collected.length < MAX_BATCH_EVENTS) collected.push(...this.live.events);
+      if (detail) appendCapped(collected, this.live.events);
       else if (!detail && !last) skipped++;
       if ((n & 15) === 0 && this.clock() >= stop) break;
     }
@@ -334,12 +334,13 @@ export class Session {
     this.log.truncate(at);
     this.packets.truncate(at);
     this.record(live, first);
-    const collected = [...live.events];
+    const collected: SimEvent[] = [];
+    appendCapped(collected, live.events);
     let output = shellText(first);
     // `whole` false (a long `traffic` line): the rest of the command runs by `advance`, with progress.
     while (whole && live.run.midCommand) {
       const step = this.stepLive(true);
-      collected.push(...live.events);
+      appendCapped(collected, live.events);
       if (step.output !== undefined) output += step.output;
     }
     // The rest of the new text is surveyed again, from the cursor on.
@@ -475,6 +476,15 @@ export class Session {
       this.surveyor = null;
     }
   }
+}
+
+/**
+ * Adds a step's events to a batch until it holds MAX_BATCH_EVENTS: the page animates a sample of
+ * a long command, not all of it. A loop, not `push(...events)`: a generated-traffic step can have
+ * more events than a call may take arguments.
+ */
+function appendCapped(collected: SimEvent[], events: readonly SimEvent[]): void {
+  for (let i = 0; i < events.length && collected.length < MAX_BATCH_EVENTS; i++) collected.push(events[i]);
 }
 
 /** The packet a packet step injected: the last `packet.inject` of its events. */
