@@ -104,7 +104,8 @@ export async function readGraphRows(page: Page, dev: string, hook: string, chain
   const node = region(page, 'Pipeline').locator(`[data-hit="${id}"]`);
   if ((await node.count()) === 0) return null;
   if ((await node.locator('.summary').count()) > 0) return 'summary';
-  return node.locator(`[data-hit^="${id}#"]`).evaluateAll((rows) =>
+  // The callback runs in the page: the chain goes in as its argument.
+  return node.locator(`[data-hit^="${id}#"]`).evaluateAll((rows, chain) =>
     rows.map((row) => {
       const [prio, handle] = (row.getAttribute('data-hit') ?? '').split('#')[1].split(':').map(Number);
       // A skip_hw filter is never in hardware: its badge says skip_hw where tc prints "skip_hw not_in_hw".
@@ -118,6 +119,7 @@ export async function readGraphRows(page: Page, dev: string, hook: string, chain
         hw: Number(/\d+/.exec(row.querySelector('.c-hw')?.textContent ?? '')?.[0] ?? -1),
       };
     }),
+    chain,
   );
 }
 
