@@ -44,7 +44,8 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   // Loaded only now so that help and misuse answer without the engine, and a broken engine
   // build surfaces as an internal error rather than a module-loader stack trace.
   const { Simulator } = await import('../engine/simulator');
-  const { splitExpectations, compareOutputs } = await import('../engine/scenario');
+  const { compareOutputs } = await import('../engine/scenario');
+  const { splitExpectations, lineDiff } = await import('../engine/script/expected-output');
   const { script, expectations } = options.check ? splitExpectations(text) : { script: text, expectations: [] };
   const sim = new Simulator({ seed: options.seed });
   const pcap = options.pcap === undefined ? null : sim.startCapture(options.pcapDev);
@@ -71,18 +72,6 @@ async function runScenario(options: CliOptions, fileName: string): Promise<numbe
   return mismatches.length || failed.length ? EXIT_SCENARIO_ERROR : EXIT_OK;
 }
 
-/** A plain line diff: `-` expected lines missing from the output, `+` output lines not expected. */
-function lineDiff(expected: string, actual: string): string {
-  const want = expected.split('\n');
-  const got = actual.split('\n');
-  let out = '';
-  for (let i = 0; i < Math.max(want.length, got.length); i++) {
-    if (want[i] === got[i]) continue;
-    if (want[i] !== undefined) out += `-${want[i]}\n`;
-    if (got[i] !== undefined) out += `+${got[i]}\n`;
-  }
-  return out;
-}
 
 async function readScenario(file: string): Promise<string> {
   try {

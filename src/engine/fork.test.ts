@@ -13,7 +13,7 @@ import { EventLog } from './eventlog';
 import type { SimEvent } from './events';
 import { FORK_KEEPS, fork, forkSimulator } from './fork';
 import { PROFILES } from './profile';
-import { splitExpectations } from './scenario';
+import { splitExpectations } from './script/expected-output';
 import { Simulator } from './simulator';
 import { snapshot } from './snapshot';
 import { DEFAULT_TRAFFIC, TrafficGenerator, type TrafficSpec } from './traffic/generator';

@@ -6,13 +6,8 @@
  */
 import type { ExpectResult } from './expect';
 import type { SimError } from './script/ast';
+import { splitExpectations, type Expectation } from './script/expected-output';
 import { Simulator, type RunResult, type SimulatorOptions } from './simulator';
-
-export interface Expectation {
-  /** Line of the show command the block belongs to. */
-  line: number;
-  expected: string;
-}
 
 export interface Mismatch {
   line: number;
@@ -27,29 +22,6 @@ export interface ScenarioResult {
   failedExpects: ExpectResult[];
   /** Show commands that had an expectation block, and `expect` commands, that were checked. */
   checked: number;
-}
-
-/** Blanks the `>` lines (keeping line numbers) and collects them per preceding command line. */
-export function splitExpectations(text: string): { script: string; expectations: Expectation[] } {
-  const lines = text.split('\n');
-  const expectations: Expectation[] = [];
-  let current: { line: number; out: string[] } | null = null;
-  let lastCommandLine = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.startsWith('>')) {
-      if (!current || current.line !== lastCommandLine) {
-        current = { line: lastCommandLine, out: [] };
-        expectations.push({ line: lastCommandLine, expected: '' });
-      }
-      current.out.push(l.startsWith('> ') ? l.slice(2) : l.slice(1));
-      expectations[expectations.length - 1].expected = current.out.join('\n') + '\n';
-      lines[i] = '';
-    } else if (l.trim() && !l.trim().startsWith('#')) {
-      lastCommandLine = i + 1;
-    }
-  }
-  return { script: lines.join('\n'), expectations };
 }
 
 export function runScenario(text: string, opts: SimulatorOptions = {}): ScenarioResult {

@@ -10,7 +10,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from './events';
-import { runScenario, splitExpectations } from './scenario';
+import { runScenario } from './scenario';
+import { splitExpectations } from './script/expected-output';
 import { Simulator } from './simulator';
 
 const SRC_DIR = dirname(dirname(fileURLToPath(import.meta.url)));

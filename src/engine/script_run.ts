@@ -12,6 +12,7 @@
 import type { Micros } from './clock';
 import type { ExpectResult } from './expect';
 import type { Command, SimError } from './script/ast';
+import { outputVerdict, splitExpectations } from './script/expected-output';
 import { parseScript } from './script/parse';
 import type { MultiStepCommand, Progress, Simulator, Unit } from './simulator';
 
@@ -52,26 +53,35 @@ export class ScriptRun {
   /** Index of the command under way or next. */
   private index = 0;
   private progress: Progress | null = null;
+  /** What the current line's commands printed last (for its `>` block). */
+  private lineOutput = '';
 
   constructor(
     readonly sim: Simulator,
     readonly commands: readonly Command[],
     private readonly lines: readonly string[],
     private readonly parseError?: SimError,
+    /** The `>` blocks of the text, by the line of their show command. */
+    readonly outputBlocks: ReadonlyMap<number, string> = new Map(),
   ) {
     this.done = commands.length === 0;
     if (this.done) this.error = parseError;
   }
 
-  /** Parses `text`; a parse error stops the run after the lines before it (as the CLI does). */
+  /**
+   * Parses `text`; a parse error stops the run after the lines before it (as the CLI does).
+   * Its `>` blocks are checked as their commands finish, each giving an `expect` result.
+   */
   static fromText(sim: Simulator, text: string): ScriptRun {
-    const parsed = parseScript(text);
-    return new ScriptRun(sim, parsed.commands, text.split('\n'), parsed.ok ? undefined : parsed.error);
+    const { script, expectations } = splitExpectations(text);
+    const parsed = parseScript(script);
+    const blocks = new Map(expectations.map((e) => [e.line, e.expected]));
+    return new ScriptRun(sim, parsed.commands, text.split('\n'), parsed.ok ? undefined : parsed.error, blocks);
   }
 
   /** A run of the same script at its start, on `sim` (the fresh graph a fork fills). */
   blank(sim: Simulator): ScriptRun {
-    return new ScriptRun(sim, this.commands, this.lines, this.parseError);
+    return new ScriptRun(sim, this.commands, this.lines, this.parseError, this.outputBlocks);
   }
 
   /** The command under way or next (undefined at the end). */
@@ -153,7 +163,16 @@ export class ScriptRun {
 
   private finish(cmd: Command, kind: StepKind, own?: string, expect?: ExpectResult): Step {
     const output = this.output(cmd, own);
+    const line = cmd.span.line;
+    if (this.index === 0 || this.commands[this.index - 1].span.line !== line) this.lineOutput = '';
+    if (output !== undefined) this.lineOutput = output;
     this.index++;
+    // A `>` block holds what its line printed last (compareOutputs' rule): checked at the line's last command.
+    const block = this.outputBlocks.get(line);
+    if (block !== undefined && this.commands[this.index]?.span.line !== line) {
+      expect = outputVerdict(line, block, this.lineOutput);
+      this.expects.push(expect);
+    }
     if (this.index === this.commands.length) {
       this.done = true;
       this.error = this.parseError;

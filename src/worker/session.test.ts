@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../engine/events';
 import { renderConntrackList } from '../engine/render/conntrack';
-import { splitExpectations } from '../engine/scenario';
+import { splitExpectations } from '../engine/script/expected-output';
 import { PATH_NAMES } from '../engine/path';
 import { commandSequence } from '../engine/reliability/model';
 import { SETUP } from '../engine/reliability/support';
@@ -336,5 +336,42 @@ describe('expect results at the cursor', () => {
     expect(r.inserted).toBe(true);
     expect(s.expectCount).toBe(4);
     expect(messagesAt(s).at(-1)).toBe('15 count 1');
+  });
+});
+
+describe('expected-output blocks (`>` lines) in the page', () => {
+  const FILE = readFileSync(join(SCENARIOS, 'hw', 'capacity-one.sim'), 'utf8');
+  const blocks = splitExpectations(FILE).expectations;
+
+  it('a scenario file runs as written: each block is checked when its command finishes', () => {
+    const s = loaded(FILE);
+    expect(s.cursor().error).toBeUndefined();
+    expect(s.expectCount).toBe(blocks.length);
+    s.seek(1e9);
+    const results = s.log.expectsUpTo(s.cursor().step);
+    expect(results.map((r) => `${r.line} ${r.ok}`)).toEqual(blocks.map((b) => `${b.line} true`));
+  });
+
+  it('a block that differs fails at its command line with the line diff', () => {
+    const wrong = FILE.replace('[HW_OFFLOAD] mark=0 zone=1 use=2\n> tcp      6 src=192.0.2.11', '[OFFLOAD] mark=0 zone=1 use=2\n> tcp      6 src=192.0.2.11');
+    const s = loaded(wrong);
+    s.seek(1e9);
+    const failed = s.log.expectsUpTo(s.cursor().step).filter((r) => !r.ok);
+    expect(failed.map((r) => r.message)).toEqual([
+      `line ${blocks[0].line}, col 1: output differs from the expected lines\n` +
+        '-tcp      6 src=192.0.2.10 dst=10.0.0.1 sport=40000 dport=80 src=10.0.0.1 dst=192.0.2.10 sport=80 dport=40000 [OFFLOAD] mark=0 zone=1 use=2\n' +
+        '+tcp      6 src=192.0.2.10 dst=10.0.0.1 sport=40000 dport=80 src=10.0.0.1 dst=192.0.2.10 sport=80 dport=40000 [HW_OFFLOAD] mark=0 zone=1 use=2',
+    ]);
+    expect(s.timeline().marks.filter((m) => m.kind === 'expect-failed').map((m) => m.line)).toEqual([blocks[0].line]);
+  });
+
+  it('a shell line after a show command goes below its block', () => {
+    const s = loaded(FILE);
+    s.seek(s.lineEnds([blocks[0].line])[0]);
+    expect(s.exec('conntrack -C').inserted).toBe(true);
+    const lines = s.text.split('\n');
+    const blockEnd = blocks[0].line + blocks[0].expected.split('\n').length - 1;
+    expect(lines[blockEnd]).toBe('conntrack -C');
+    expect(lines[blockEnd - 1].startsWith('>')).toBe(true);
   });
 });

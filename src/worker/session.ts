@@ -17,6 +17,7 @@ import type { Micros } from '../engine/clock';
 import type { SimEvent } from '../engine/events';
 import { PATH_CLASSES } from '../engine/path';
 import type { Command } from '../engine/script/ast';
+import { splitExpectations } from '../engine/script/expected-output';
 import { parseScript } from '../engine/script/parse';
 import { ScriptRun, type Step } from '../engine/script_run';
 import { Simulator } from '../engine/simulator';
@@ -119,7 +120,7 @@ export class Session {
   load(text: string, seed: number): LoadResult {
     this.text = text;
     this.seed = seed;
-    const parsed = parseScript(text);
+    const parsed = parseScript(splitExpectations(text).script);
     this.parseError = parsed.ok ? undefined : parsed.error;
     this.log = new StepLog();
     this.packets = new PacketLog();
@@ -171,16 +172,16 @@ export class Session {
     return this.surveyor === null;
   }
 
-  /** The `expect` commands of the scenario (reached or not). */
+  /** The `expect` commands and `>` blocks of the scenario (reached or not). */
   get expectCount(): number {
-    let n = 0;
+    let n = this.live.run.outputBlocks.size;
     for (const c of this.live.run.commands) if (c.kind === 'expect') n++;
     return n;
   }
 
-  /** Parses a text without running it. */
+  /** Parses a text without running it (its `>` blocks are expected output, not commands). */
   static check(text: string): PositionedError | undefined {
-    const parsed = parseScript(text);
+    const parsed = parseScript(splitExpectations(text).script);
     return parsed.ok ? undefined : parsed.error;
   }
 
@@ -420,7 +421,11 @@ export class Session {
   private lineAfterCursor(): number {
     const run = this.live.run;
     if (run.commandIndex === 0) return 0;
-    return run.commands[run.commandIndex - 1].span.line;
+    // After the command's `>` block, if it has one: the block stays with its command.
+    const lines = this.text.split('\n');
+    let line = run.commands[run.commandIndex - 1].span.line;
+    while (line < lines.length && lines[line].startsWith('>')) line++;
+    return line;
   }
 
   /** Takes a live step, logging it if it is new. */

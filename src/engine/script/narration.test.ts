@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readNarration, type Narration } from './narration';
 import { parseScript } from './parse';
-import { runScenario, splitExpectations } from '../scenario';
+import { runScenario } from '../scenario';
+import { splitExpectations } from './expected-output';
 
 const TALK = [
   '## title: The talk\'s web server', // 1
