@@ -22,6 +22,7 @@ test('check:scenarios fails the wrong fixture at its line with what the page sho
     '✗ e2e/check/fixtures/wrong-flags.sim',
     '  line 9: expect conntrack tcp 192.0.2.10:40000 > 10.0.0.1:80 flags ASSURED,HW_OFFLOAD',
     '    Scenario editor: expected the mark "expect passed", found "expect failed: found flags ASSURED,OFFLOAD"',
+    '    Timeline: expected no failure mark, found the button "Failed expectation at line 9"',
     '    Conntrack table: expected flags ASSURED,HW_OFFLOAD, found flags ASSURED,OFFLOAD',
     '    screenshot: test-results/check-scenarios/wrong-flags-line9.png',
     'check:scenarios: 1 passed, 1 failed, 0 skipped (18 expectations, 1 failed)',
