@@ -156,6 +156,21 @@ test('the scenario library lists the scenarios with their descriptions and loads
   await expect(page.getByRole('region', { name: 'Scenario' })).toContainText('tc qdisc add dev rep0 ingress');
 });
 
+test('the talk walkthrough from the library: a deep link to checkpoint 1, next to 2, and its last slide', async ({ page }) => {
+  await page.goto('/?scenario=library/talk-walkthrough&present&checkpoint=1');
+  await expect(narration(page)).toContainText('Checkpoint 1 of 17');
+  await expect(narration(page).getByRole('heading')).toHaveText('§1 Conntrack: the first packet is new');
+  await next(page).click();
+  await expect(narration(page)).toContainText('Checkpoint 2 of 17');
+  await expect(narration(page).getByRole('heading')).toHaveText('§1 Traffic both ways: established');
+  await expect(page).toHaveURL(/[?&]present&checkpoint=2/);
+  await page.goto('/?scenario=library/talk-walkthrough&present&checkpoint=17');
+  await expect(narration(page)).toContainText('Checkpoint 17 of 17', { timeout: 30_000 });
+  await expect(next(page)).toBeDisabled();
+  await page.getByRole('button', { name: 'Leave presenter mode' }).click();
+  await expect(page.getByRole('status', { name: 'Expectations' })).toHaveText('57 expectations: 57 passed, 0 failed');
+});
+
 for (const theme of ['light', 'dark'] as const) {
   test(`presenter mode at 1920x1080 (${theme} theme): screenshot`, async ({ page }) => {
     await page.setViewportSize({ width: 1920, height: 1080 });

@@ -26,6 +26,11 @@ describe('the scenario library', () => {
     ]);
   });
 
+  it('lists the talk walkthrough first, the others by id', () => {
+    const list = catalogOf({ ...files, '/src/scenarios/library/talk-walkthrough.sim': '## title: The talk\n', '/src/scenarios/talk-web-server.sim': '# The talk\'s use case\n' });
+    expect(list.map((e) => e.id)).toEqual(['library/talk-walkthrough', 'library/bad-narration', 'library/no-narration', 'library/two-checkpoints', 'talk-web-server']);
+  });
+
   it('keeps a file whose narration is wrong, with the positioned error and no checkpoints', () => {
     const bad = catalogOf(files)[0];
     expect(bad.narrationError).toEqual({ line: 2, col: 4, message: 'unknown narration key "slide" (expected one of: title, description, checkpoint, say, note, focus)' });

@@ -34,6 +34,14 @@ function leadingComment(text: string): string {
   return out.join(' ').trim();
 }
 
+/** The talk walkthrough opens the list: it is what a speaker looks for first. */
+const FIRST = 'library/talk-walkthrough';
+
+function byListOrder(a: LibraryEntry, b: LibraryEntry): number {
+  if ((a.id === FIRST) !== (b.id === FIRST)) return a.id === FIRST ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 export function catalogOf(files: Readonly<Record<string, string>>): LibraryEntry[] {
   return Object.entries(files)
     .map(([path, text]): LibraryEntry => {
@@ -49,5 +57,5 @@ export function catalogOf(files: Readonly<Record<string, string>>): LibraryEntry
         ...('error' in read ? { narrationError: read.error } : {}),
       };
     })
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort(byListOrder);
 }
