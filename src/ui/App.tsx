@@ -22,6 +22,7 @@ import { SpeakerNotes } from './present/SpeakerNotes';
 import { PlaybackControls, Timeline } from './playback/PlaybackControls';
 import { ControllerContext, useController } from './session/context';
 import { LabController } from './session/controller';
+import { Problem } from './session/Problem';
 import { useLab } from './session/store';
 import { Shell } from './shell/Shell';
 import { decodeShareLink } from './share/link';
@@ -183,21 +184,4 @@ function PlayHint() {
   const show = useLab((s) => s.status === 'ready' && s.cursor.step === 0 && !s.playing);
   if (!show) return null;
   return <p className="play-hint">Paused at t = 0. Press Play (Space) to send the scenario's packets, or step through them with → and ←.</p>;
-}
-
-/** A fault or a stall: what happened, and a way out that keeps the scenario and the cursor. */
-function Problem() {
-  const c = useController();
-  const problem = useLab((s) => s.problem);
-  const stalled = useLab((s) => s.status === 'stalled');
-  if (!problem) return null;
-  return (
-    <div role="alert" className="problem">
-      <p>{problem}</p>
-      <p>{stalled ? 'Cancel restarts the simulator and returns to the last position that worked.' : 'Restart brings the scenario back to the last position that worked.'}</p>
-      <button type="button" onClick={() => void c.recover()}>
-        {stalled ? 'Cancel' : 'Restart'}
-      </button>
-    </div>
-  );
 }
