@@ -169,8 +169,9 @@ function Pipeline() {
     <div className="pipeline">
       <Problem />
       <Timeline />
-      <PlayHint />
       <div className="pipeline-body">
+        {/* Over the graph's foot rather than above it: the graph keeps its height at t = 0 too. */}
+        <PlayHint />
         <Suspense fallback={<p className="hint">Loading the pipeline…</p>}>
           <PipelineGraph />
         </Suspense>
