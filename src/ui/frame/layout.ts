@@ -62,7 +62,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 30,
-      children: [region('inspector', 28), region('controls', 14), region('scenario', 42), region('shell', 16)],
+      children: [region('inspector', 31), region('controls', 11), region('scenario', 42), region('shell', 16)],
     },
   ],
 };
