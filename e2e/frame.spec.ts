@@ -41,6 +41,7 @@ test('all nine regions are present by role and name, without a page scrollbar', 
 });
 
 test("at 1280x720 the talk's graph is drawn at a readable zoom beside every other region; Charts opens from its strip", async ({ page }) => {
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
   await page.keyboard.press('End');
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
   const zoom = async () => {
@@ -49,11 +50,14 @@ test("at 1280x720 the talk's graph is drawn at a readable zoom beside every othe
   };
   // The filter rows' text is 11 px: at 0.7 it is drawn near 8 px, the least that reads.
   await expect.poll(zoom).toBeGreaterThanOrEqual(0.7);
+  // Every other region is open with room for its first controls (Controls: its tabs, at least).
   for (const name of REGIONS.filter((r) => r !== 'Charts')) {
     const box = (await page.getByRole('region', { name, exact: true }).boundingBox())!;
-    expect(box.height, name).toBeGreaterThanOrEqual(90);
+    expect(box.height, name).toBeGreaterThanOrEqual(70);
     expect(box.width, name).toBeGreaterThanOrEqual(180);
   }
+  await expect(page.getByRole('region', { name: 'Controls' }).getByRole('tab', { name: 'Traffic' })).toBeInViewport();
+  await expect(page.getByRole('region', { name: 'Inspector' }).getByRole('row').first()).toBeInViewport();
   const charts = page.getByRole('region', { name: 'Charts', exact: true });
   await expect(charts.getByText('Packet rate by path')).toBeHidden();
   await page.getByRole('button', { name: 'Expand Charts', exact: true }).click();
@@ -79,11 +83,11 @@ test('screenshots at 1280x720 in light and dark', async ({ page }) => {
   await page.keyboard.press('Escape');
   // Charts start collapsed.
   for (const name of ['Flowtables', 'Inspector']) await page.getByRole('button', { name: `Collapse ${name}` }).click();
-  // Drag the splitter between the pipeline and the tables up by 100 px.
+  // Drag the splitter between the pipeline (66% to start with) and the tables up by 150 px.
   const box = (await page.getByRole('separator', { name: 'Resize Pipeline / Tables' }).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2, box.y - 100, { steps: 5 });
+  await page.mouse.move(box.x + box.width / 2, box.y - 150, { steps: 5 });
   await page.mouse.up();
   const dragged = Number(await page.getByRole('separator', { name: 'Resize Pipeline / Tables' }).getAttribute('aria-valuenow'));
   expect(dragged).toBeLessThan(50);

@@ -44,9 +44,10 @@ const ROW_H = 34;
 /** One line of a hardware table row (graph.css .hrow). */
 const HW_ROW_H = 22;
 const PAD = 10;
-const LANE_GAP = 26;
-const LANE_PAD = 28;
-const BAND_GAP = 14;
+const LANE_GAP = 20;
+/** Room above a lane's first node for its title (graph.css .lane). */
+const LANE_PAD = 24;
+const BAND_GAP = 10;
 
 export type Lane = 'hw' | 'sw';
 
