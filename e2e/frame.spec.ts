@@ -42,6 +42,12 @@ test('all nine regions are present by role and name, without a page scrollbar', 
 
 test("at 1280x720 the talk's graph is drawn at a readable zoom beside every other region; Charts opens from its strip", async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  // The header is one row: the playback controls, the virtual time and the header buttons side by side.
+  const box = async (name: string, role: 'button' | 'status' = 'button') => (await page.getByRole(role, { name, exact: true }).boundingBox())!;
+  const play = await box('Play');
+  for (const name of ['Scenario library', 'Presenter mode', 'Help']) expect(Math.abs((await box(name)).y - play.y), name).toBeLessThan(8);
+  const time = await box('Virtual time', 'status');
+  expect(time.x + time.width).toBeLessThanOrEqual((await box('Scenario library')).x);
   await page.keyboard.press('End');
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
   const zoom = async () => {

@@ -122,8 +122,9 @@ function Lab({ page }: { page: PageLink }) {
       <Frame
         actions={
           <>
-            <button type="button" aria-haspopup="dialog" onClick={() => setLibraryOpen(true)}>
-              Scenario library
+            {/* "Library" on screen keeps the header to one row at 1280 px; the name stays whole. */}
+            <button type="button" aria-haspopup="dialog" aria-label="Scenario library" title="Scenario library" onClick={() => setLibraryOpen(true)}>
+              Library
             </button>
             <button type="button" onClick={present}>
               Presenter mode <kbd aria-hidden="true">P</kbd>

@@ -71,7 +71,8 @@ export function Frame({ toolbar, actions, ...contents }: FrameProps) {
         {actions}
         <button type="button" role="switch" aria-checked={theme === 'dark'} onClick={toggleTheme} className="theme-switch">
           <span aria-hidden="true" className="switch-track" />
-          Dark theme
+          {/* "Dark" on screen beside the switch's track; its name is the whole "Dark theme". */}
+          Dark<span className="visually-hidden"> theme</span>
         </button>
         <button type="button" aria-haspopup="dialog" onClick={() => setHelpOpen(true)}>
           Help <kbd aria-hidden="true">?</kbd>
