@@ -8,7 +8,9 @@
  *                                the CT table hits, chain 2 misses, the dot falls to software
  *                                carrying what the driver restored;
  *   docs/graph-fast-forward-THEME.png  generated traffic played as fast as possible: edges as
- *                                thick as their packet rates, with the rates.
+ *                                thick as their packet rates, with the rates;
+ *   docs/present-THEME.png       presenter mode at 1920×1080: the library's hardware-placement
+ *                                scenario at checkpoint 2 (the handshake in software).
  *
  * Not a test: run it against a served production build when the graph's look changes.
  *   npx vite build && npx vite preview --port 4173 &
@@ -21,7 +23,8 @@ import { browserLaunch, CHROMIUM_ARGS } from './browser';
 
 const BASE = process.argv[2] ?? `http://127.0.0.1:${process.env.PW_PORT ?? 4173}`;
 const DOCS = join(import.meta.dirname, '..', 'docs');
-const OTHERS = ['Inspector', 'Controls', 'Scenario', 'Shell', 'Conntrack table', 'Flowtables', 'Hardware', 'Charts'];
+/** The regions collapsed for the graph's pictures (Charts starts collapsed). */
+const OTHERS = ['Inspector', 'Controls', 'Scenario', 'Shell', 'Conntrack table', 'Flowtables', 'Hardware'];
 /** The rule the miss picture takes out of hardware: the talk's uplink chain 2 prio 2, as a replace. */
 const SKIP_HW = 'tc filter replace dev uplink ingress prio 2 chain 2 handle 1 proto ip flower skip_hw ct_state +trk+est action mirred egress redirect dev rep0';
 const DATA = 'send dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags P. len 100';
@@ -121,6 +124,18 @@ async function fastForward(browser: Browser, theme: 'light' | 'dark'): Promise<v
   await page.close();
 }
 
+async function present(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, colorScheme: theme });
+  await page.goto(`${BASE}/?testhooks&scenario=library/hw-placement&present&checkpoint=2`);
+  await page.getByRole('region', { name: 'Narration' }).getByText('Checkpoint 2 of 4').waitFor();
+  // The checkpoint's packets have flown and the view has settled on its focus.
+  await page.waitForFunction(() => window.__ctlabMotion?.inFlight() === 0, null, { timeout: 30_000 });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(DOCS, `present-${theme}.png`) });
+  process.stderr.write(`docs/present-${theme}.png\n`);
+  await page.close();
+}
+
 async function main(): Promise<void> {
   const launch = browserLaunch();
   const browser = await chromium.launch({ headless: true, channel: launch.channel, executablePath: launch.executablePath, args: CHROMIUM_ARGS });
@@ -130,6 +145,7 @@ async function main(): Promise<void> {
       await moving(browser, theme);
       await miss(browser, theme);
       await fastForward(browser, theme);
+      await present(browser, theme);
     }
   } finally {
     await browser.close();

@@ -40,6 +40,36 @@ test('all nine regions are present by role and name, without a page scrollbar', 
   await expect(scenarioText(page)).toHaveValue(SCENARIO);
 });
 
+test("at 1280x720 the talk's graph is drawn at a readable zoom beside every other region; Charts opens from its strip", async ({ page }) => {
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  // The header is one row: the playback controls, the virtual time and the header buttons side by side.
+  const box = async (name: string, role: 'button' | 'status' = 'button') => (await page.getByRole(role, { name, exact: true }).boundingBox())!;
+  const play = await box('Play');
+  for (const name of ['Scenario library', 'Presenter mode', 'Help']) expect(Math.abs((await box(name)).y - play.y), name).toBeLessThan(8);
+  const time = await box('Virtual time', 'status');
+  expect(time.x + time.width).toBeLessThanOrEqual((await box('Scenario library')).x);
+  await page.keyboard.press('End');
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /step (\d+) of \1,/);
+  const zoom = async () => {
+    const transform = await page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+    return Number(/^matrix\(([^,]+),/.exec(transform)?.[1] ?? NaN);
+  };
+  // The filter rows' text is 11 px: at 0.7 it is drawn near 8 px, the least that reads.
+  await expect.poll(zoom).toBeGreaterThanOrEqual(0.7);
+  // Every other region is open with room for its first controls (Controls: its tabs, at least).
+  for (const name of REGIONS.filter((r) => r !== 'Charts')) {
+    const box = (await page.getByRole('region', { name, exact: true }).boundingBox())!;
+    expect(box.height, name).toBeGreaterThanOrEqual(70);
+    expect(box.width, name).toBeGreaterThanOrEqual(180);
+  }
+  await expect(page.getByRole('region', { name: 'Controls' }).getByRole('tab', { name: 'Traffic' })).toBeInViewport();
+  await expect(page.getByRole('region', { name: 'Inspector' }).getByRole('row').first()).toBeInViewport();
+  const charts = page.getByRole('region', { name: 'Charts', exact: true });
+  await expect(charts.getByText('Packet rate by path')).toBeHidden();
+  await page.getByRole('button', { name: 'Expand Charts', exact: true }).click();
+  await expect(charts.getByText('Packet rate by path')).toBeVisible();
+});
+
 test('screenshots at 1280x720 in light and dark', async ({ page }) => {
   const dark = await themeSwitch(page).getAttribute('aria-checked');
   if (dark === 'true') await themeSwitch(page).click();
@@ -57,12 +87,13 @@ test('screenshots at 1280x720 in light and dark', async ({ page }) => {
   await page.getByRole('button', { name: 'Help' }).click();
   await page.screenshot({ path: 'screenshots/frame-help-dark.png' });
   await page.keyboard.press('Escape');
-  for (const name of ['Flowtables', 'Charts', 'Inspector']) await page.getByRole('button', { name: `Collapse ${name}` }).click();
-  // Drag the splitter between the pipeline and the tables up by 100 px.
+  // Charts start collapsed.
+  for (const name of ['Flowtables', 'Inspector']) await page.getByRole('button', { name: `Collapse ${name}` }).click();
+  // Drag the splitter between the pipeline (66% to start with) and the tables up by 150 px.
   const box = (await page.getByRole('separator', { name: 'Resize Pipeline / Tables' }).boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2, box.y - 100, { steps: 5 });
+  await page.mouse.move(box.x + box.width / 2, box.y - 150, { steps: 5 });
   await page.mouse.up();
   const dragged = Number(await page.getByRole('separator', { name: 'Resize Pipeline / Tables' }).getAttribute('aria-valuenow'));
   expect(dragged).toBeLessThan(50);

@@ -100,6 +100,23 @@ test('a deep link opens at its checkpoint; previous from there is a seek', async
   await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveValue('7');
 });
 
+test('a crashed simulator is said in presenter mode, with its way out', async ({ page }) => {
+  await page.goto(fixtureLink('?testhooks'));
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByRole('button', { name: /^Presenter mode/ }).click();
+  await expect(narration(page)).toContainText('Start · 2 checkpoints');
+  await page.evaluate(() => window.__ctlab!.crashNext());
+  await next(page).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('The simulator failed: simulated engine crash');
+  await expect(alert).toBeInViewport();
+  await alert.getByRole('button', { name: 'Restart' }).click();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(narration(page)).toBeVisible();
+  await next(page).click();
+  await expect(narration(page)).toContainText('Checkpoint 1 of 2');
+});
+
 test('bad deep links say what is wrong', async ({ page }) => {
   await page.goto(fixtureLink('?present&checkpoint=5'));
   await expect(narration(page).getByRole('alert')).toHaveText('checkpoint 5 does not exist: this scenario has 2 checkpoints');

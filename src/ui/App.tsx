@@ -22,6 +22,7 @@ import { SpeakerNotes } from './present/SpeakerNotes';
 import { PlaybackControls, Timeline } from './playback/PlaybackControls';
 import { ControllerContext, useController } from './session/context';
 import { LabController } from './session/controller';
+import { Problem } from './session/Problem';
 import { useLab } from './session/store';
 import { Shell } from './shell/Shell';
 import { decodeShareLink } from './share/link';
@@ -121,8 +122,9 @@ function Lab({ page }: { page: PageLink }) {
       <Frame
         actions={
           <>
-            <button type="button" aria-haspopup="dialog" onClick={() => setLibraryOpen(true)}>
-              Scenario library
+            {/* "Library" on screen keeps the header to one row at 1280 px; the name stays whole. */}
+            <button type="button" aria-haspopup="dialog" aria-label="Scenario library" title="Scenario library" onClick={() => setLibraryOpen(true)}>
+              Library
             </button>
             <button type="button" onClick={present}>
               Presenter mode <kbd aria-hidden="true">P</kbd>
@@ -168,8 +170,9 @@ function Pipeline() {
     <div className="pipeline">
       <Problem />
       <Timeline />
-      <PlayHint />
       <div className="pipeline-body">
+        {/* Over the graph's foot rather than above it: the graph keeps its height at t = 0 too. */}
+        <PlayHint />
         <Suspense fallback={<p className="hint">Loading the pipeline…</p>}>
           <PipelineGraph />
         </Suspense>
@@ -183,21 +186,4 @@ function PlayHint() {
   const show = useLab((s) => s.status === 'ready' && s.cursor.step === 0 && !s.playing);
   if (!show) return null;
   return <p className="play-hint">Paused at t = 0. Press Play (Space) to send the scenario's packets, or step through them with → and ←.</p>;
-}
-
-/** A fault or a stall: what happened, and a way out that keeps the scenario and the cursor. */
-function Problem() {
-  const c = useController();
-  const problem = useLab((s) => s.problem);
-  const stalled = useLab((s) => s.status === 'stalled');
-  if (!problem) return null;
-  return (
-    <div role="alert" className="problem">
-      <p>{problem}</p>
-      <p>{stalled ? 'Cancel restarts the simulator and returns to the last position that worked.' : 'Restart brings the scenario back to the last position that worked.'}</p>
-      <button type="button" onClick={() => void c.recover()}>
-        {stalled ? 'Cancel' : 'Restart'}
-      </button>
-    </div>
-  );
 }

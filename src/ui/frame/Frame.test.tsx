@@ -52,20 +52,31 @@ describe('Frame', () => {
     const expand = screen.getByRole('button', { name: 'Expand Hardware' });
     expect(expand.getAttribute('aria-expanded')).toBe('false');
     expect(document.getElementById(expand.getAttribute('aria-controls')!)!.hidden).toBe(true);
-    expect(JSON.parse(localStorage.getItem(LAYOUT_STORAGE_KEY)!).collapsed).toEqual(['hardware']);
+    expect(JSON.parse(localStorage.getItem(LAYOUT_STORAGE_KEY)!).collapsed).toEqual(['charts', 'hardware']);
     fireEvent.click(expand);
     expect(screen.getByRole('button', { name: 'Collapse Hardware' }).getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('opens with Charts collapsed to a strip that one click expands', () => {
+    render(<Frame {...all} />);
+    const expand = screen.getByRole('button', { name: 'Expand Charts' });
+    expect(document.getElementById(expand.getAttribute('aria-controls')!)!.hidden).toBe(true);
+    expect(screen.getByRole('button', { name: 'Collapse Conntrack table' })).toBeTruthy();
+    fireEvent.click(expand);
+    expect(screen.getByRole('button', { name: 'Collapse Charts' }).getAttribute('aria-expanded')).toBe('true');
+    expect(JSON.parse(localStorage.getItem(LAYOUT_STORAGE_KEY)!).collapsed).toEqual([]);
   });
 
   it('moves a splitter with the keyboard; a collapsed neighbour leaves no splitter', () => {
     render(<Frame {...all} />);
     const splitter = screen.getByRole('separator', { name: 'Resize Conntrack table / Flowtables' });
     expect(splitter.getAttribute('aria-orientation')).toBe('vertical');
-    expect(splitter.getAttribute('aria-valuenow')).toBe('40');
+    // Charts start collapsed: the conntrack table has 44 of the 90 weight left to the three tables.
+    expect(splitter.getAttribute('aria-valuenow')).toBe('49');
     fireEvent.keyDown(splitter, { key: 'ArrowRight' });
-    expect(splitter.getAttribute('aria-valuenow')).toBe('42');
+    expect(splitter.getAttribute('aria-valuenow')).toBe('51');
     fireEvent.keyDown(splitter, { key: 'ArrowLeft', shiftKey: true });
-    expect(splitter.getAttribute('aria-valuenow')).toBe('32');
+    expect(splitter.getAttribute('aria-valuenow')).toBe('41');
     fireEvent.click(screen.getByRole('button', { name: 'Collapse Flowtables' }));
     expect(screen.queryByRole('separator', { name: 'Resize Conntrack table / Flowtables' })).toBeNull();
   });
@@ -78,7 +89,7 @@ describe('Frame', () => {
     first.unmount();
     localStorage.setItem(LAYOUT_STORAGE_KEY, '{"version":1,"sizes":{"pipeline":"big"}}');
     render(<Frame {...all} />);
-    expect(screen.getByRole('separator', { name: 'Resize Pipeline / Tables' }).getAttribute('aria-valuenow')).toBe('58');
+    expect(screen.getByRole('separator', { name: 'Resize Pipeline / Tables' }).getAttribute('aria-valuenow')).toBe('66');
   });
 
   it('switches the theme and remembers it', () => {

@@ -6,6 +6,7 @@
  */
 import { Fragment, useEffect, useId, useState, type ReactNode } from 'react';
 import { HelpDialog } from './HelpDialog';
+import { PanelToolsContext } from './panelTools';
 import {
   FRAME_LAYOUT,
   REGION_IDS,
@@ -70,7 +71,8 @@ export function Frame({ toolbar, actions, ...contents }: FrameProps) {
         {actions}
         <button type="button" role="switch" aria-checked={theme === 'dark'} onClick={toggleTheme} className="theme-switch">
           <span aria-hidden="true" className="switch-track" />
-          Dark theme
+          {/* "Dark" on screen beside the switch's track; its name is the whole "Dark theme". */}
+          Dark<span className="visually-hidden"> theme</span>
         </button>
         <button type="button" aria-haspopup="dialog" onClick={() => setHelpOpen(true)}>
           Help <kbd aria-hidden="true">?</kbd>
@@ -150,10 +152,12 @@ interface PanelProps {
 
 function Panel({ id, name, collapsed, strip, onToggle, children }: PanelProps) {
   const bodyId = `${id}-body`;
+  const [tools, setTools] = useState<HTMLElement | null>(null);
   return (
     <section role="region" aria-label={name} className={`panel${collapsed ? ' collapsed' : ''}${strip ? ' strip' : ''}`}>
       <header className="panel-header">
         <h2>{name}</h2>
+        <div className="panel-tools" ref={setTools} />
         <button
           type="button"
           className="panel-toggle"
@@ -167,7 +171,7 @@ function Panel({ id, name, collapsed, strip, onToggle, children }: PanelProps) {
         </button>
       </header>
       <div id={bodyId} className="panel-body" hidden={collapsed}>
-        {children}
+        <PanelToolsContext.Provider value={tools}>{children}</PanelToolsContext.Provider>
       </div>
     </section>
   );

@@ -74,6 +74,6 @@ describe('the stored layout', () => {
     ['an unknown region', JSON.stringify({ version: 1, sizes: {}, collapsed: ['graph'] })],
   ])('falls back to the default layout when the stored one is %s', (_, stored) => {
     localStorage.setItem(LAYOUT_STORAGE_KEY, stored);
-    expect(loadLayout()).toEqual({ sizes: {}, collapsed: [] });
+    expect(loadLayout()).toEqual({ sizes: {}, collapsed: ['charts'] });
   });
 });

@@ -31,7 +31,9 @@ const region = (id: RegionId, weight: number): LayoutNode => ({ kind: 'region', 
 
 /**
  * Pipeline large at the top left with the tables docked under it; the inspector, the scenario
- * editor and the shell stacked on the right. Weights are relative within a split.
+ * editor and the shell stacked on the right. Weights are relative within a split. At the
+ * default 1280×720 the pipeline gets about 900×450 px, enough for the talk's graph at a zoom
+ * where its filter text reads (graph/layout.ts is dense to match).
  */
 export const FRAME_LAYOUT: LayoutNode = {
   kind: 'split',
@@ -43,15 +45,15 @@ export const FRAME_LAYOUT: LayoutNode = {
       kind: 'split',
       id: 'main',
       direction: 'column',
-      weight: 66,
+      weight: 70,
       children: [
-        region('pipeline', 58),
+        region('pipeline', 66),
         {
           kind: 'split',
           id: 'dock',
           direction: 'row',
-          weight: 42,
-          children: [region('conntrack', 40), region('flowtables', 20), region('hardware', 20), region('charts', 20)],
+          weight: 34,
+          children: [region('conntrack', 44), region('flowtables', 24), region('hardware', 22), region('charts', 22)],
         },
       ],
     },
@@ -59,8 +61,8 @@ export const FRAME_LAYOUT: LayoutNode = {
       kind: 'split',
       id: 'side',
       direction: 'column',
-      weight: 34,
-      children: [region('inspector', 36), region('controls', 18), region('scenario', 28), region('shell', 18)],
+      weight: 30,
+      children: [region('inspector', 31), region('controls', 11), region('scenario', 42), region('shell', 16)],
     },
   ],
 };
@@ -143,7 +145,11 @@ const storedLayoutSchema = z.object({
   collapsed: z.array(z.enum(REGION_IDS)),
 });
 
-export const DEFAULT_LAYOUT: LayoutState = { sizes: {}, collapsed: [] };
+/**
+ * Charts start collapsed (a strip at the dock's end, one click to open): at 1280×720 the dock
+ * cannot give four tables a readable width, and the charts are the one view nothing else reads.
+ */
+export const DEFAULT_LAYOUT: LayoutState = { sizes: {}, collapsed: ['charts'] };
 
 export function loadLayout(): LayoutState {
   const stored = readStored(LAYOUT_STORAGE_KEY, storedLayoutSchema);

@@ -13,9 +13,11 @@
 import { ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { format } from 'd3-format';
 import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
+import { usePanelTools } from '../frame/panelTools';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
@@ -167,11 +169,17 @@ function Graph() {
 
   const wrap = useRef<HTMLDivElement>(null);
   const bar = useRef<HTMLDivElement>(null);
-  /** The graph's box: the wrap, below the legend and zoom buttons (one row, or two when narrow). */
-  /** With a focus (presenter mode), the focused nodes the layout has. */
+  // In the page, the legend and the zoom buttons sit in the Pipeline panel's header; in
+  // presenter mode, in a bar over the graph's top edge.
+  const headerSlot = usePanelTools();
+  /**
+   * The graph's box: the wrap, below the bar when the bar is over it (one row, or two when
+   * narrow). With a focus (presenter mode), the focused nodes the layout has.
+   */
   const viewportFor = useCallback(
-    (l: Layout, el: HTMLElement) => fitNodes(l, focus?.patterns ?? [], el.clientWidth, el.clientHeight, (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)),
-    [focus],
+    (l: Layout, el: HTMLElement) =>
+      fitNodes(l, focus?.patterns ?? [], el.clientWidth, el.clientHeight, headerSlot ? 0 : (bar.current?.offsetTop ?? 0) + (bar.current?.offsetHeight ?? 0)),
+    [focus, headerSlot],
   );
   const fitNow = useCallback(() => {
     const el = wrap.current;
@@ -198,7 +206,7 @@ function Graph() {
     };
     // `shape` stands for the layout's structure: counters changing do not refit.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, flow, focus]);
+  }, [shape, flow, focus, headerSlot]);
 
   useEffect(() => {
     if (new URLSearchParams(location.search).has('testhooks')) window.__ctlabMotion = motion.current;
@@ -214,6 +222,12 @@ function Graph() {
   }, []);
 
   if (!layout) return <p className="hint">Loading the pipeline…</p>;
+  const toolsBar = (
+    <div className={`graph-bar${headerSlot ? ' in-header' : ''}`} ref={bar}>
+      <Legend />
+      <GraphTools marks={marks} onFit={fitNow} />
+    </div>
+  );
   return (
     <div className="graph-wrap" ref={wrap} onClickCapture={onClickCapture}>
       <ReactFlow
@@ -232,10 +246,7 @@ function Graph() {
       >
         <MotionLayer layout={layout} handle={motion} />
       </ReactFlow>
-      <div className="graph-bar" ref={bar}>
-        <Legend />
-        <GraphTools marks={marks} onFit={fitNow} />
-      </div>
+      {headerSlot ? createPortal(toolsBar, headerSlot) : toolsBar}
     </div>
   );
 }

@@ -18,6 +18,12 @@ const node = (nodes: LaidNode[], id: string) => {
 const overlaps = (a: LaidNode, b: LaidNode) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 describe('layoutPipeline', () => {
+  it("keeps the talk's graph within 1200 × 480, so the default 1280×720 frame draws it at a zoom of 0.7 or more", () => {
+    const { width, height } = layoutPipeline(runScenario(talk).pipeline);
+    expect(width).toBeLessThanOrEqual(1200);
+    expect(height).toBeLessThanOrEqual(480);
+  });
+
   it("lays out the talk's configuration: hardware lane above software, chains 0 and 2 per port, tables between", () => {
     const { nodes, edges } = layoutOf(RULES);
     expect(nodes.map((n) => n.id)).toEqual([

@@ -31,18 +31,23 @@ export const COLLAPSE_TOTAL = 60;
 /** Busiest filters a collapsed chain still lists. */
 export const SUMMARY_ROWS = 3;
 
-const PORT_W = 150;
-const CHAIN_W = 330;
-const TABLE_W = 210;
-const END_W = 130;
-const GAP_X = 60;
-const HEADER_H = 30;
-const ROW_H = 38;
-const HW_ROW_H = 24;
-const PAD = 12;
-const LANE_GAP = 50;
-const LANE_PAD = 36;
-const BAND_GAP = 24;
+// Dense enough that the talk's configuration (two ports, chains 0 and 2 in both lanes) reads at
+// the default 1280×720 frame: its filter text stays near 8 px or more on screen.
+const PORT_W = 126;
+const CHAIN_W = 300;
+const TABLE_W = 190;
+const END_W = 104;
+const GAP_X = 40;
+const HEADER_H = 26;
+/** Two text lines of a filter row (graph.css .frow keeps this height). */
+const ROW_H = 34;
+/** One line of a hardware table row (graph.css .hrow). */
+const HW_ROW_H = 22;
+const PAD = 10;
+const LANE_GAP = 20;
+/** Room above a lane's first node for its title (graph.css .lane). */
+const LANE_PAD = 24;
+const BAND_GAP = 10;
 
 export type Lane = 'hw' | 'sw';
 
@@ -217,7 +222,7 @@ export function layoutPipeline(view: PipelineView): Layout {
 
   // ---- ports (left) and where packets end (right) ----
   const shownPorts = portsShown(view);
-  const portH = 52;
+  const portH = 56;
   shownPorts.forEach((d, i) => {
     const band = swBandY.get(`${d.name}:ingress`);
     const hwY = hwBandY.get(d.name);

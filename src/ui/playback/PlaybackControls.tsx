@@ -81,7 +81,8 @@ const VirtualTime = memo(function VirtualTime() {
 
 /**
  * The slider over the scenario's steps, with a tick per command line and per packet; a failed
- * `expect` is also a button over its place ("Failed expectation at line N") that seeks there.
+ * `expect` is also a button over its place that seeks there: "Failed expectation at line N" once
+ * the cursor has reached it, "Failed expectation ahead at line N" (hollow) before.
  */
 export const Timeline = memo(function Timeline() {
   const c = useController();
@@ -89,39 +90,50 @@ export const Timeline = memo(function Timeline() {
   const timeline = useLab((s) => s.timeline);
   const ready = useLab((s) => s.status === 'ready');
   const max = Math.max(1, cursor.known.steps);
-  const ticks = markPositions(timeline.marks, max);
+  const ticks = markPositions(timeline.marks, max, cursor.step);
   return (
     <div className="timeline">
-      <input
-        type="range"
-        aria-label="Timeline"
-        min={0}
-        max={max}
-        step={1}
-        value={cursor.step}
-        disabled={!ready}
-        aria-valuetext={cursorText(cursor)}
-        title={cursorText(cursor)}
-        onChange={(e) => void c.seek(e.target.valueAsNumber)}
-      />
-      <svg className="timeline-marks" aria-hidden="true" preserveAspectRatio="none" viewBox="0 0 1000 10">
-        {ticks.map((m, i) => (
-          <line key={i} className={`mark mark-${m.kind}`} x1={m.x * 1000} x2={m.x * 1000} y1={m.kind === 'line' ? 0 : 4} y2={10}>
-            <title>{m.label}</title>
-          </line>
-        ))}
-      </svg>
-      {ticks.some((m) => m.kind === 'expect-failed') && (
-        <div className="timeline-failures">
-          {ticks.map((m, i) =>
-            m.kind === 'expect-failed' ? (
-              <button key={i} type="button" className="timeline-failure" style={{ left: `${m.x * 100}%` }} aria-label={m.label} title={m.label} disabled={!ready} onClick={() => void c.seek(m.step)}>
-                ✗
-              </button>
-            ) : null,
-          )}
-        </div>
-      )}
+      <div className="timeline-track">
+        <input
+          type="range"
+          aria-label="Timeline"
+          min={0}
+          max={max}
+          step={1}
+          value={cursor.step}
+          disabled={!ready}
+          aria-valuetext={cursorText(cursor)}
+          title={cursorText(cursor)}
+          onChange={(e) => void c.seek(e.target.valueAsNumber)}
+        />
+        <svg className="timeline-marks" aria-hidden="true" preserveAspectRatio="none" viewBox="0 0 1000 10">
+          {ticks.map((m, i) => (
+            <line key={i} className={`mark mark-${m.kind}${m.ahead ? ' mark-ahead' : ''}`} x1={m.x * 1000} x2={m.x * 1000} y1={m.kind === 'line' ? 0 : 4} y2={10}>
+              <title>{m.label}</title>
+            </line>
+          ))}
+        </svg>
+        {ticks.some((m) => m.kind === 'expect-failed') && (
+          <div className="timeline-failures">
+            {ticks.map((m, i) =>
+              m.kind === 'expect-failed' ? (
+                <button
+                  key={i}
+                  type="button"
+                  className={`timeline-failure${m.ahead ? ' ahead' : ''}`}
+                  style={{ left: `${m.x * 100}%` }}
+                  aria-label={m.label}
+                  title={m.ahead ? `${m.label}: not reached yet (the run ahead found it fails); click to go there` : m.label}
+                  disabled={!ready}
+                  onClick={() => void c.seek(m.step)}
+                >
+                  ✗
+                </button>
+              ) : null,
+            )}
+          </div>
+        )}
+      </div>
       <span className="timeline-extent">
         {cursorText(cursor)}
         {timeline.omitted > 0 ? ` (${timeline.omitted} marks not drawn)` : ''}

@@ -25,9 +25,28 @@ describe('playback formatting', () => {
         { step: 40, t: 1, kind: 'error', line: 30 },
       ],
       40,
+      40,
     );
     expect(m.map((x) => x.x)).toEqual([0, 0.5, 0.75, 1]);
     expect(m[1].label).toBe('packet 3 (line 24) at 0.000000 s');
-    expect(m[2]).toEqual({ x: 0.75, step: 30, kind: 'expect-failed', label: 'Failed expectation at line 28' });
+    expect(m[2]).toEqual({ x: 0.75, step: 30, kind: 'expect-failed', label: 'Failed expectation at line 28', ahead: false });
+  });
+  it('names a failed expect the cursor has not reached as ahead, and as reached from its own step on', () => {
+    const marks = [{ step: 30, t: 1, kind: 'expect-failed' as const, line: 28 }];
+    expect(markPositions(marks, 40, 29)[0]).toMatchObject({ ahead: true, label: 'Failed expectation ahead at line 28' });
+    expect(markPositions(marks, 40, 30)[0]).toMatchObject({ ahead: false, label: 'Failed expectation at line 28' });
+    expect(markPositions(marks, 40, 0)[0].ahead).toBe(true);
+  });
+  it('never marks other kinds as ahead', () => {
+    const m = markPositions(
+      [
+        { step: 20, t: 0, kind: 'packet', line: 24, pkt: 3 },
+        { step: 40, t: 1, kind: 'error', line: 30 },
+      ],
+      40,
+      0,
+    );
+    expect(m.map((x) => x.ahead)).toEqual([false, false]);
+    expect(m[1].label).toBe('error at line 30');
   });
 });

@@ -21,15 +21,26 @@ export function speedLabel(speed: number): string {
   return speed === Infinity ? 'As fast as possible' : `${speed}×`;
 }
 
-/** Positions (0…1) of the timeline's marks over `steps` steps, by kind, for drawing ticks. */
-export function markPositions(marks: readonly Mark[], steps: number): { x: number; step: number; kind: Mark['kind']; label: string }[] {
+export interface TimelineTick {
+  x: number;
+  step: number;
+  kind: Mark['kind'];
+  label: string;
+  /**
+   * A failed `expect` the cursor has not reached: the survey ran the scenario ahead and found it,
+   * but the page shows the state at the cursor, so it is drawn (and named) as still to come.
+   */
+  ahead: boolean;
+}
+
+/** Positions (0…1) of the timeline's marks over `steps` steps, by kind, for drawing ticks; `at` is the cursor's step. */
+export function markPositions(marks: readonly Mark[], steps: number, at: number): TimelineTick[] {
   if (steps <= 0) return [];
-  return marks.map((m) => ({
-    x: Math.min(1, m.step / steps),
-    step: m.step,
-    kind: m.kind,
-    label: markLabel(m),
-  }));
+  return marks.map((m) => {
+    // A mark's step is the one that ran its line: the cursor has reached it once it stands there.
+    const ahead = m.kind === 'expect-failed' && m.step > at;
+    return { x: Math.min(1, m.step / steps), step: m.step, kind: m.kind, label: ahead ? `Failed expectation ahead at line ${m.line}` : markLabel(m), ahead };
+  });
 }
 
 function markLabel(m: Mark): string {

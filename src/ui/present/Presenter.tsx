@@ -5,6 +5,7 @@
  * public contract (README, "Presenter mode").
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Problem } from '../session/Problem';
 import { useLab } from '../session/store';
 import { formatSimError } from '../formatError';
 import { PRESENTER_KEYS, presenterActionFor } from './keys';
@@ -73,6 +74,8 @@ export function Presenter({ embed = false, initialCheckpoint, linkError, onLeave
         </header>
       )}
       <div className="presenter-graph">
+        {/* A crash or a stall stays in sight over the graph, with its way out. */}
+        <Problem />
         <Suspense fallback={<p className="hint">Loading the pipeline…</p>}>
           <PipelineGraph />
         </Suspense>
