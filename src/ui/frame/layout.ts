@@ -62,7 +62,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 30,
-      children: [region('inspector', 31), region('controls', 11), region('scenario', 42), region('shell', 16)],
+      children: [region('inspector', 27), region('controls', 25), region('scenario', 30), region('shell', 18)],
     },
   ],
 };
