@@ -103,7 +103,11 @@ export class WorkerHost {
       case 'filters':
         return { kind: 'filters', devices: filtersView(sim, s.filterSources()) };
       case 'flowtables':
-        return this.cached(`flowtables/${q.limit}`, () => ({ kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() }));
+        return this.cached(`flowtables/${q.limit}`, () => ({
+          kind: 'flowtables',
+          zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW), () => this.conntrack.ageOrder(sim, s.cursor().step)),
+          now: sim.env.now(),
+        }));
       case 'hardware':
         return this.cached('hardware', () => ({ kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) }));
       case 'series':
