@@ -30,7 +30,8 @@ const progress = (m: string): void => void process.stderr.write(`[bench:ui] ${m}
 /** Gzip bytes of the JavaScript the page loads before it can be used: the entry and its preloads. */
 function initialJsGzip(): { bytes: number; files: string[] } {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  // Asset paths are relative (`base: './'`) or absolute.
+  const files = [...html.matchAll(/(?:src|href)="\.?\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
   const bytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f))).length, 0);
   return { bytes, files };
 }

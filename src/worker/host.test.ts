@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WorkerHost } from './host';
+import { SURVEY_QUIET_MS, WorkerHost } from './host';
 import type { Query, Reply, Request, RequestType, QueryKind } from './protocol';
 
 const TALK = readFileSync(new URL('../scenarios/talk-web-server.sim', import.meta.url), 'utf8');
@@ -84,5 +84,19 @@ describe('worker host', () => {
     expect(host.handle(REQUESTS.crashNext[0]).type).toBe('armed');
     expect(() => host.handle({ type: 'step', unit: 'packet', dir: 1 })).toThrow(/simulated engine crash/);
     expect(host.handle({ type: 'step', unit: 'packet', dir: 1 }).type).toBe('moved');
+  });
+
+  it('the survey waits until the page has been quiet for SURVEY_QUIET_MS', () => {
+    let now = 1000;
+    const host = new WorkerHost(() => now);
+    expect(host.idleDelay()).toBe(0);
+    host.handle({ type: 'load', text: TALK, seed: 1 });
+    expect(host.idleDelay()).toBe(SURVEY_QUIET_MS);
+    now += 100;
+    expect(host.idleDelay()).toBe(SURVEY_QUIET_MS - 100);
+    host.handle({ type: 'query', query: QUERIES.conntrack });
+    expect(host.idleDelay()).toBe(SURVEY_QUIET_MS);
+    now += SURVEY_QUIET_MS;
+    expect(host.idleDelay()).toBe(0);
   });
 });

@@ -14,6 +14,14 @@ const MAX_JOURNEYS = 50;
 /** Survey time given to a load before it replies (the rest runs in idle slices). */
 const LOAD_SURVEY_MS = 50;
 
+/**
+ * How long after a request the survey waits before its next slice. A slice cannot stop in the
+ * middle of a step or a snapshot's fork, which at a million connections run for hundreds of
+ * ms: while the page keeps asking (a scroll's windows, a toggle and the reads behind it) its
+ * requests are answered at once instead of behind a slice.
+ */
+export const SURVEY_QUIET_MS = 250;
+
 export class WorkerHost {
   readonly session: Session;
   private readonly conntrack = new ConntrackView();
@@ -24,12 +32,14 @@ export class WorkerHost {
    */
   private readonly perStep = new Map<string, Answer>();
   private perStepAt: { sim: unknown; step: number } = { sim: null, step: -1 };
+  private lastRequestAt = -Infinity;
 
-  constructor(clock: () => number) {
+  constructor(private readonly clock: () => number) {
     this.session = new Session(clock);
   }
 
   handle(req: Request): Reply {
+    this.lastRequestAt = this.clock();
     if (this.crashArmed) {
       this.crashArmed = false;
       throw new Error('simulated engine crash (test hook)');
@@ -77,6 +87,11 @@ export class WorkerHost {
     return !this.session.survey(budgetMs);
   }
 
+  /** Milliseconds until the survey may take its next slice: SURVEY_QUIET_MS after the last request. */
+  idleDelay(): number {
+    return Math.max(0, this.lastRequestAt + SURVEY_QUIET_MS - this.clock());
+  }
+
   /** An answer computed once per simulator and step (the state there does not change). */
   private cached(key: string, make: () => Answer): Answer {
     const at = { sim: this.session.sim, step: this.session.cursor().step };
@@ -103,7 +118,11 @@ export class WorkerHost {
       case 'filters':
         return { kind: 'filters', devices: filtersView(sim, s.filterSources()) };
       case 'flowtables':
-        return this.cached(`flowtables/${q.limit}`, () => ({ kind: 'flowtables', zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW)), now: sim.env.now() }));
+        return this.cached(`flowtables/${q.limit}`, () => ({
+          kind: 'flowtables',
+          zones: flowtablesView(sim, Math.min(q.limit ?? 200, MAX_WINDOW), () => this.conntrack.ageOrder(sim, s.cursor().step)),
+          now: sim.env.now(),
+        }));
       case 'hardware':
         return this.cached('hardware', () => ({ kind: 'hardware', text: sim.hw.show('nic'), nic: nicView(sim, filtersView(sim)) }));
       case 'series':

@@ -140,7 +140,7 @@ export function pipelineView(sim: Simulator): PipelineView {
       hooks.push({ dev: dev.name, hook, chains });
     }
   }
-  const flowtables = flowtablesView(sim, 0);
+  const flowtables = flowtablesView(sim, 0, () => new Int32Array(0));
   for (const ft of flowtables) zones.add(ft.zone);
   return {
     profile: sim.env.profile.name,

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WorkerHost } from './host';
+import { ConntrackView } from './queries';
 import type { Answer, Query } from './protocol';
 
 const RULES = `tc qdisc add dev uplink ingress
@@ -89,6 +90,42 @@ send dev uplink tcp 192.0.2.2:3000 > 10.0.0.3:443 flags S`;
     expect(srcs('proto', 'asc')).toEqual(['192.0.2.3', '192.0.2.2', '192.0.2.1']);
     expect(srcs('src', 'asc', 1, 1)).toEqual(['192.0.2.2']);
     expect(ask(h, { kind: 'conntrack', offset: 1, limit: 1 }).total).toBe(3);
+  });
+});
+
+describe('the conntrack view: one walk per step, shared', () => {
+  const TWO = `${RULES}
+connect dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 data 1 close none
+connect dev uplink tcp 192.0.2.11:40000 > 10.0.0.1:80 data 1 close none
+sleep 1`;
+
+  it('an id lookup answers from the age order and leaves the sorted view cached', () => {
+    const h = host(TWO);
+    const sim = h.session.sim;
+    const step = h.session.cursor().step;
+    const view = new ConntrackView();
+    const bySrc = { key: 'src', dir: 'desc' } as const;
+    const order = view.window(sim, step, 0, 10, bySrc).rows.map((r) => r.orig.src);
+    expect(order).toEqual(['192.0.2.11', '192.0.2.10']);
+    // The age walk, then the view sorted by source.
+    expect(view.builds).toBe(2);
+    const ids = view.window(sim, step, 0, 10).rows.map((r) => r.id);
+    for (const id of ids) expect(view.window(sim, step, 0, 1, undefined, { id }).rows.map((r) => r.id)).toEqual([id]);
+    expect(view.window(sim, step, 0, 1, undefined, { id: Math.max(...ids) + 1 })).toEqual({ total: 0, rows: [] });
+    // The rest of the filter still applies to the entry found.
+    expect(view.window(sim, step, 0, 1, undefined, { id: ids[0], proto: 'udp' }).total).toBe(0);
+    expect(view.window(sim, step, 0, 10, bySrc).rows.map((r) => r.orig.src)).toEqual(order);
+    expect(view.builds).toBe(2);
+    // Another step is another state: walked again.
+    view.window(sim, step + 1, 0, 1, undefined, { id: ids[0] });
+    expect(view.builds).toBe(3);
+  });
+
+  it('flowtables: the first rows of each zone are its oldest flows', () => {
+    const h = host(TWO);
+    const [z] = ask(h, { kind: 'flowtables', limit: 1 }).zones;
+    expect([z.flows, z.rows.map((r) => r.orig.src)]).toEqual([2, ['192.0.2.10']]);
+    expect(ask(h, { kind: 'flowtables', limit: 5 }).zones[0].rows.map((r) => r.orig.src)).toEqual(['192.0.2.10', '192.0.2.11']);
   });
 });
 

@@ -132,47 +132,88 @@ function sortKey(ct: Conntrack, slot: number, key: ConntrackSort['key']): number
   }
 }
 
-/** The conntrack table's entries in the asked order, cached per cursor step, sort and filter. */
+/**
+ * The conntrack table's entries in the asked order. Every entry oldest first (conntrack's own
+ * walk, a sort of the whole table) is computed once per simulator and cursor step and shared:
+ * the table's sorted or filtered view is derived from it and cached beside it, and an id
+ * lookup — the views that follow the selected connection ask one after every move — is a
+ * binary search in it that leaves the table's view alone, so its scroll keeps its order.
+ */
 export class ConntrackView {
-  private cacheKey = '';
-  private slots: Int32Array = new Int32Array(0);
+  /** Whole-table orders computed so far (the age walk and derived views), for tests. */
+  builds = 0;
+  private at: { sim: unknown; step: number; count: number } = { sim: null, step: -1, count: -1 };
+  private age: Int32Array = new Int32Array(0);
+  private viewKey = '';
+  private view: Int32Array = new Int32Array(0);
 
   window(sim: Simulator, step: number, offset: number, limit: number, sort?: ConntrackSort, filter?: ConntrackFilterSpec): { total: number; rows: ConntrackRow[] } {
-    const ct = sim.conntrack;
-    const key = JSON.stringify([step, ct.count(), sort, filter]);
-    if (key !== this.cacheKey) {
-      this.slots = ordered(ct, sort, filter);
-      this.cacheKey = key;
-    }
-    const end = Math.min(this.slots.length, offset + Math.min(limit, MAX_WINDOW));
+    const slots = filter?.id !== undefined ? this.byId(sim, step, filter) : this.ordered(sim, step, sort, filter);
+    const end = Math.min(slots.length, offset + Math.min(limit, MAX_WINDOW));
     const rows: ConntrackRow[] = [];
-    for (let i = Math.max(0, offset); i < end; i++) rows.push(conntrackRow(sim, this.slots[i]));
-    return { total: this.slots.length, rows };
+    for (let i = Math.max(0, offset); i < end; i++) rows.push(conntrackRow(sim, slots[i]));
+    return { total: slots.length, rows };
   }
 
-  invalidate(): void {
-    this.cacheKey = '';
+  /** Every live entry at this step, oldest first (by ctId). */
+  ageOrder(sim: Simulator, step: number): Int32Array {
+    const ct = sim.conntrack;
+    if (sim !== this.at.sim || step !== this.at.step || ct.count() !== this.at.count) {
+      const picked: number[] = [];
+      // forEach reaps the expired entries first: the count is read after it.
+      ct.forEach((slot) => picked.push(slot));
+      this.age = Int32Array.from(picked);
+      this.at = { sim, step, count: ct.count() };
+      this.viewKey = '';
+      this.builds++;
+    }
+    return this.age;
+  }
+
+  /** The entry with the filter's id (if it passes the rest of the filter): none or one slot. */
+  private byId(sim: Simulator, step: number, filter: ConntrackFilterSpec): Int32Array {
+    const ct = sim.conntrack;
+    const age = this.ageOrder(sim, step);
+    let lo = 0;
+    let hi = age.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const id = ct.ctId(age[mid]);
+      if (id === filter.id) return matchesFilter(ct, age[mid], filter) ? age.subarray(mid, mid + 1) : new Int32Array(0);
+      if (id < filter.id!) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return new Int32Array(0);
+  }
+
+  private ordered(sim: Simulator, step: number, sort: ConntrackSort | undefined, filter: ConntrackFilterSpec | undefined): Int32Array {
+    const age = this.ageOrder(sim, step);
+    const plain = !filter || !Object.values(filter).some((v) => v !== undefined && v !== '');
+    if (plain && (!sort || (sort.key === 'age' && sort.dir === 'asc'))) return age;
+    const key = JSON.stringify([sort, filter]);
+    if (key !== this.viewKey) {
+      this.view = derive(sim.conntrack, age, sort, plain ? undefined : filter);
+      this.viewKey = key;
+      this.builds++;
+    }
+    return this.view;
   }
 }
 
-function ordered(ct: Conntrack, sort: ConntrackSort | undefined, filter: ConntrackFilterSpec | undefined): Int32Array {
-  const picked: number[] = [];
-  ct.forEach((slot) => {
-    if (!filter || matchesFilter(ct, slot, filter)) picked.push(slot);
-  });
+/** The entries of `age` (oldest first) that pass the filter, in the asked order. */
+function derive(ct: Conntrack, age: Int32Array, sort: ConntrackSort | undefined, filter: ConntrackFilterSpec | undefined): Int32Array {
+  const picked = filter ? age.filter((slot) => matchesFilter(ct, slot, filter)) : age.slice();
   if (sort && sort.key !== 'age') {
     const keys = new Map<number, number | string>();
     for (const s of picked) keys.set(s, sortKey(ct, s, sort.key));
     const sign = sort.dir === 'asc' ? 1 : -1;
-    picked.sort((a, b) => {
+    return picked.sort((a, b) => {
       const ka = keys.get(a)!;
       const kb = keys.get(b)!;
       return (ka < kb ? -1 : ka > kb ? 1 : ct.ctId(a) - ct.ctId(b)) * sign;
     });
-  } else if (sort?.dir === 'desc') {
-    picked.reverse();
   }
-  return Int32Array.from(picked);
+  return sort?.dir === 'desc' ? picked.reverse() : picked;
 }
 
 const HOOKS: readonly Hook[] = ['ingress', 'egress'];
@@ -216,17 +257,23 @@ export function filtersView(sim: Simulator, sources: ReadonlyMap<string, readonl
   return out;
 }
 
-/** Every zone's flowtable with its first `limit` flows, in conntrack's order (oldest first). */
-export function flowtablesView(sim: Simulator, limit: number): FlowtableView[] {
+/**
+ * Every zone's flowtable with its first `limit` flows in conntrack's order (oldest first):
+ * `age` gives that order (ConntrackView.ageOrder, shared with the table) and is walked only
+ * until every zone has its rows.
+ */
+export function flowtablesView(sim: Simulator, limit: number, age: () => Int32Array): FlowtableView[] {
   const ct = sim.conntrack;
   const records = sim.flowtables.records;
   const views = new Map<number, FlowtableView>();
   for (const ft of sim.flowtables.all()) views.set(ft.zone, { zone: ft.zone, flows: ft.size, rows: [], offloadedBy: ft.callbacks.map((cb) => cb.name) });
-  // No rows asked (the pipeline's counts): the walk over every connection is not needed.
-  if (limit <= 0) return [...views.values()].sort((a, b) => a.zone - b.zone);
-  ct.forEach((slot) => {
+  let wanted = 0;
+  for (const v of views.values()) wanted += Math.min(limit, v.flows);
+  // No rows asked (the pipeline's counts), or no flows: the walk over every connection is not needed.
+  if (wanted <= 0) return [...views.values()].sort((a, b) => a.zone - b.zone);
+  for (const slot of age()) {
     const view = views.get(records.zone(slot));
-    if (!view || view.rows.length >= limit) return;
+    if (!view || view.rows.length >= limit) continue;
     const acct = ct.hasAcct(slot);
     const flags = records.flags(slot);
     view.rows.push({
@@ -240,7 +287,9 @@ export function flowtablesView(sim: Simulator, limit: number): FlowtableView[] {
       packets: acct ? [ct.packets(slot, DIR_ORIGINAL), ct.packets(slot, DIR_REPLY)] : null,
       bytes: acct ? [ct.bytes(slot, DIR_ORIGINAL), ct.bytes(slot, DIR_REPLY)] : null,
     });
-  });
+    // A flow counted beyond its zone's size would end the walk before another zone is filled.
+    if (view.rows.length <= view.flows && --wanted === 0) break;
+  }
   return [...views.values()].sort((a, b) => a.zone - b.zone);
 }
 
@@ -251,10 +300,7 @@ export function nicView(sim: Simulator, devices: readonly DeviceFilters[]): NicV
   const d = nic.driver;
   const p = nic.pipeline;
   const s = nic.settings;
-  let hwOffloaded = 0;
-  sim.conntrack.forEach((slot) => {
-    if (sim.conntrack.status(slot) & IPS_HW_OFFLOAD) hwOffloaded++;
-  });
+  const hwOffloaded = sim.conntrack.countStatus(IPS_HW_OFFLOAD);
   const chains: HwChainView[] = [];
   for (const dev of devices) {
     for (const chain of dev.chains) {

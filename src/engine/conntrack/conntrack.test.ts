@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { US_PER_SEC } from '../clock';
 import { CtInfo, TCP_ACK, TCP_SYN } from '../model/packet';
-import { IPS_ASSURED, IPS_CONFIRMED, IPS_OFFLOAD, TcpState } from './conntrack';
+import { IPS_ASSURED, IPS_CONFIRMED, IPS_OFFLOAD, IPS_SEEN_REPLY, TcpState } from './conntrack';
 import { eventsOf, harness, tcpPeers, track, udpPacket } from './test-helpers';
 
 const flow = (sport = 5000) => udpPacket('10.0.0.1', '10.0.0.2', sport, 53);
@@ -164,6 +164,20 @@ describe('garbage collection', () => {
     h.ct.forEach((ct) => listed.push(ct));
     expect(listed).toEqual([]);
     expect(eventsOf(h.events, 'ct.destroy').map((e) => [e.reason, e.t])).toEqual([['expired', 5.5 * US_PER_SEC]]);
+  });
+
+  it('counts entries by status without their expired ones, and without reaping them', () => {
+    const h = harness();
+    const short = track(h.ct, flow(1)).slot;
+    track(h.ct, flow(2));
+    const assured = track(h.ct, flow(3)).slot;
+    track(h.ct, back(3), 0, false);
+    h.ct.setTimeoutAt(short, 5.25 * US_PER_SEC);
+    expect([h.ct.countStatus(IPS_CONFIRMED), h.ct.countStatus(IPS_CONFIRMED | IPS_SEEN_REPLY)]).toEqual([3, 1]);
+    expect(h.ct.status(assured) & IPS_SEEN_REPLY).toBe(IPS_SEEN_REPLY);
+    h.sleep(5.5);
+    expect(h.ct.countStatus(IPS_CONFIRMED)).toBe(2);
+    expect(eventsOf(h.events, 'ct.destroy')).toEqual([]);
   });
 });
 

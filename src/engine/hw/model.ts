@@ -179,10 +179,7 @@ export class HwModel {
       .filter((x) => x.onNic)
       .map((x) => `${x.name} ${x.hwTcOffload ? 'on' : 'off'}`)
       .join(', ');
-    let hwOffloaded = 0;
-    conntrack.forEach((ct) => {
-      if (conntrack.status(ct) & IPS_HW_OFFLOAD) hwOffloaded++;
-    });
+    const hwOffloaded = conntrack.countStatus(IPS_HW_OFFLOAD);
     const zones = nic.registeredZones;
     const s = nic.settings;
     return (

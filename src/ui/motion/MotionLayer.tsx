@@ -70,6 +70,14 @@ function readColours(el: HTMLElement): Colours {
   return c;
 }
 
+/**
+ * What the theme's colours depend on: the page's theme and the system's scheme (`light-dark()`).
+ * Reading them forces a style pass per colour, so they are read again only when this changes.
+ */
+function themeKey(): string {
+  return `${document.documentElement.dataset.theme ?? ''}/${window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false}`;
+}
+
 export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layout: Layout; handle: React.RefObject<MotionHandle | null> }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const store = useStoreApi();
@@ -91,6 +99,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
     const crowd: number[][] = Array.from({ length: HUE_BUCKETS }, () => []);
     const lit = new Map<Element, number>();
     let colours = readColours(cv);
+    let coloursFor = themeKey();
     let stop: (() => void) | null = null;
     let lastSeq = getLab().batch.seq;
 
@@ -102,10 +111,14 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       lit.set(el, Math.max(until, lit.get(el) ?? 0));
     };
 
+    // The canvas's size, kept by an observer: reading clientWidth in a frame after the page
+    // changed would force a layout of the whole page in that frame.
+    const box = { w: cv.clientWidth, h: cv.clientHeight };
+    const observer = typeof ResizeObserver === 'function' ? new ResizeObserver(() => Object.assign(box, { w: cv.clientWidth, h: cv.clientHeight })) : null;
+    observer?.observe(cv);
     const resize = () => {
       const dpr = window.devicePixelRatio || 1;
-      const w = cv.clientWidth;
-      const h = cv.clientHeight;
+      const { w, h } = box;
       if (cv.width !== Math.round(w * dpr) || cv.height !== Math.round(h * dpr)) {
         cv.width = Math.round(w * dpr);
         cv.height = Math.round(h * dpr);
@@ -175,7 +188,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         });
       }
       // Labels last, over every dot: the selected connection's, drops, and restore badges first.
-      const space = new LabelSpace(cv.clientWidth);
+      const space = new LabelSpace(box.w);
       for (const l of labels.sort((a, b) => a.rank - b.rank)) label(ctx, space, l, r, colours);
       ctx.globalAlpha = 1;
       for (const [el, until] of lit) {
@@ -194,7 +207,10 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
 
     const start = (events: Parameters<typeof flightsOf>[0], windowMs: number) => {
       const now = performance.now();
-      colours = readColours(cv);
+      if (themeKey() !== coloursFor) {
+        colours = readColours(cv);
+        coloursFor = themeKey();
+      }
       flights = [...flights.filter((f) => f.points[f.points.length - 1].hop.kind !== 'drop'), ...flightsOf(events, geo.current, now, windowMs, MAX_DOTS)].slice(-MAX_DOTS);
       if (!stop && flights.length) stop = onTick((t) => draw(t));
     };
@@ -238,6 +254,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
     };
     return () => {
       unsubscribe();
+      observer?.disconnect();
       stop?.();
       for (const el of lit.keys()) el.classList.remove('hit', 'hit-miss');
       handle.current = null;

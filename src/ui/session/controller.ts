@@ -239,8 +239,31 @@ export class LabController {
 
   /** A windowed read of the state at the cursor; null if the worker was restarted meanwhile. */
   async query<K extends Query['kind']>(query: Extract<Query, { kind: K }>): Promise<Extract<Answer, { kind: K }> | null> {
-    const r = await this.send({ type: 'query', query });
+    const r = await this.ask(query);
     return r?.type === 'answer' && r.answer.kind === query.kind ? (r.answer as Extract<Answer, { kind: K }>) : null;
+  }
+
+  /** Requests other than queries sent so far: a query sent after the same count reads the same state. */
+  private changes = 0;
+  /** Queries sent and not yet answered, by the change count they were sent after and their text. */
+  private readonly asking = new Map<string, Promise<Reply | null>>();
+
+  /**
+   * Sends a query, or shares the reply of an identical one still on its way: several views
+   * follow the same thing (the selected connection), and at a million connections each
+   * request they would send costs the worker. The worker answers in order, so two identical
+   * queries with no other request between them read the same state.
+   */
+  private ask(query: Query): Promise<Reply | null> {
+    const key = `${this.changes} ${JSON.stringify(query)}`;
+    let r = this.asking.get(key);
+    if (!r) {
+      r = this.send({ type: 'query', query });
+      this.asking.set(key, r);
+      const done = () => void this.asking.delete(key);
+      r.then(done, done);
+    }
+    return r;
   }
 
   async refreshTimeline(): Promise<void> {
@@ -310,7 +333,7 @@ export class LabController {
   /** Sends every watched query now; the returned function hands the answers to their views. */
   private async refetchWatched(version: number): Promise<() => void> {
     const list = [...this.watched];
-    const answers = await Promise.all(list.map((w) => this.send({ type: 'query', query: w.query })));
+    const answers = await Promise.all(list.map((w) => this.ask(w.query)));
     return () => {
       answers.forEach((r, i) => {
         if (r?.type === 'answer') list[i].deliver(r.answer, version);
@@ -320,6 +343,7 @@ export class LabController {
 
   /** Sends a request; a fault reply or a restart becomes the page's problem state, and null. */
   private async send(request: Request): Promise<Reply | null> {
+    if (request.type !== 'query') this.changes++;
     try {
       const r = await this.client.request(request);
       if (r.type === 'fault') {

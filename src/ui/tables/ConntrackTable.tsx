@@ -52,6 +52,8 @@ interface Window {
   rows: ConntrackRow[];
   total: number;
   key: string;
+  /** The state version the rows answer (data-version: benchmarks wait on it). */
+  version: number;
 }
 
 /** Timers reset by the last window, per entry id, with a sequence so the flash restarts. */
@@ -97,12 +99,12 @@ export const ConntrackTable = memo(function ConntrackTable() {
       }
       if (seen.current.size > 20_000) seen.current = new Map(a.rows.map((r) => [r.id, r]));
       setResets((old) => (next.size ? mergeResets(old, next, a.rows) : old));
-      setWin({ offset: a.offset, rows: a.rows, total: a.total, key });
+      setWin({ offset: a.offset, rows: a.rows, total: a.total, key, version });
     });
     return () => {
       live = false;
     };
-  }, [c, ready, covered, offset, key, sort, filter]);
+  }, [c, ready, covered, offset, key, version, sort, filter]);
 
   const acct = useMemo(() => win?.rows.some((r) => r.packets !== null) ?? false, [win]);
   const columns = acct ? COLUMNS : COLUMNS.filter((col) => !col.acct);
@@ -114,7 +116,7 @@ export const ConntrackTable = memo(function ConntrackTable() {
     <div className="ct-view">
       <ConntrackFilters filter={filter} onChange={setFilter} total={total} />
       <div className="ct-scroll" ref={scroller} tabIndex={0} aria-label="Conntrack entries (scroll)">
-        <div role="table" aria-label="Conntrack entries" aria-rowcount={total + 1} className="ct-grid" style={{ ['--ct-columns' as string]: template }}>
+        <div role="table" aria-label="Conntrack entries" aria-rowcount={total + 1} data-version={win?.version} className="ct-grid" style={{ ['--ct-columns' as string]: template }}>
           <div role="rowgroup" className="ct-head">
             <div role="row" className="ct-row" aria-rowindex={1}>
               {columns.map((col) => (

@@ -1,0 +1,73 @@
+/**
+ * The controller's traffic with the worker: views that watch the same query share one request
+ * and one answer (at a million connections every request costs the worker a walk), while a
+ * query sent after a move is a new request, since it reads another state.
+ */
+import { describe, expect, it } from 'vitest';
+import { WorkerHost } from '../../worker/host';
+import type { Answer, Query, ReplyMessage, Request, RequestMessage } from '../../worker/protocol';
+import { LabController } from './controller';
+
+/** A worker that answers each message with a WorkerHost, a task later, and keeps what it was sent. */
+function fakeWorker(sent: Request[]): Worker {
+  const host = new WorkerHost(() => 0);
+  const listeners: ((e: MessageEvent<ReplyMessage>) => void)[] = [];
+  return {
+    postMessage({ id, request }: RequestMessage) {
+      sent.push(request);
+      const reply = host.handle(request);
+      setTimeout(() => listeners.forEach((l) => l({ data: { id, reply } } as MessageEvent<ReplyMessage>)), 0);
+    },
+    addEventListener(type: string, l: (e: MessageEvent<ReplyMessage>) => void) {
+      if (type === 'message') listeners.push(l);
+    },
+    terminate() {},
+  } as unknown as Worker;
+}
+
+const TEXT = `tc qdisc add dev uplink ingress
+tc filter add dev uplink ingress prio 1 proto ip flower action ct commit
+send dev uplink udp 192.0.2.1:2000 > 10.0.0.2:53
+send dev uplink udp 192.0.2.1:2001 > 10.0.0.2:53`;
+
+const queries = (sent: Request[]): Query[] => sent.flatMap((r) => (r.type === 'query' ? [r.query] : []));
+
+describe('watched queries', () => {
+  it('identical ones are sent once behind a move, and every view gets the answer', async () => {
+    const sent: Request[] = [];
+    const c = new LabController({ spawn: () => fakeWorker(sent) });
+    await c.load(TEXT, 1);
+    await c.seek(1e9);
+    const byId: Query = { kind: 'conntrack', offset: 0, limit: 1, filter: { id: 1 } };
+    const got: Answer[][] = [[], [], []];
+    for (const out of got) c.watch({ query: { ...byId, filter: { id: 1 } }, deliver: (a) => out.push(a) });
+    const table: Answer[] = [];
+    c.watch({ query: { kind: 'conntrack', offset: 0, limit: 160 }, deliver: (a) => table.push(a) });
+    sent.length = 0;
+    await c.seek(0);
+    expect(sent.map((r) => r.type)).toEqual(['seek', 'query', 'query']);
+    expect(queries(sent)).toEqual([byId, { kind: 'conntrack', offset: 0, limit: 160 }]);
+    expect(got.map((g) => g.length)).toEqual([1, 1, 1]);
+    expect(got[1][0]).toBe(got[0][0]);
+    expect(table).toHaveLength(1);
+    c.dispose();
+  });
+
+  it('a query asked while an identical one is on its way shares it; after a move it is asked again', async () => {
+    const sent: Request[] = [];
+    const c = new LabController({ spawn: () => fakeWorker(sent) });
+    await c.load(TEXT, 1);
+    await c.seek(1e9);
+    sent.length = 0;
+    const q = { kind: 'conntrack', offset: 0, limit: 10 } as const;
+    const [a, b] = await Promise.all([c.query(q), c.query(q)]);
+    expect(a).toBe(b);
+    expect(a?.total).toBe(2);
+    expect(sent).toHaveLength(1);
+    const [before, moved, after] = await Promise.all([c.query(q), c.seek(0), c.query(q)]);
+    expect(moved).toBeUndefined();
+    expect(sent.map((r) => r.type)).toEqual(['query', 'query', 'seek', 'query']);
+    expect([before?.total, after?.total]).toEqual([2, 0]);
+    c.dispose();
+  });
+});
