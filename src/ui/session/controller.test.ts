@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkerHost } from '../../worker/host';
 import type { Answer, Query, ReplyMessage, Request, RequestMessage } from '../../worker/protocol';
 import { LabController } from './controller';
+import { getLab } from './store';
 
 /** A worker that answers each message with a WorkerHost, a task later, and keeps what it was sent. */
 function fakeWorker(sent: Request[]): Worker {
@@ -68,6 +69,27 @@ describe('watched queries', () => {
     expect(moved).toBeUndefined();
     expect(sent.map((r) => r.type)).toEqual(['query', 'query', 'seek', 'query']);
     expect([before?.total, after?.total]).toEqual([2, 0]);
+    c.dispose();
+  });
+
+  it('a shell line carries the watched queries and the timeline behind it: the answers read the state after it', async () => {
+    const sent: Request[] = [];
+    const c = new LabController({ spawn: () => fakeWorker(sent) });
+    await c.load(TEXT, 1);
+    await c.seek(1e9);
+    const q = { kind: 'conntrack', offset: 0, limit: 10 } as const;
+    const got: [Answer, number][] = [];
+    c.watch({ query: q, deliver: (a, v) => got.push([a, v]) });
+    sent.length = 0;
+    const r = await c.exec('send dev uplink udp 192.0.2.1:2002 > 10.0.0.2:53');
+    expect(r?.error).toBeUndefined();
+    expect(sent.map((x) => x.type)).toEqual(['exec', 'query', 'query']);
+    expect(queries(sent)).toEqual([q, { kind: 'timeline' }]);
+    expect(got).toHaveLength(1);
+    expect(got[0][0].kind === 'conntrack' && got[0][0].total).toBe(3);
+    expect(got[0][1]).toBe(getLab().stateVersion);
+    expect(getLab().timeline.marks.length).toBeGreaterThan(0);
+    expect(getLab().timeline.marks.at(-1)!.step).toBe(getLab().cursor.step);
     c.dispose();
   });
 });
