@@ -4,27 +4,10 @@
  * query sent after a move is a new request, since it reads another state.
  */
 import { describe, expect, it } from 'vitest';
-import { WorkerHost } from '../../worker/host';
-import type { Answer, Query, ReplyMessage, Request, RequestMessage } from '../../worker/protocol';
+import type { Answer, Query, Request } from '../../worker/protocol';
 import { LabController } from './controller';
+import { fakeWorker } from './fakeWorker';
 import { getLab } from './store';
-
-/** A worker that answers each message with a WorkerHost, a task later, and keeps what it was sent. */
-function fakeWorker(sent: Request[]): Worker {
-  const host = new WorkerHost(() => 0);
-  const listeners: ((e: MessageEvent<ReplyMessage>) => void)[] = [];
-  return {
-    postMessage({ id, request }: RequestMessage) {
-      sent.push(request);
-      const reply = host.handle(request);
-      setTimeout(() => listeners.forEach((l) => l({ data: { id, reply } } as MessageEvent<ReplyMessage>)), 0);
-    },
-    addEventListener(type: string, l: (e: MessageEvent<ReplyMessage>) => void) {
-      if (type === 'message') listeners.push(l);
-    },
-    terminate() {},
-  } as unknown as Worker;
-}
 
 const TEXT = `tc qdisc add dev uplink ingress
 tc filter add dev uplink ingress prio 1 proto ip flower action ct commit

@@ -11,6 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Answer, ConntrackFilterSpec, ConntrackRow, ConntrackSort, ConntrackSortKey, Query } from '../../worker/protocol';
 import { useController } from '../session/context';
+import { sameValue } from '../session/sameValue';
 import { getLab, setLab, useLab } from '../session/store';
 import { useNow } from '../session/useNow';
 import { ConntrackFilters } from './ConntrackFilters';
@@ -94,14 +95,18 @@ export const ConntrackTable = memo(function ConntrackTable() {
   const take = useCallback((a: Extract<Answer, { kind: 'conntrack' }>, v: number, k: string) => {
     if (k !== keyNow.current) return;
     const next: Resets = new Map();
-    for (const row of a.rows) {
-      const names = resetTimers(seen.current.get(row.id), row);
+    // A row read again unchanged is the object already on screen: its memoised row is not rendered again.
+    const rows = a.rows.map((row) => {
+      const prev = seen.current.get(row.id);
+      if (prev && sameValue(prev, row)) return prev;
+      const names = resetTimers(prev, row);
       if (names.length) next.set(row.id, { names, seq: ++resetSeq.current });
       seen.current.set(row.id, row);
-    }
-    if (seen.current.size > 20_000) seen.current = new Map(a.rows.map((r) => [r.id, r]));
-    setResets((old) => (next.size ? mergeResets(old, next, a.rows) : old));
-    setWin((w) => (w && w.key === k && w.version > v ? w : { offset: a.offset, rows: a.rows, total: a.total, key: k, version: v }));
+      return row;
+    });
+    if (seen.current.size > 20_000) seen.current = new Map(rows.map((r) => [r.id, r]));
+    setResets((old) => (next.size ? mergeResets(old, next, rows) : old));
+    setWin((w) => (w && w.key === k && w.version > v ? w : { offset: a.offset, rows, total: a.total, key: k, version: v }));
   }, []);
 
   // The window on screen is re-read behind every move and shell line (it arrives with them).
