@@ -25,7 +25,7 @@ export class SimClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private watchdog: ReturnType<typeof setInterval> | undefined;
-  /** Called once per stalled request, with what it asked. */
+  /** Called once when the request the worker is working on (the oldest) stalls, with what it asked. */
   onStall: (request: Request) => void = () => {};
   /** How long a request may go unanswered before it counts as stalled. */
   stallMs = STALL_MS;
@@ -84,7 +84,11 @@ export class SimClient {
     if (this.watchdog !== undefined) return;
     this.watchdog = setInterval(() => {
       const now = performance.now();
-      for (const [id, p] of this.pending) {
+      // The worker answers in order, so the oldest request is the one it is busy with; the
+      // ones queued behind it (a line's watched queries) are not what the user is waiting on.
+      const [oldest] = this.pending;
+      if (oldest) {
+        const [id, p] = oldest;
         if (now - p.sentAt >= this.stallMs && !this.stalled.has(id)) {
           this.stalled.add(id);
           this.onStall(p.request);

@@ -4,26 +4,10 @@
  * query sent after a move is a new request, since it reads another state.
  */
 import { describe, expect, it } from 'vitest';
-import { WorkerHost } from '../../worker/host';
-import type { Answer, Query, ReplyMessage, Request, RequestMessage } from '../../worker/protocol';
+import type { Answer, Query, Request } from '../../worker/protocol';
 import { LabController } from './controller';
-
-/** A worker that answers each message with a WorkerHost, a task later, and keeps what it was sent. */
-function fakeWorker(sent: Request[]): Worker {
-  const host = new WorkerHost(() => 0);
-  const listeners: ((e: MessageEvent<ReplyMessage>) => void)[] = [];
-  return {
-    postMessage({ id, request }: RequestMessage) {
-      sent.push(request);
-      const reply = host.handle(request);
-      setTimeout(() => listeners.forEach((l) => l({ data: { id, reply } } as MessageEvent<ReplyMessage>)), 0);
-    },
-    addEventListener(type: string, l: (e: MessageEvent<ReplyMessage>) => void) {
-      if (type === 'message') listeners.push(l);
-    },
-    terminate() {},
-  } as unknown as Worker;
-}
+import { fakeWorker } from './fakeWorker';
+import { getLab } from './store';
 
 const TEXT = `tc qdisc add dev uplink ingress
 tc filter add dev uplink ingress prio 1 proto ip flower action ct commit
@@ -68,6 +52,27 @@ describe('watched queries', () => {
     expect(moved).toBeUndefined();
     expect(sent.map((r) => r.type)).toEqual(['query', 'query', 'seek', 'query']);
     expect([before?.total, after?.total]).toEqual([2, 0]);
+    c.dispose();
+  });
+
+  it('a shell line carries the watched queries and the timeline behind it: the answers read the state after it', async () => {
+    const sent: Request[] = [];
+    const c = new LabController({ spawn: () => fakeWorker(sent) });
+    await c.load(TEXT, 1);
+    await c.seek(1e9);
+    const q = { kind: 'conntrack', offset: 0, limit: 10 } as const;
+    const got: [Answer, number][] = [];
+    c.watch({ query: q, deliver: (a, v) => got.push([a, v]) });
+    sent.length = 0;
+    const r = await c.exec('send dev uplink udp 192.0.2.1:2002 > 10.0.0.2:53');
+    expect(r?.error).toBeUndefined();
+    expect(sent.map((x) => x.type)).toEqual(['exec', 'query', 'query']);
+    expect(queries(sent)).toEqual([q, { kind: 'timeline' }]);
+    expect(got).toHaveLength(1);
+    expect(got[0][0].kind === 'conntrack' && got[0][0].total).toBe(3);
+    expect(got[0][1]).toBe(getLab().stateVersion);
+    expect(getLab().timeline.marks.length).toBeGreaterThan(0);
+    expect(getLab().timeline.marks.at(-1)!.step).toBe(getLab().cursor.step);
     c.dispose();
   });
 });

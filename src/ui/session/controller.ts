@@ -179,13 +179,16 @@ export class LabController {
    */
   async exec(line: string, whole = true): Promise<Extract<Reply, { type: 'executed' }> | null> {
     this.pause();
-    const r = await this.send({ type: 'exec', line, whole });
+    // As with a move, the views' queries and the timeline go right behind the line, so a
+    // toggle's effect is on screen after one round trip and one render, not four of each.
+    const version = getLab().stateVersion + 1;
+    const [r, answers, timeline] = await Promise.all([this.send({ type: 'exec', line, whole }), this.refetchWatched(version), this.query({ kind: 'timeline' })]);
     if (r?.type !== 'executed') return null;
     const entry = { id: ++this.shellSeq, input: line, output: r.output, inserted: r.inserted, ...(r.error ? { error: r.error } : {}) };
-    setLab({ shell: [...getLab().shell, entry], cursor: r.cursor, text: r.text });
+    setLab({ shell: [...getLab().shell, entry], cursor: r.cursor, text: r.text, ...(r.inserted && timeline ? { timeline: timeline.timeline } : {}) });
     this.goodStep = r.cursor.step;
     this.applyBatch(r.batch, false);
-    if (r.inserted) await this.refreshTimeline();
+    answers();
     return r;
   }
 

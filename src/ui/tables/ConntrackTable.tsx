@@ -8,20 +8,19 @@
  * graph, the flowtables and the inspector.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import type { ConntrackFilterSpec, ConntrackRow, ConntrackSort, ConntrackSortKey } from '../../worker/protocol';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Answer, ConntrackFilterSpec, ConntrackRow, ConntrackSort, ConntrackSortKey, Query } from '../../worker/protocol';
 import { useController } from '../session/context';
-import { setLab, useLab } from '../session/store';
+import { sameValue } from '../session/sameValue';
+import { getLab, setLab, useLab } from '../session/store';
 import { useNow } from '../session/useNow';
 import { ConntrackFilters } from './ConntrackFilters';
+import { covers, WINDOW, windowOffset } from './ctWindow';
 import { countdownText, FLOW_HW_TEXT, resetTimers, rowCells, type TimerName } from './rowModel';
 import { TupleCell } from './TupleCell';
 import './tables.css';
 
 const ROW_HEIGHT = 24;
-/** Rows fetched around the visible ones. */
-const WINDOW = 160;
-const MARGIN = 40;
 
 interface Column {
   id: string;
@@ -51,6 +50,7 @@ interface Window {
   offset: number;
   rows: ConntrackRow[];
   total: number;
+  /** The sort and filter the rows answer. */
   key: string;
   /** The state version the rows answer (data-version: benchmarks wait on it). */
   version: number;
@@ -69,45 +69,75 @@ export const ConntrackTable = memo(function ConntrackTable() {
   const [filter, setFilter] = useState<ConntrackFilterSpec>({});
   const [win, setWin] = useState<Window | null>(null);
   const [resets, setResets] = useState<Resets>(new Map());
+  /** A window is on its way: the next is asked when it is in (one at a time). */
+  const [asking, setAsking] = useState(false);
   const seen = useRef(new Map<number, ConntrackRow>());
   const resetSeq = useRef(0);
   const scroller = useRef<HTMLDivElement>(null);
+  const motion = useRef({ first: 0, dir: 1 });
 
   const total = win?.total ?? 0;
-  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
   const items = virtual.getVirtualItems();
   const first = items.length ? items[0].index : 0;
   const last = items.length ? items[items.length - 1].index : 0;
+  // The direction of the last scroll: the next window reaches ahead in it.
+  if (first !== motion.current.first) motion.current = { first, dir: Math.sign(first - motion.current.first) };
 
-  const key = JSON.stringify([version, sort, filter]);
-  const covered = win !== null && win.key === key && first >= win.offset && (last < win.offset + win.rows.length || win.offset + win.rows.length >= win.total);
-  const offset = Math.max(0, first - MARGIN);
+  const key = JSON.stringify([sort, filter]);
+  const keyNow = useRef(key);
+  keyNow.current = key;
+  const covered = win !== null && win.key === key && win.version === version && covers({ offset: win.offset, length: win.rows.length, total: win.total }, first, last);
+  const offset = windowOffset(first, last, motion.current.dir);
+  const query = useMemo(() => ({ ...windowQuery(sort, filter), offset }), [offset, sort, filter]);
+
+  /** Takes a window in: the timers traffic reset since the previous read of each row flash. */
+  const take = useCallback((a: Extract<Answer, { kind: 'conntrack' }>, v: number, k: string) => {
+    if (k !== keyNow.current) return;
+    const next: Resets = new Map();
+    // A row read again unchanged is the object already on screen: its memoised row is not rendered again.
+    const rows = a.rows.map((row) => {
+      const prev = seen.current.get(row.id);
+      if (prev && sameValue(prev, row)) return prev;
+      const names = resetTimers(prev, row);
+      if (names.length) next.set(row.id, { names, seq: ++resetSeq.current });
+      seen.current.set(row.id, row);
+      return row;
+    });
+    if (seen.current.size > 20_000) seen.current = new Map(rows.map((r) => [r.id, r]));
+    setResets((old) => (next.size ? mergeResets(old, next, rows) : old));
+    setWin((w) => (w && w.key === k && w.version > v ? w : { offset: a.offset, rows, total: a.total, key: k, version: v }));
+  }, []);
+
+  // The window on screen is re-read behind every move and shell line (it arrives with them).
+  const winOffset = win?.offset ?? 0;
+  const watchedQuery = useMemo((): Extract<Query, { kind: 'conntrack' }> => ({ ...windowQuery(sort, filter), offset: winOffset }), [sort, filter, winOffset]);
+  useEffect(
+    () =>
+      c.watch({
+        query: watchedQuery,
+        deliver: (a, v) => {
+          if (a.kind === 'conntrack') take(a, v, key);
+        },
+      }),
+    [c, watchedQuery, key, take],
+  );
 
   useEffect(() => {
-    if (!ready || covered) return;
-    let live = true;
+    if (!ready || covered || asking) return;
     const asked = performance.now();
-    void c.query({ kind: 'conntrack', offset, limit: WINDOW, sort, ...(hasFilter(filter) ? { filter } : {}) }).then((a) => {
+    const v = getLab().stateVersion;
+    setAsking(true);
+    void c.query(query).then((a) => {
       // The window's round trip, for `npm run bench:ui:tables` (a performance entry, no cost otherwise).
       performance.measure('ct-window', { start: asked });
-      if (!live || !a) return;
-      const next: Resets = new Map();
-      for (const row of a.rows) {
-        const names = resetTimers(seen.current.get(row.id), row);
-        if (names.length) next.set(row.id, { names, seq: ++resetSeq.current });
-        seen.current.set(row.id, row);
-      }
-      if (seen.current.size > 20_000) seen.current = new Map(a.rows.map((r) => [r.id, r]));
-      setResets((old) => (next.size ? mergeResets(old, next, a.rows) : old));
-      setWin({ offset: a.offset, rows: a.rows, total: a.total, key, version });
+      if (a) take(a, v, key);
+      setAsking(false);
     });
-    return () => {
-      live = false;
-    };
-  }, [c, ready, covered, offset, key, version, sort, filter]);
+  }, [c, ready, covered, asking, query, key, take]);
 
   const acct = useMemo(() => win?.rows.some((r) => r.packets !== null) ?? false, [win]);
-  const columns = acct ? COLUMNS : COLUMNS.filter((col) => !col.acct);
+  const columns = useMemo(() => (acct ? COLUMNS : COLUMNS.filter((col) => !col.acct)), [acct]);
   const template = columns.map((col) => col.width).join(' ');
 
   const onSort = (k: ConntrackSortKey) => setSort((s) => (s.key === k ? { key: k, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key: k, dir: 'asc' }));
@@ -136,8 +166,9 @@ export const ConntrackTable = memo(function ConntrackTable() {
           <div role="rowgroup" className="ct-body" style={{ height: virtual.getTotalSize() }}>
             {items.map((item) => {
               const row = win?.rows[item.index - win.offset];
+              // Keyed by the connection: a row that stays on screen keeps its element (and its memo).
               return (
-                <div key={item.key} className="ct-slot" style={{ transform: `translateY(${item.start}px)` }}>
+                <div key={row ? `c${row.id}` : `i${item.index}`} className="ct-slot" style={{ transform: `translateY(${item.start}px)` }}>
                   {row ? (
                     <Row row={row} now={now} columns={columns} index={item.index} selected={selected === row.id} reset={resets.get(row.id)} />
                   ) : (
@@ -155,6 +186,10 @@ export const ConntrackTable = memo(function ConntrackTable() {
     </div>
   );
 });
+
+function windowQuery(sort: ConntrackSort, filter: ConntrackFilterSpec): Extract<Query, { kind: 'conntrack' }> {
+  return { kind: 'conntrack', offset: 0, limit: WINDOW, sort, ...(hasFilter(filter) ? { filter } : {}) };
+}
 
 function hasFilter(f: ConntrackFilterSpec): boolean {
   return Object.values(f).some((v) => v !== undefined && v !== '');
