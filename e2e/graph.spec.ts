@@ -101,6 +101,24 @@ test('adding and deleting a rule in the shell updates the graph', async ({ page 
   await expect(node(page, 'flowtable zone 7')).toBeVisible();
 });
 
+test('counters that change keep the edges drawn: none is removed and drawn again', async ({ page }) => {
+  await openWithRules(page);
+  const counters = row(page, 'sw:uplink:ingress:0#1:1');
+  const before = await counters.textContent();
+  await page.evaluate(() => {
+    const w = window as unknown as { removedEdges: number };
+    w.removedEdges = 0;
+    new MutationObserver((ms) => {
+      for (const m of ms) w.removedEdges += m.removedNodes.length;
+    }).observe(document.querySelector('.react-flow__edges')!, { childList: true, subtree: true });
+  });
+  const next = page.getByRole('button', { name: 'Step forward', exact: true });
+  for (let i = 0; i < 3; i++) await next.click();
+  await expect(counters).not.toHaveText(before ?? '');
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as unknown as { removedEdges: number }).removedEdges)).toBe(0);
+});
+
 test('clicking a dot shows its packet in the inspector', async ({ page }) => {
   await page.goto('/?testhooks');
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();

@@ -16,17 +16,23 @@ import './charts.css';
 
 const BUCKETS = 40;
 const H = 110;
+const DEFAULT_WIDTH = 320;
 /** The drawing width of each chart (user units = CSS pixels). */
-const ChartWidth = createContext(320);
+const ChartWidth = createContext(DEFAULT_WIDTH);
 
-/** Follows the charts container's width. */
-function useChartWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+/**
+ * Follows the charts container's width: null while the container is not drawn (the Charts
+ * panel collapsed hides its body with `display: none`, which gives it no width).
+ */
+function useChartWidth(): [React.RefObject<HTMLDivElement | null>, number | null] {
   const ref = useRef<HTMLDivElement>(null);
-  const [w, setW] = useState(320);
+  const [w, setW] = useState<number | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => setW(chartWidth(el.clientWidth)));
+    const follow = () => setW(el.clientWidth > 0 ? chartWidth(el.clientWidth) : null);
+    follow();
+    const observer = new ResizeObserver(follow);
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -37,12 +43,15 @@ const COLOURS: Record<string, string> = { software: 'var(--sw, #6929c4)', hardwa
 const count = (n: number) => Math.round(n).toLocaleString('en');
 
 export const ChartsView = memo(function ChartsView() {
-  const series = useQuery({ kind: 'series', buckets: BUCKETS });
-  const tp = useQuery({ kind: 'throughput' });
   const [ref, width] = useChartWidth();
+  // Collapsed, the charts ask nothing (the worker does not build the series) and so do not
+  // render with every move; opened, they ask for the state at the cursor.
+  const shown = width !== null;
+  const series = useQuery(shown ? { kind: 'series', buckets: BUCKETS } : null);
+  const tp = useQuery(shown ? { kind: 'throughput' } : null);
   return (
     <div className="charts" ref={ref}>
-      <ChartWidth.Provider value={width}>{series && tp ? <Charts series={series.series} tp={tp.figures} /> : <p className="hint">Loading…</p>}</ChartWidth.Provider>
+      <ChartWidth.Provider value={width ?? DEFAULT_WIDTH}>{series && tp ? <Charts series={series.series} tp={tp.figures} /> : <p className="hint">Loading…</p>}</ChartWidth.Provider>
     </div>
   );
 });

@@ -23,6 +23,7 @@ import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { selectionMarks } from './selection';
 import { edgeTypes, type LabelledEdge } from './edges';
+import { handlesOf } from './handles';
 import { nodeTypes, type GraphNode } from './nodes';
 import { ratesOf, type Rates } from './rates';
 import { useThrottled } from './useThrottled';
@@ -70,6 +71,8 @@ function useStableNodes(layout: Layout | null, marks: Record<string, string>): G
               width: n.w,
               height: n.h,
               style: { width: n.w, height: n.h },
+              // Lanes are backgrounds without handles; every other node has the four of handles.ts.
+              ...(n.data.type === 'lane' ? {} : { handles: handlesOf(n.w, n.h) }),
               data: (mark ? { ...n.data, mark } : n.data) as GraphNode['data'],
               draggable: false,
               connectable: false,
