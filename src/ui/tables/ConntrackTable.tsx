@@ -7,7 +7,6 @@
  * resets them. A row about to expire fades. Clicking a row selects its connection for the
  * graph, the flowtables and the inspector.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Answer, ConntrackFilterSpec, ConntrackRow, ConntrackSort, ConntrackSortKey, Query } from '../../worker/protocol';
 import { useController } from '../session/context';
@@ -18,6 +17,8 @@ import { ConntrackFilters } from './ConntrackFilters';
 import { covers, WINDOW, windowOffset } from './ctWindow';
 import { countdownText, FLOW_HW_TEXT, resetTimers, rowCells, type TimerName } from './rowModel';
 import { TupleCell } from './TupleCell';
+import { rowIndices } from './rowWindow';
+import { useRowWindow } from './useRowWindow';
 import './tables.css';
 
 const ROW_HEIGHT = 24;
@@ -77,10 +78,10 @@ export const ConntrackTable = memo(function ConntrackTable() {
   const motion = useRef({ first: 0, dir: 1 });
 
   const total = win?.total ?? 0;
-  const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 4 });
-  const items = virtual.getVirtualItems();
-  const first = items.length ? items[0].index : 0;
-  const last = items.length ? items[items.length - 1].index : 0;
+  // Rows have one height: the rows on screen follow from the scroll offset alone, whatever the count.
+  const view = useRowWindow(scroller, total, ROW_HEIGHT, 4);
+  const first = view.first;
+  const last = Math.max(view.first, view.last);
   // The direction of the last scroll: the next window reaches ahead in it.
   if (first !== motion.current.first) motion.current = { first, dir: Math.sign(first - motion.current.first) };
 
@@ -163,16 +164,16 @@ export const ConntrackTable = memo(function ConntrackTable() {
               ))}
             </div>
           </div>
-          <div role="rowgroup" className="ct-body" style={{ height: virtual.getTotalSize() }}>
-            {items.map((item) => {
-              const row = win?.rows[item.index - win.offset];
+          <div role="rowgroup" className="ct-body" style={{ height: view.height }}>
+            {rowIndices(view).map((index) => {
+              const row = win?.rows[index - win.offset];
               // Keyed by the connection: a row that stays on screen keeps its element (and its memo).
               return (
-                <div key={row ? `c${row.id}` : `i${item.index}`} className="ct-slot" style={{ transform: `translateY(${item.start}px)` }}>
+                <div key={row ? `c${row.id}` : `i${index}`} className="ct-slot" style={{ transform: `translateY(${index * ROW_HEIGHT - view.shift}px)` }}>
                   {row ? (
-                    <Row row={row} now={now} columns={columns} index={item.index} selected={selected === row.id} reset={resets.get(row.id)} />
+                    <Row row={row} now={now} columns={columns} index={index} selected={selected === row.id} reset={resets.get(row.id)} />
                   ) : (
-                    <div role="row" className="ct-row ct-placeholder" aria-rowindex={item.index + 2}>
+                    <div role="row" className="ct-row ct-placeholder" aria-rowindex={index + 2}>
                       <div role="cell" className="ct-cell">…</div>
                     </div>
                   )}
