@@ -7,6 +7,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { PATH_NAMES, type PathClassName } from '../../engine/path';
 import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
+import { sameValue } from '../session/sameValue';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { LIST_CAP, listWindow } from './listWindow';
@@ -238,14 +239,17 @@ function PacketDetail() {
       for (const c of h.chains) for (const f of c.filters) rules.set(`${h.dev}/${f.chain}/${f.prio}/${f.handle}`, `${f.match || '(any)'} → ${f.actions.join(', ')}`);
     return (dev, chain, prio, handle) => rules.get(`${dev}/${chain}/${prio}/${handle}`);
   }, [pipeline]);
-  const steps = useMemo(() => (journey && journey.pkt === pkt ? journeySteps(journey.events, ruleText) : []), [journey, pkt, ruleText]);
-  const shown = useEventsShown(pkt);
+  // The journey on screen stays, title and steps together, until the next packet's arrives:
+  // emptying the list in between would lay out and paint every step twice per packet.
+  const steps = useMemo(() => (journey ? journeySteps(journey.events, ruleText) : []), [journey, ruleText]);
+  const shownPkt = journey?.pkt ?? pkt;
+  const shown = useEventsShown(shownPkt);
   if (pkt === undefined) return <p className="hint packet-detail">Click a packet (a dot on the graph or a row of the list) to see its journey.</p>;
   const row = journey?.row;
   return (
-    <article className="packet-detail" aria-label={`Packet ${pkt}`}>
+    <article className="packet-detail" aria-label={`Packet ${shownPkt}`}>
       <h3>
-        Packet {pkt}
+        Packet {shownPkt}
         {row && <span className={`path-tag pc-${row.path}`}>{PATH_LABELS[row.path]}</span>}
       </h3>
       {row && <p className="mono small">{row.summary}</p>}
@@ -272,4 +276,7 @@ const Step = memo(function Step({ s, dim }: { s: InspectorStep; dim: boolean }) 
       <div className="jmech">{s.mechanism}</div>
     </li>
   );
-});
+},
+// The next packet's journey often repeats this one's steps (the same path through the same
+// rules): a step that reads the same is left in the page.
+(a, b) => a.dim === b.dim && sameValue(a.s, b.s));
