@@ -168,3 +168,26 @@ test('selecting a conntrack row marks the connection in the graph: its tables, i
   await client.click();
   await expect(pipeline(page).locator('.conn-mark')).toHaveCount(0);
 });
+
+test('a long event list has only the rows under its viewport in the page, and scrolling reaches the last packet', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  // 150 packets, each its own row.
+  const sends = Array.from({ length: 150 }, (_, i) => `send dev uplink udp 192.0.2.1:${2000 + i} > 10.0.0.2:53`);
+  await page.evaluate((t) => window.__ctlab!.load(t), ['tc qdisc add dev uplink ingress', 'tc filter add dev uplink ingress prio 1 proto ip flower action ct commit', ...sends].join('\n'));
+  await page.getByRole('button', { name: 'Step forward one line' }).waitFor();
+  await page.keyboard.press('End');
+  const list = inspector(page).getByRole('region', { name: 'Event list' });
+  const all = list.getByRole('button', { name: /^all \d+/ });
+  await expect(all).toHaveText(/^all 150\b/);
+  const total = Number(/\d+/.exec((await all.textContent())!)![0]);
+  const table = list.getByRole('table', { name: 'Packets' });
+  await expect(table).toHaveAttribute('aria-rowcount', String(total));
+  await expect(table.getByRole('row').first()).toHaveAttribute('aria-rowindex', '1');
+  expect(await table.getByRole('row').count()).toBeLessThan(80);
+  await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  const lastRow = table.locator(`[role="row"][aria-rowindex="${total}"]`);
+  await expect(lastRow).toBeInViewport();
+  await expect(lastRow).toHaveAccessibleName(/^Packet \d+: /);
+  expect(await table.getByRole('row').count()).toBeLessThan(80);
+});

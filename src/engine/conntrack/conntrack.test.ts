@@ -277,4 +277,15 @@ describe('references and accounting', () => {
     h.ct.forEach((ct) => order.push(h.ct.ctId(ct)));
     expect(order).toEqual([2, 3]);
   });
+
+  it('lists entries oldest first when their ids are far apart (most entries between them gone) and slots are reused', () => {
+    const h = harness();
+    const slots = Array.from({ length: 30 }, (_, i) => track(h.ct, flow(i + 1)).slot);
+    for (const slot of slots.slice(1, 29)) h.ct.kill(slot, 'killed');
+    const reused = track(h.ct, flow(31)).slot;
+    expect(slots.slice(1, 29)).toContain(reused);
+    const order: number[] = [];
+    h.ct.forEach((ct) => order.push(h.ct.ctId(ct)));
+    expect(order).toEqual([1, 30, 31]);
+  });
 });

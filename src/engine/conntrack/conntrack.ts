@@ -916,20 +916,35 @@ export class Conntrack implements L4Host, NatHost {
   }
 }
 
+/** Ids spanning at most this many times the entries are placed, not sorted (4 bytes per id of the span). */
+const DENSE_IDS = 4;
+
 /**
- * Orders slots by their entries' ctId (age). Each slot is packed with its id into one double,
- * ctId · 2^bits + slot, and the doubles sorted by the typed array's own numeric sort: a
- * million entries take a tenth of the time a comparator call per comparison takes (the page
- * reads the table in this order after every move). Ids too large to pack exactly fall back to
- * the comparator.
+ * Orders slots by their entries' ctId (age). Ids are unique, and those of live entries are
+ * usually dense (a table that only grew, or lost a few): then each slot is put straight at its
+ * id's place in an array spanning the ids, and the array read in order — no comparison at
+ * all, a few times faster than sorting a million entries (the page reads the table in this
+ * order after every move). Sparse ids are sorted: each slot packed with its id into one
+ * double, ctId · 2^bits + slot, and the doubles sorted by the typed array's own numeric sort
+ * (a tenth of the time of a comparator call per comparison); ids too large to pack exactly
+ * fall back to the comparator.
  */
 function byCtId(slots: Int32Array, h32: Uint32Array): Int32Array {
   let maxSlot = 0;
   let maxId = 0;
+  let minId = 0xffffffff;
   for (const slot of slots) {
     if (slot > maxSlot) maxSlot = slot;
     const id = h32[slot * H32 + H_CT_ID];
     if (id > maxId) maxId = id;
+    if (id < minId) minId = id;
+  }
+  if (slots.length > 1 && maxId - minId < DENSE_IDS * slots.length) {
+    const at = new Int32Array(maxId - minId + 1).fill(-1);
+    for (const slot of slots) at[h32[slot * H32 + H_CT_ID] - minId] = slot;
+    let k = 0;
+    for (const slot of at) if (slot >= 0) slots[k++] = slot;
+    return slots;
   }
   const scale = 2 ** Math.ceil(Math.log2(maxSlot + 2));
   if (maxId * scale + scale > Number.MAX_SAFE_INTEGER) return slots.sort((a, b) => h32[a * H32 + H_CT_ID] - h32[b * H32 + H_CT_ID]);

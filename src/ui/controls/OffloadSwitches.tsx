@@ -6,23 +6,23 @@
  * on with filters present re-adds them too, since turning it on replays nothing.
  */
 import { memo, useState } from 'react';
-import { useQuery } from '../session/useQuery';
+import type { Answer } from '../../worker/protocol';
+import { useQuerySelect } from '../session/useQuery';
 import { offloadRoundTrip } from './filterLines';
 import { LineError, useExec } from './useExec';
 
 export const OffloadSwitches = memo(function OffloadSwitches() {
-  const hw = useQuery({ kind: 'hardware' });
-  const filters = useQuery({ kind: 'filters' });
+  // Only the switches' states and each port's round trip: the answers' counters move with every packet.
+  const ports = useQuerySelect({ kind: 'hardware' }, (a) => a.nic.ports.map((p) => ({ name: p.name, on: p.hwTcOffload })))?.value;
+  const trips = useQuerySelect({ kind: 'filters' }, roundTrips)?.value;
   const exec = useExec();
   const [refused, setRefused] = useState<{ dev: string; message: string } | null>(null);
-  if (!hw || !filters) return null;
-  const devFilters = (dev: string) => filters.devices.find((d) => d.dev === dev && d.hook === 'ingress');
+  if (!ports || !trips) return null;
 
   const toggle = async (dev: string, on: boolean) => {
     setRefused(null);
-    const mine = devFilters(dev);
     if (on) {
-      const trip = mine && mine.filters.length ? offloadRoundTrip(mine, true) : [`ethtool -K ${dev} hw-tc-offload on`];
+      const trip = trips[dev]?.on ?? [`ethtool -K ${dev} hw-tc-offload on`];
       await exec.run(typeof trip === 'string' ? [`ethtool -K ${dev} hw-tc-offload on`] : trip);
       return;
     }
@@ -34,15 +34,14 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
     }
   };
 
-  const roundTrip = refused ? devFilters(refused.dev) : undefined;
-  const trip = roundTrip ? offloadRoundTrip(roundTrip, false) : null;
+  const trip = refused ? (trips[refused.dev]?.off ?? null) : null;
   return (
     <fieldset className="control-group">
       <legend>hw-tc-offload</legend>
       <div className="switches">
-        {hw.nic.ports.map((p) => (
+        {ports.map((p) => (
           <label key={p.name} className="switch">
-            <input type="checkbox" role="switch" aria-label={`hw-tc-offload ${p.name}`} checked={p.hwTcOffload} disabled={exec.busy} onChange={(e) => void toggle(p.name, e.target.checked)} />
+            <input type="checkbox" role="switch" aria-label={`hw-tc-offload ${p.name}`} checked={p.on} disabled={exec.busy} onChange={(e) => void toggle(p.name, e.target.checked)} />
             {p.name}
           </label>
         ))}
@@ -71,3 +70,10 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
     </fieldset>
   );
 });
+
+/** Each port's lines to switch hw-tc-offload on and off with its ingress filters in place (ports with filters only). */
+function roundTrips(a: Extract<Answer, { kind: 'filters' }>): Record<string, { on: string[] | string; off: string[] | string }> {
+  const out: Record<string, { on: string[] | string; off: string[] | string }> = {};
+  for (const d of a.devices) if (d.hook === 'ingress' && d.filters.length) out[d.dev] = { on: offloadRoundTrip(d, true), off: offloadRoundTrip(d, false) };
+  return out;
+}

@@ -7,17 +7,18 @@
  */
 import { memo, useId, useState } from 'react';
 import type { NicView } from '../../worker/protocol';
-import { useQuery } from '../session/useQuery';
+import { useQuerySelect } from '../session/useQuery';
 import { LineError, useExec, type ExecState } from './useExec';
 
 const PREFIX = 'net.netfilter.';
 const BOOLEAN_SYSCTLS = ['nf_conntrack_tcp_be_liberal', 'nf_conntrack_tcp_loose', 'nf_conntrack_tcp_ignore_invalid_rst', 'nf_conntrack_checksum', 'nf_conntrack_acct'];
 
 export const SettingsControls = memo(function SettingsControls() {
-  const settings = useQuery({ kind: 'settings' });
-  const hw = useQuery({ kind: 'hardware' });
+  const settings = useQuerySelect({ kind: 'settings' }, (a) => ({ profile: a.profile, sysctls: a.sysctls }))?.value;
+  // The hardware answer's tables and counters move with every packet; only the settings are shown here.
+  const nic = useQuerySelect({ kind: 'hardware' }, (a) => nicSettings(a.nic))?.value;
   const exec = useExec();
-  if (!settings || !hw) return null;
+  if (!settings || !nic) return null;
   const sysctls = new Map(settings.sysctls);
   const numeric = settings.sysctls.filter(([k]) => !BOOLEAN_SYSCTLS.includes(k.slice(PREFIX.length)));
   return (
@@ -44,7 +45,7 @@ export const SettingsControls = memo(function SettingsControls() {
       <fieldset className="control-group">
         <legend>Hardware model</legend>
         <div className="settings-grid">
-          {nicSettings(hw.nic).map(([key, value, hint]) => (
+          {nic.map(([key, value, hint]) => (
             <SettingField key={key} name={key} value={value} hint={hint} exec={exec} />
           ))}
         </div>

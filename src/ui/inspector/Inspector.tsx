@@ -4,16 +4,18 @@
  * packet's whole journey step by step. Selection is shared: a dot on the graph, a row here,
  * or any view that sets `selectedPkt`. Without a selection it follows the last packet moved.
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { PATH_NAMES, type PathClassName } from '../../engine/path';
 import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
+import { sameValue } from '../session/sameValue';
 import { setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
+import { LIST_CAP, listWindow } from './listWindow';
 import { journeySteps, type InspectorStep, type RuleText } from './steps';
 import './inspector.css';
 
-/** Rows the event list asks for at once. */
-const LIST_WINDOW = 400;
+/** A row's height until one is laid out (the CSS sets it: two lines, three in a narrow list). */
+const ROW_HEIGHT_GUESS = 37;
 
 export const PATH_LABELS: Record<PathClassName, string> = {
   software: 'software only',
@@ -33,7 +35,15 @@ export const Inspector = memo(function Inspector() {
 
 function EventList() {
   const [filter, setFilter] = useState<PacketFilterSpec>({});
-  const answer = useQuery({ kind: 'packets', offset: 0, limit: LIST_WINDOW, filter });
+  const view = useListViewport(filter);
+  // The window is placed with the last answer's total (it only matters once scrolled past the end).
+  const total = useRef(0);
+  const win = listWindow(view.scrollTop, view.height, view.rowHeight, total.current);
+  const answer = useQuery({ kind: 'packets', offset: win.offset, limit: win.limit, filter });
+  total.current = answer?.total ?? 0;
+  const listed = Math.min(total.current, LIST_CAP);
+  const hasRows = !!answer?.rows.length;
+  useLayoutEffect(view.measure, [view.measure, hasRows]);
   const selected = useLab((s) => s.selectedPkt);
   useConnectionSelection(filter, setFilter, answer?.rows);
   const settings = useQuery({ kind: 'settings' });
@@ -84,10 +94,15 @@ function EventList() {
           />
         </label>
       </div>
-      <div className="event-rows" role="table" aria-label="Packets">
-        {answer?.rows.map((r) => <EventRow key={r.pkt} row={r} selected={r.pkt === selected} />)}
-        {answer && answer.rows.length === 0 && <p className="hint">No packets{Object.keys(filter).length ? ' match the filter' : ' at the cursor yet'}.</p>}
-        {answer && answer.total > answer.rows.length && <p className="hint">{answer.total - answer.rows.length} more packets not listed: narrow the filter.</p>}
+      <div className="event-rows" role="table" aria-label="Packets" aria-rowcount={listed} ref={view.ref} onScroll={view.onScroll}>
+        {/* Room for every listed row; only the window's rows are in the page, placed at their offset. */}
+        <div className="event-sizer" style={{ height: listed * view.rowHeight }}>
+          <div role="rowgroup" style={{ transform: `translateY(${(answer?.offset ?? 0) * view.rowHeight}px)` }}>
+            {answer?.rows.map((r, i) => <EventRow key={r.pkt} row={r} index={answer.offset + i + 1} selected={r.pkt === selected} />)}
+          </div>
+        </div>
+        {answer && answer.total === 0 && <p className="hint">No packets{Object.keys(filter).length ? ' match the filter' : ' at the cursor yet'}.</p>}
+        {answer && answer.total > listed && <p className="hint">{answer.total - listed} more packets not listed: narrow the filter.</p>}
       </div>
     </section>
   );
@@ -116,10 +131,11 @@ function useConnectionSelection(filter: PacketFilterSpec, setFilter: (f: PacketF
   }, [ct, filter.ct, rows]);
 }
 
-const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; selected: boolean }) {
+const EventRow = memo(function EventRow({ row, index, selected }: { row: PacketRow; index: number; selected: boolean }) {
   return (
     <div
       role="row"
+      aria-rowindex={index}
       aria-label={`Packet ${row.pkt}: ${row.summary}`}
       aria-selected={selected}
       tabIndex={0}
@@ -151,7 +167,40 @@ const EventRow = memo(function EventRow({ row, selected }: { row: PacketRow; sel
   );
 },
 // A packet's row never changes once listed: a new window of the same rows renders nothing.
-(a, b) => a.row.pkt === b.row.pkt && a.selected === b.selected);
+(a, b) => a.row.pkt === b.row.pkt && a.index === b.index && a.selected === b.selected);
+
+/**
+ * The list's scroll offset, viewport height and row height (every row has the CSS height of
+ * the first: read once per resize, never per row). A new filter starts at the top.
+ */
+function useListViewport(filter: PacketFilterSpec) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [size, setSize] = useState({ height: 0, rowHeight: ROW_HEIGHT_GUESS });
+  const measure = useCallback(() => {
+    const el = ref.current;
+    if (!el) return;
+    const row = el.querySelector<HTMLElement>('[role="row"]');
+    setSize((old) => {
+      const next = { height: el.clientHeight, rowHeight: row?.offsetHeight || old.rowHeight };
+      return next.height === old.height && next.rowHeight === old.rowHeight ? old : next;
+    });
+  }, []);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    // A resize can also change the rows' height (a narrow list's rows take three lines).
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [measure]);
+  const key = JSON.stringify(filter);
+  useEffect(() => {
+    if (ref.current) ref.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [key]);
+  return { ref, scrollTop, ...size, measure, onScroll: (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop) };
+}
 
 /**
  * Event stepping: how many of the packet's events the cursor has reached when it is the
@@ -190,14 +239,17 @@ function PacketDetail() {
       for (const c of h.chains) for (const f of c.filters) rules.set(`${h.dev}/${f.chain}/${f.prio}/${f.handle}`, `${f.match || '(any)'} → ${f.actions.join(', ')}`);
     return (dev, chain, prio, handle) => rules.get(`${dev}/${chain}/${prio}/${handle}`);
   }, [pipeline]);
-  const steps = useMemo(() => (journey && journey.pkt === pkt ? journeySteps(journey.events, ruleText) : []), [journey, pkt, ruleText]);
-  const shown = useEventsShown(pkt);
+  // The journey on screen stays, title and steps together, until the next packet's arrives:
+  // emptying the list in between would lay out and paint every step twice per packet.
+  const steps = useMemo(() => (journey ? journeySteps(journey.events, ruleText) : []), [journey, ruleText]);
+  const shownPkt = journey?.pkt ?? pkt;
+  const shown = useEventsShown(shownPkt);
   if (pkt === undefined) return <p className="hint packet-detail">Click a packet (a dot on the graph or a row of the list) to see its journey.</p>;
   const row = journey?.row;
   return (
-    <article className="packet-detail" aria-label={`Packet ${pkt}`}>
+    <article className="packet-detail" aria-label={`Packet ${shownPkt}`}>
       <h3>
-        Packet {pkt}
+        Packet {shownPkt}
         {row && <span className={`path-tag pc-${row.path}`}>{PATH_LABELS[row.path]}</span>}
       </h3>
       {row && <p className="mono small">{row.summary}</p>}
@@ -224,4 +276,7 @@ const Step = memo(function Step({ s, dim }: { s: InspectorStep; dim: boolean }) 
       <div className="jmech">{s.mechanism}</div>
     </li>
   );
-});
+},
+// The next packet's journey often repeats this one's steps (the same path through the same
+// rules): a step that reads the same is left in the page.
+(a, b) => a.dim === b.dim && sameValue(a.s, b.s));

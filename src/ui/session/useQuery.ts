@@ -6,7 +6,7 @@
  * so views do not flicker; an answer equal to the one on screen is not taken, so a view
  * re-renders only when what it shows changed (the hook does not render on the state version).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Answer, Query } from '../../worker/protocol';
 import { useController } from './context';
 import { getLab, useLab } from './store';
@@ -16,13 +16,31 @@ import { sameValue } from './sameValue';
 export type Versioned<A> = A & { version: number; key: string };
 
 export function useQuery<K extends Query['kind']>(query: Extract<Query, { kind: K }> | null): Versioned<Extract<Answer, { kind: K }>> | null {
+  const shown = useQuerySelect(query, whole as (a: Extract<Answer, { kind: K }>) => Extract<Answer, { kind: K }>);
+  return useMemo(() => shown && { ...shown.value, version: shown.version, key: shown.key }, [shown]);
+}
+
+const whole = <A,>(a: A): A => a;
+
+/**
+ * The part of an answer a view shows (`pick`, a pure function of the answer): the view
+ * re-renders only when that part changes, not when the rest of the answer does (a control
+ * that shows a setting is not rendered again when the counters beside it move).
+ */
+export function useQuerySelect<K extends Query['kind'], T>(
+  query: Extract<Query, { kind: K }> | null,
+  pick: (a: Extract<Answer, { kind: K }>) => T,
+): { value: T; version: number; key: string } | null {
   type A = Extract<Answer, { kind: K }>;
   const c = useController();
   const key = JSON.stringify(query);
-  const [answer, setAnswer] = useState<Versioned<A> | null>(null);
+  const [answer, setAnswer] = useState<{ value: T; version: number; key: string } | null>(null);
   /** The state version and query the answer on screen was last confirmed for. */
   const confirmed = useRef({ version: -1, key: '' });
-  const shown = useRef<Versioned<A> | null>(null);
+  const shown = useRef<{ value: T; version: number; key: string } | null>(null);
+  // The latest `pick` (an inline function is new with every render; the query's key is what matters).
+  const picker = useRef(pick);
+  picker.current = pick;
 
   useEffect(() => {
     if (!query) return;
@@ -30,9 +48,10 @@ export function useQuery<K extends Query['kind']>(query: Extract<Query, { kind: 
       if (v < confirmed.current.version && confirmed.current.key === key) return;
       confirmed.current = { version: v, key };
       // Not even a state update when nothing changed: React may render the view to find that out.
+      const value = picker.current(a);
       const old = shown.current;
-      if (old !== null && old.key === key && sameValue({ ...old, version: 0, key: '' }, { ...a, version: 0, key: '' })) return;
-      shown.current = { ...a, version: v, key };
+      if (old !== null && old.key === key && sameValue(old.value, value)) return;
+      shown.current = { value, version: v, key };
       setAnswer(shown.current);
     };
     const unwatch = c.watch({
