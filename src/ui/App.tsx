@@ -5,7 +5,7 @@
  * link's, else the talk's web-server scenario, paused at t = 0 (an unsaved draft of the editor
  * comes back in the editor). Region names are a public contract (README).
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import talkWebServer from '../scenarios/talk-web-server.sim?raw';
 import { ChartsView } from './charts/ChartsView';
 import { ControlsRegion } from './controls/ControlsRegion';
@@ -92,9 +92,16 @@ function Lab({ page }: { page: PageLink }) {
   const leave = useCallback(() => {
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     useLab.setState({ graphFocus: undefined });
-    history.replaceState(history.state, '', linkTo(location.href, 'app'));
     setMode('app');
   }, []);
+  // The address drops its presenter part once the page is back, not in `leave`: the presenter's
+  // own address effect of its last move may still be pending then, and React runs it before the
+  // next render, after any write made here.
+  const presented = useRef(mode !== 'app');
+  useEffect(() => {
+    if (mode === 'app' && presented.current) history.replaceState(history.state, '', linkTo(location.href, 'app'));
+    presented.current = mode !== 'app';
+  }, [mode]);
   const choose = useCallback(
     (entry: LibraryEntry) => {
       setLibraryOpen(false);
