@@ -102,13 +102,18 @@ export async function graphFigures(browser: Browser, base: string, emit: (f: Fig
   // The rules are set up first, line by line, and the graph drawn for them: the figure is the
   // generator's fast-forward, not the graph's first drawing (which the note gives apart).
   const lastRule = setup.split('\n').map((l, i) => (/^\s*(#|$)/.test(l) ? 0 : i + 1)).reduce((a, b) => Math.max(a, b));
-  const timeline = ff.getByRole('slider', { name: 'Timeline' });
-  for (let at = await timeline.getAttribute('aria-valuetext'); !at?.includes(`line ${lastRule},`); ) {
-    await ff.getByRole('button', { name: 'Step forward one line' }).click();
-    await ff.waitForFunction((before) => document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') !== before, at);
-    at = await timeline.getAttribute('aria-valuetext');
+  /** The timeline's text once it differs from `before` (false until then). */
+  const cursorAfter = (before: string | null) => {
+    const now = document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? null;
+    return now !== before && now;
+  };
+  // One line a click: the next click waits until the cursor has moved, so it never runs past the rules.
+  for (let at: string | null = null; !at?.includes(`line ${lastRule},`); ) {
+    if (at !== null) await ff.getByRole('button', { name: 'Step forward one line' }).click();
+    at = (await (await ff.waitForFunction(cursorAfter, at)).jsonValue()) as string;
   }
   await ff.locator('.react-flow__node-chain').first().waitFor();
+  // The graph's fit-to-view and the worker's survey of the set-up lines settle before the timed run.
   await ff.waitForTimeout(2000);
   await ff.getByLabel('Speed').selectOption({ label: 'As fast as possible' });
   const result = await ff.evaluate(async () => {
