@@ -38,7 +38,7 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), precache()],
   worker: { format: 'es' },
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'e2e/check/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'e2e/check/**/*.test.ts', 'e2e/bench/**/*.test.ts'],
     environment: 'node',
     // Not a speed limit (figures live in the benchmarks): room for a loaded 2-core machine.
     testTimeout: 30_000,
