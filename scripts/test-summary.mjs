@@ -19,10 +19,19 @@ function vitestCounts(report) {
   };
 }
 
-/** Counts from Playwright's JSON reporter; top-level errors are failures outside any test. */
+/**
+ * Counts from Playwright's JSON reporter; top-level errors are failures outside any test. CI
+ * retries a failed browser test once: one that passed on its retry counts as passed, and is
+ * named here so that a flaky test does not pass unseen.
+ */
 function playwrightCounts(report) {
   const { expected, unexpected, flaky, skipped } = report.stats;
+  for (const spec of flakySpecs(report.suites ?? [])) console.log(`playwright: flaky (failed, then passed on its retry): ${spec.file}:${spec.line} ${spec.title}`);
   return { passed: expected + flaky, failed: unexpected + report.errors.length, skipped };
+}
+
+function flakySpecs(suites) {
+  return suites.flatMap((suite) => [...(suite.specs ?? []).filter((spec) => spec.tests.some((t) => t.status === 'flaky')), ...flakySpecs(suite.suites ?? [])]);
 }
 
 /** Counts from check:scenarios' JSON: one test per scenario. */
