@@ -12,9 +12,18 @@
  *   docs/present-THEME.png       presenter mode at 1920×1080: the library's hardware-placement
  *                                scenario at checkpoint 2 (the handshake in software).
  *
+ * and of the whole page in its default frame (nothing collapsed but Charts):
+ *
+ *   docs/page-THEME.png          the talk's connection in hardware, selected in the conntrack
+ *                                table (its packets, flow and CT entry marked everywhere);
+ *   docs/controls-THEME.png      the Controls region after switching hw-tc-offload uplink off:
+ *                                mlx5's refusal and the way round;
+ *   docs/charts-THEME.png        the Charts region after generated traffic (the pipeline and
+ *                                the other tables collapsed to give it the column).
+ *
  * Not a test: run it against a served production build when the graph's look changes.
  *   npx vite build && npx vite preview --port 4173 &
- *   npx tsx e2e/docs-screenshots.ts [http://127.0.0.1:4173]
+ *   npx tsx e2e/docs-screenshots.ts [http://127.0.0.1:4173 [page,charts,…]]   (all, or those named)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,11 +145,58 @@ async function present(browser: Browser, theme: 'light' | 'dark'): Promise<void>
   await page.close();
 }
 
+async function frame(browser: Browser, theme: 'light' | 'dark'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: theme });
+  await page.goto(`${BASE}/?testhooks`);
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  await page.waitForFunction(() => !(document.querySelector('button[aria-label="Play"]') as HTMLButtonElement).disabled);
+  return page;
+}
+
+async function page(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
+  const p = await frame(browser, theme);
+  const row = p.getByRole('region', { name: 'Conntrack table' }).getByRole('row').filter({ hasText: '[HW_OFFLOAD]' });
+  for (let i = 0; i < 30 && (await row.count()) === 0; i++) await p.getByRole('button', { name: 'Step forward one line' }).click();
+  await row.first().locator('[data-col="zone"]').click();
+  await p.waitForFunction(() => window.__ctlabMotion?.inFlight() === 0, null, { timeout: 30_000 });
+  await p.waitForTimeout(800);
+  await p.screenshot({ path: join(DOCS, `page-${theme}.png`) });
+  process.stderr.write(`docs/page-${theme}.png\n`);
+  const controls = p.getByRole('region', { name: 'Controls' });
+  await controls.getByRole('switch', { name: 'hw-tc-offload uplink' }).click();
+  await controls.getByRole('alert').waitFor();
+  await controls.screenshot({ path: join(DOCS, `controls-${theme}.png`) });
+  process.stderr.write(`docs/controls-${theme}.png\n`);
+  await p.close();
+}
+
+async function charts(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
+  const p = await frame(browser, theme);
+  await p.waitForFunction(() => !!window.__ctlab);
+  await p.evaluate((t) => window.__ctlab!.load(t), TRAFFIC);
+  await p.getByRole('button', { name: 'Step forward one line' }).waitFor();
+  await p.locator('body').press('End');
+  await p.waitForFunction(() => /step (\d+) of \1,/.test(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? ''), null, { timeout: 120_000 });
+  await p.getByRole('button', { name: 'Expand Charts', exact: true }).click();
+  for (const name of ['Pipeline', 'Conntrack table', 'Flowtables', 'Hardware']) await p.getByRole('button', { name: `Collapse ${name}`, exact: true }).click();
+  await p.waitForTimeout(1000);
+  await p.getByRole('region', { name: 'Charts' }).screenshot({ path: join(DOCS, `charts-${theme}.png`) });
+  process.stderr.write(`docs/charts-${theme}.png\n`);
+  await p.close();
+}
+
 async function main(): Promise<void> {
   const launch = browserLaunch();
   const browser = await chromium.launch({ headless: true, channel: launch.channel, executablePath: launch.executablePath, args: CHROMIUM_ARGS });
   try {
+    const only = process.argv[3]?.split(',');
     for (const theme of ['light', 'dark'] as const) {
+      if (only) {
+        for (const name of only) await { rest, moving, miss, fastForward, present, page, charts }[name as 'rest'](browser, theme);
+        continue;
+      }
+      await page(browser, theme);
+      await charts(browser, theme);
       await rest(browser, theme);
       await moving(browser, theme);
       await miss(browser, theme);

@@ -38,7 +38,8 @@ function useChartWidth(): [React.RefObject<HTMLDivElement | null>, number | null
   }, []);
   return [ref, w];
 }
-const M = { top: 6, right: 8, bottom: 16, left: 46 };
+// The left margin holds the widest y label, "999 kpps", at the axis font size (charts.css).
+const M = { top: 6, right: 8, bottom: 16, left: 56 };
 const COLOURS: Record<string, string> = { software: 'var(--sw, #6929c4)', hardware: 'var(--hw, #007d79)', miss: 'var(--miss, #8e6a00)', dropped: 'var(--drop, #da1e28)', conntrack: 'var(--sw, #6929c4)', flows: 'var(--accent, #0b5cc7)', hwCt: 'var(--hw, #007d79)', queue: 'var(--miss, #8e6a00)' };
 const count = (n: number) => Math.round(n).toLocaleString('en');
 

@@ -63,6 +63,8 @@ describe('chart data from aggregates', () => {
     ]);
     expect(ppsText(950)).toBe('950 pps');
     expect(ppsText(12_500)).toBe('12.5 kpps');
+    expect(ppsText(100_000)).toBe('100 kpps');
+    expect(ppsText(999_700)).toBe('1.00 Mpps');
   });
 
   it('draws each chart at its grid column width: one column below two minimum columns, clamped to 200–440 px', () => {

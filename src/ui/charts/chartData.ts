@@ -66,10 +66,10 @@ export function throughputBars(f: ThroughputView): { label: string; pps: number;
   ];
 }
 
-/** `1.23 Mpps`, `950 kpps`, `12 pps`. */
+/** `1.23 Mpps`, `950 kpps`, `12.5 kpps`, `12 pps`: short enough for a chart's axis. */
 export function ppsText(pps: number): string {
-  if (pps >= 1e6) return `${(pps / 1e6).toFixed(2)} Mpps`;
-  if (pps >= 1e3) return `${(pps / 1e3).toFixed(1)} kpps`;
+  if (pps >= 999.5e3) return `${(pps / 1e6).toFixed(2)} Mpps`;
+  if (pps >= 1e3) return `${Number((pps / 1e3).toPrecision(3))} kpps`;
   return `${pps.toFixed(pps < 10 ? 1 : 0)} pps`;
 }
 

@@ -5,7 +5,7 @@
  * same lines back (they return not_in_hw) — as one click that runs those real lines. Switching
  * on with filters present re-adds them too, since turning it on replays nothing.
  */
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { Answer } from '../../worker/protocol';
 import { useQuerySelect } from '../session/useQuery';
 import { offloadRoundTrip } from './filterLines';
@@ -17,6 +17,12 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
   const trips = useQuerySelect({ kind: 'filters' }, roundTrips)?.value;
   const exec = useExec();
   const [refused, setRefused] = useState<{ dev: string; message: string } | null>(null);
+  // The refusal opens under the switches, often below the panel's fold: bring it into view.
+  const refusalBox = useRef<HTMLDivElement>(null);
+  // (A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
+  useEffect(() => {
+    refusalBox.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [refused]);
   if (!ports || !trips) return null;
 
   const toggle = async (dev: string, on: boolean) => {
@@ -47,7 +53,7 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
         ))}
       </div>
       {refused && (
-        <div role="alert" className="refusal">
+        <div role="alert" className="refusal" ref={refusalBox}>
           <p>
             <code>ethtool -K {refused.dev} hw-tc-offload off</code>: {refused.message}.
           </p>
@@ -66,7 +72,7 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
           )}
         </div>
       )}
-      {exec.failed && <LineError line={exec.failed.line} error={exec.failed.error} />}
+      {exec.failed && <LineError {...exec.failed} />}
     </fieldset>
   );
 });

@@ -19,7 +19,6 @@ export const RulesEditor = memo(function RulesEditor() {
   const lines = draft.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   return (
     <div className="rules-editor">
-      {exec.failed && <LineError line={exec.failed.line} error={exec.failed.error} />}
       {answer?.devices
         .filter((d) => d.filters.length > 0)
         .map((d) => (
@@ -37,12 +36,21 @@ export const RulesEditor = memo(function RulesEditor() {
           onChange={(e) => setDraft(e.target.value)}
         />
       </label>
-      <button type="button" disabled={exec.busy || lines.length === 0} onClick={() => void exec.run(lines).then((ok) => ok && setDraft(''))}>
+      <button type="button" disabled={exec.busy || lines.length === 0} onClick={() => void exec.run(lines, ADD).then((ok) => ok && setDraft(''))}>
         Add rules
       </button>
+      <ErrorAt exec={exec} where={ADD} />
     </div>
   );
 });
+
+/** The add box's name for its errors (a rule's are named by the rule). */
+const ADD = 'add';
+
+/** The last run's error, when the control named `where` ran it. */
+function ErrorAt({ exec, where }: { exec: ExecState; where: string }) {
+  return exec.failed?.where === where ? <LineError {...exec.failed} /> : null;
+}
 
 function DeviceRules({ dev, exec }: { dev: DeviceFilters; exec: ExecState }) {
   return (
@@ -71,7 +79,7 @@ function RuleRow({ dev, f, exec }: { dev: DeviceFilters; f: FilterRowView; exec:
   const name = `${dev.dev} chain ${f.chain} prio ${f.prio}`;
   const skip = (flag: 'skip_hw' | 'skip_sw', on: boolean) => {
     const next: SkipFlag = on ? flag : null;
-    void exec.run([replaceWithSkip(f.source!, f.handle, next)]);
+    void exec.run([replaceWithSkip(f.source!, f.handle, next)], name);
   };
   return (
     <li className="rule">
@@ -99,14 +107,14 @@ function RuleRow({ dev, f, exec }: { dev: DeviceFilters; f: FilterRowView; exec:
         <button type="button" aria-label={`Edit ${name}`} disabled={exec.busy || !f.source} onClick={() => setEditing(editLine(f.source!, f.handle))}>
           Edit
         </button>
-        <button type="button" aria-label={`Delete ${name}`} disabled={exec.busy} onClick={() => void exec.run([deleteLine(dev.dev, dev.hook, f)])}>
+        <button type="button" aria-label={`Delete ${name}`} disabled={exec.busy} onClick={() => void exec.run([deleteLine(dev.dev, dev.hook, f)], name)}>
           Delete
         </button>
       </div>
       {editing !== null && (
         <div className="rule-edit">
           <input className="mono" aria-label={`Replace line ${name}`} value={editing} onChange={(e) => setEditing(e.target.value)} />
-          <button type="button" disabled={exec.busy} onClick={() => void exec.run([editing]).then((ok) => ok && setEditing(null))}>
+          <button type="button" disabled={exec.busy} onClick={() => void exec.run([editing], name).then((ok) => ok && setEditing(null))}>
             Replace
           </button>
           <button type="button" onClick={() => setEditing(null)}>
@@ -114,6 +122,7 @@ function RuleRow({ dev, f, exec }: { dev: DeviceFilters; f: FilterRowView; exec:
           </button>
         </div>
       )}
+      <ErrorAt exec={exec} where={name} />
     </li>
   );
 }

@@ -50,7 +50,7 @@ export const SettingsControls = memo(function SettingsControls() {
           ))}
         </div>
       </fieldset>
-      {exec.failed && <LineError line={exec.failed.line} error={exec.failed.error} />}
+      {exec.failed && <LineError {...exec.failed} />}
     </>
   );
 });

@@ -62,7 +62,7 @@ export const FRAME_LAYOUT: LayoutNode = {
       id: 'side',
       direction: 'column',
       weight: 30,
-      children: [region('inspector', 27), region('controls', 25), region('scenario', 30), region('shell', 18)],
+      children: [region('inspector', 34), region('controls', 26), region('scenario', 22), region('shell', 18)],
     },
   ],
 };

@@ -26,7 +26,7 @@ export const FlowtablesView = memo(function FlowtablesView() {
         <div key={z.zone} role="group" className="ft-zone" aria-label={`zone ${z.zone}`}>
           <h3>
             zone {z.zone}: {z.flows.toLocaleString('en')} {z.flows === 1 ? 'flow' : 'flows'}
-            <span className="hint"> · {z.offloadedBy.length ? `offloaded by ${z.offloadedBy.join(', ')}` : 'no driver registered (software only)'}</span>
+            <DriverLine drivers={z.offloadedBy} />
           </h3>
           {z.rows.length > 0 && (
             <table className="mini-table">
@@ -66,3 +66,13 @@ export const FlowtablesView = memo(function FlowtablesView() {
     </div>
   );
 });
+
+/** Which driver callbacks the zone's flowtable offloads through (nf_flow_table_offload_add_cb). */
+function DriverLine({ drivers }: { drivers: readonly string[] }) {
+  const text = drivers.length ? `offloaded by ${drivers.join(', ')}` : 'no driver registered (software only)';
+  return (
+    <span className="hint ft-driver" title={text}>
+      {text}
+    </span>
+  );
+}

@@ -98,7 +98,7 @@ export const TrafficPanel = memo(function TrafficPanel() {
         </div>
       </fieldset>
       <GeneratorForm devices={devices} />
-      {exec.failed && <LineError line={exec.failed.line} error={exec.failed.error} />}
+      {exec.failed && <LineError {...exec.failed} />}
     </div>
   );
 });
