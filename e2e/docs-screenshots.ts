@@ -46,13 +46,26 @@ const TRAFFIC = `${readFileSync(join(import.meta.dirname, '..', 'src', 'scenario
 type Dot = { pkt: number; ct: number; x: number; y: number };
 
 async function open(browser: Browser, theme: 'light' | 'dark'): Promise<Page> {
+  const page = await frame(browser, theme);
+  // The shell runs the lines below, so it stays; it is collapsed for the picture.
+  for (const name of OTHERS) await page.getByRole('button', { name: `Collapse ${name}`, exact: true }).click();
+  return page;
+}
+
+/** The page in its default frame, the talk's scenario loaded at t = 0. */
+async function frame(browser: Browser, theme: 'light' | 'dark'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: theme });
   await page.goto(`${BASE}/?testhooks`);
   await page.getByRole('button', { name: 'Play' }).waitFor();
   await page.waitForFunction(() => !(document.querySelector('button[aria-label="Play"]') as HTMLButtonElement).disabled);
-  // The shell runs the lines below, so it stays; it is collapsed for the picture.
-  for (const name of OTHERS) await page.getByRole('button', { name: `Collapse ${name}`, exact: true }).click();
   return page;
+}
+
+/** The talk's rules with generated traffic through them, loaded through the test hook. */
+async function loadTraffic(page: Page): Promise<void> {
+  await page.waitForFunction(() => !!window.__ctlab);
+  await page.evaluate((t) => window.__ctlab!.load(t), TRAFFIC);
+  await page.getByRole('button', { name: 'Step forward one line' }).waitFor();
 }
 
 async function shell(page: Page, line: string): Promise<void> {
@@ -122,9 +135,7 @@ async function miss(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
 
 async function fastForward(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
   const page = await open(browser, theme);
-  await page.waitForFunction(() => !!window.__ctlab);
-  await page.evaluate((t) => window.__ctlab!.load(t), TRAFFIC);
-  await page.getByRole('button', { name: 'Step forward one line' }).waitFor();
+  await loadTraffic(page);
   await page.getByLabel('Speed').selectOption({ label: 'As fast as possible' });
   await page.getByRole('button', { name: 'Play' }).click();
   // A second into the run: handshakes done, most packets in hardware, new ones still missing.
@@ -143,14 +154,6 @@ async function present(browser: Browser, theme: 'light' | 'dark'): Promise<void>
   await page.screenshot({ path: join(DOCS, `present-${theme}.png`) });
   process.stderr.write(`docs/present-${theme}.png\n`);
   await page.close();
-}
-
-async function frame(browser: Browser, theme: 'light' | 'dark'): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: theme });
-  await page.goto(`${BASE}/?testhooks`);
-  await page.getByRole('button', { name: 'Play' }).waitFor();
-  await page.waitForFunction(() => !(document.querySelector('button[aria-label="Play"]') as HTMLButtonElement).disabled);
-  return page;
 }
 
 async function page(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
@@ -172,9 +175,7 @@ async function page(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
 
 async function charts(browser: Browser, theme: 'light' | 'dark'): Promise<void> {
   const p = await frame(browser, theme);
-  await p.waitForFunction(() => !!window.__ctlab);
-  await p.evaluate((t) => window.__ctlab!.load(t), TRAFFIC);
-  await p.getByRole('button', { name: 'Step forward one line' }).waitFor();
+  await loadTraffic(p);
   await p.locator('body').press('End');
   await p.waitForFunction(() => /step (\d+) of \1,/.test(document.querySelector('input[aria-label="Timeline"]')?.getAttribute('aria-valuetext') ?? ''), null, { timeout: 120_000 });
   await p.getByRole('button', { name: 'Expand Charts', exact: true }).click();
