@@ -191,3 +191,37 @@ test('a long event list has only the rows under its viewport in the page, and sc
   await expect(lastRow).toHaveAccessibleName(/^Packet \d+: /);
   expect(await table.getByRole('row').count()).toBeLessThan(80);
 });
+
+/** The first dot's positions over `ms` of its journey, one sample per frame. */
+async function dotTrack(page: Page, ms: number): Promise<string[]> {
+  await page.waitForFunction(() => (window.__ctlabMotion?.dots().length ?? 0) > 0);
+  return page.evaluate(async (span) => {
+    const out: string[] = [];
+    const t0 = performance.now();
+    while (performance.now() - t0 < span) {
+      const d = window.__ctlabMotion!.dots()[0];
+      if (d) out.push(`${Math.round(d.x)},${Math.round(d.y)}`);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return out;
+  }, ms);
+}
+
+test('prefers-reduced-motion puts a packet on its hops one after another instead of moving it', async ({ page }) => {
+  for (const reduce of ['no-preference', 'reduce'] as const) {
+    await page.emulateMedia({ reducedMotion: reduce });
+    await page.goto('/?testhooks');
+    await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+    await page.getByLabel('Speed').selectOption({ label: '0.25×' });
+    // The motion layer (in the lazily loaded graph) animates the batches that come after it is drawn.
+    await page.waitForFunction(() => !!window.__ctlabMotion);
+    await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+    // The first SYN's journey lasts 4.8 s at 0.25×: 2 s of it, about 120 frames.
+    const track = await dotTrack(page, 2000);
+    expect(track.length).toBeGreaterThan(30);
+    const places = new Set(track).size;
+    // Moving, nearly every frame has a new position; in steps, the dot sits on a few hops.
+    if (reduce === 'reduce') expect(places).toBeLessThanOrEqual(6);
+    else expect(places).toBeGreaterThan(30);
+  }
+});
