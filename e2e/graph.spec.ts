@@ -225,3 +225,33 @@ test('prefers-reduced-motion puts a packet on its hops one after another instead
     else expect(places).toBeGreaterThan(30);
   }
 });
+
+test('a configuration of 300 filters collapses its chains to summaries and zooms to fit', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.waitForFunction(() => !!window.__ctlab);
+  const acl = Array.from({ length: 150 }, (_, i) => `tc filter add dev uplink ingress prio ${i + 1} chain 0 proto ip flower ip_proto tcp dst_port ${1000 + i} action drop`);
+  const vm = Array.from({ length: 150 }, (_, i) => `tc filter add dev rep0 ingress prio ${i + 1} chain 0 proto ip flower ip_proto udp dst_port ${2000 + i} action drop`);
+  const text = ['tc qdisc add dev uplink ingress', 'tc qdisc add dev rep0 ingress', ...acl, ...vm, 'send dev uplink tcp 192.0.2.1:5 > 10.0.0.1:1003 flags S'].join('\n');
+  await page.evaluate((t) => window.__ctlab!.load(t), text);
+  await page.locator('body').press('End');
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /line 303,/);
+  const chain = node(page, 'uplink ingress chain 0 (software)');
+  await expect(chain.locator('.summary')).toHaveText(/^150 filters, 150 in_hw/);
+  // The three busiest filters stay as rows (SUMMARY_ROWS, the one the packet hit first), the rest are counted.
+  await expect(chain.locator('.frow')).toHaveCount(3);
+  await expect(row(page, 'sw:uplink:ingress:0#4:1')).toBeVisible();
+  await expect(node(page, 'rep0 ingress chain 0 (software)').locator('.summary')).toHaveText(/^150 filters/);
+  await expect(node(page, 'uplink chain 0 (hardware table)')).toContainText('… 147 more rules');
+  await expect(row(page, 'hw:uplink:0#4:1')).toContainText('dst_port 1003');
+  await pipeline(page).getByRole('button', { name: 'Zoom to fit' }).click();
+  // Fitted: every node is inside the pipeline's view.
+  const view = (await pipeline(page).locator('.graph-wrap').boundingBox())!;
+  for (const box of await pipeline(page).locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))) {
+    expect(box.x).toBeGreaterThanOrEqual(view.x - 1);
+    expect(box.y).toBeGreaterThanOrEqual(view.y - 1);
+    expect(box.x + box.width).toBeLessThanOrEqual(view.x + view.width + 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(view.y + view.height + 1);
+  }
+  await pipeline(page).screenshot({ path: 'screenshots/graph-300-filters.png' });
+});

@@ -113,6 +113,11 @@ describe('layoutPipeline', () => {
     const chain = node(nodes, 'sw:rep1:ingress:0');
     expect(chain.data).toMatchObject({ type: 'chain', collapsed: { filters: COLLAPSE_CHAIN + 5, inHw: COLLAPSE_CHAIN + 5, sw: 0, hw: 1 } });
     expect(Object.keys(chain.rows!)[0]).toBe('6:1');
+    // Its hardware table, cut short too, keeps the rule the packet hit in hardware.
+    const table = node(nodes, 'hw:rep1:0');
+    expect(Object.keys(table.rows!)).toHaveLength(COLLAPSE_CHAIN);
+    expect(Object.keys(table.rows!)[0]).toBe('6:1');
+    expect(table.data).toMatchObject({ type: 'hwchain', more: 5 });
   });
 
   it('shows VXLAN devices, Open vSwitch and the host stack when the scenario has them', () => {

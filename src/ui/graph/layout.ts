@@ -143,7 +143,9 @@ export function layoutPipeline(view: PipelineView): Layout {
     for (const c of b.chains) {
       const offloaded = c.filters.filter((f) => f.inHw);
       if (offloaded.length === 0) continue;
-      const shown = offloaded.slice(0, collapseAll ? SUMMARY_ROWS : COLLAPSE_CHAIN);
+      const limit = collapseAll ? SUMMARY_ROWS : COLLAPSE_CHAIN;
+      // Cut short, the table keeps the rules the hardware used most, as the software chain does.
+      const shown = offloaded.length > limit ? busiest(offloaded, limit, (f) => f.hwPackets) : offloaded;
       const rows: Record<string, number> = {};
       shown.forEach((f, i) => (rows[rowKey(f.prio, f.handle)] = HEADER_H + i * HW_ROW_H + HW_ROW_H / 2));
       const more = offloaded.length - shown.length;
@@ -176,7 +178,7 @@ export function layoutPipeline(view: PipelineView): Layout {
     let bandH = 60;
     for (const c of b.chains) {
       const collapsed = collapseAll || c.filters.length > COLLAPSE_CHAIN;
-      const shown = collapsed ? [...c.filters].sort((p, q) => q.swPackets + q.hwPackets - (p.swPackets + p.hwPackets)).slice(0, SUMMARY_ROWS) : c.filters;
+      const shown = collapsed ? busiest(c.filters, SUMMARY_ROWS, (f) => f.swPackets + f.hwPackets) : c.filters;
       const rows: Record<string, number> = {};
       const top = HEADER_H + (collapsed ? HW_ROW_H : 0);
       shown.forEach((f, i) => (rows[rowKey(f.prio, f.handle)] = top + i * ROW_H + ROW_H / 2));
@@ -307,4 +309,9 @@ function endsShown(view: PipelineView): string[] {
 function spreadVertically(col: LaidNode[], minStep: number): void {
   col.sort((a, b) => a.y - b.y);
   for (let i = 1; i < col.length; i++) col[i].y = Math.max(col[i].y, col[i - 1].y + minStep);
+}
+
+/** The `n` filters with the most packets by `count`, busiest first; equal counts keep prio order. */
+function busiest(filters: readonly PipelineFilter[], n: number, count: (f: PipelineFilter) => number): PipelineFilter[] {
+  return [...filters].sort((p, q) => count(q) - count(p)).slice(0, n);
 }
