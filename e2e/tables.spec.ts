@@ -171,6 +171,68 @@ test('a bad tc line in the rule editor shows an inline error and changes nothing
   await expect(page.getByRole('region', { name: 'Scenario' })).toHaveText(scenario!);
 });
 
+test('the kernel and hardware-model settings run their lines mid-run, show errors under their group, and replay from a share link', async ({ page, context }) => {
+  await toConnected(page);
+  const c = controls(page);
+  const scenario = page.getByRole('region', { name: 'Scenario' });
+  const profile = c.getByRole('combobox', { name: 'Kernel profile' });
+  // Every profile the engine has, the talk's marked; the talk's kernel (5.8) is the default.
+  await expect(profile.getByRole('option')).toHaveText(['5.7', '5.8 (the talk)', '6.12']);
+  await expect(profile).toHaveValue('5.8');
+  await profile.selectOption('6.12');
+  await expect(hardware(page)).toContainText('kernel 6.12');
+  await expect(scenario).toContainText('sim profile 6.12');
+
+  const liberal = c.getByRole('switch', { name: 'nf_conntrack_tcp_be_liberal' });
+  await expect(liberal).not.toBeChecked();
+  await liberal.click();
+  await expect(liberal).toBeChecked();
+  await expect(scenario).toContainText('sysctl -w net.netfilter.nf_conntrack_tcp_be_liberal=1');
+
+  await c.getByRole('combobox', { name: 'Sysctl', exact: true }).selectOption('net.netfilter.nf_conntrack_tcp_timeout_established');
+  await c.getByRole('textbox', { name: 'Sysctl value' }).fill('600');
+  await c.getByRole('button', { name: 'sysctl -w' }).click();
+  await expect(scenario).toContainText('sysctl -w net.netfilter.nf_conntrack_tcp_timeout_established=600');
+
+  // The offload policy counts packets: conntrack accounting first, as the engine asks.
+  await c.getByRole('switch', { name: 'nf_conntrack_acct' }).click();
+  await expect(scenario).toContainText('sysctl -w net.netfilter.nf_conntrack_acct=1');
+  for (const [key, value] of [['nic-insert-rate', '100'], ['offload-policy', 'packets=5'], ['nic-fault-rate', '0.5']]) {
+    await c.getByRole('textbox', { name: key, exact: true }).fill(value);
+    await c.getByRole('button', { name: `Set ${key}` }).click();
+    await expect(scenario).toContainText(`sim ${key} ${value}`);
+    await expect(c.getByRole('textbox', { name: key, exact: true })).toHaveValue(value);
+  }
+  await expect(hardware(page)).toContainText('100/s');
+
+  // A bad value: its error under the hardware model's group, the scenario as it was.
+  const before = await scenario.textContent();
+  await c.getByRole('textbox', { name: 'nic-capacity', exact: true }).fill('lots');
+  await c.getByRole('button', { name: 'Set nic-capacity' }).click();
+  const error = c.getByRole('group', { name: 'Hardware model' }).getByRole('alert');
+  await expect(error).toContainText('lots');
+  await expect(error).toContainText('^');
+  await expect(c.getByRole('group', { name: 'Kernel' }).getByRole('alert')).toHaveCount(0);
+  await expect(scenario).toHaveText(before!);
+
+  // Saved with the scenario: a share link replays every setting.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const other = await context.newPage();
+  await other.setViewportSize({ width: 1280, height: 720 });
+  await other.goto(link);
+  await expect(other.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await other.locator('body').press('End');
+  const again = controls(other);
+  await expect(again.getByRole('combobox', { name: 'Kernel profile' })).toHaveValue('6.12');
+  await expect(again.getByRole('switch', { name: 'nf_conntrack_tcp_be_liberal' })).toBeChecked();
+  await expect(again.getByRole('switch', { name: 'nf_conntrack_acct' })).toBeChecked();
+  await expect(again.getByRole('textbox', { name: 'nic-insert-rate', exact: true })).toHaveValue('100');
+  await expect(again.getByRole('textbox', { name: 'offload-policy', exact: true })).toHaveValue('packets=5');
+  await expect(again.getByRole('textbox', { name: 'nic-fault-rate', exact: true })).toHaveValue('0.5');
+});
+
 // The scroll's frame times and window fetches are measured in e2e/bench/tables.bench.ts.
 test('a million-connection generator run scrolls', async ({ page }) => {
   // About a minute and a half on a loaded 2-core machine (the worker runs the million

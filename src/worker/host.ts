@@ -3,6 +3,7 @@
  * one Request in, one Reply out. Between requests the worker gives `idle` slices of time to
  * the survey, so the timeline fills in without holding up a reply.
  */
+import { DEFAULT_PROFILE, PROFILE_NAMES } from '../engine/profile';
 import { ConntrackView, MAX_WINDOW, devicesView, filtersView, flowtablesView, nicView, sysctlsView, throughputView } from './queries';
 import { pipelineView } from './pipeline';
 import { assertNever, type Answer, type Query, type Reply, type Request } from './protocol';
@@ -132,7 +133,7 @@ export class WorkerHost {
       case 'pipeline':
         return { kind: 'pipeline', pipeline: pipelineView(sim) };
       case 'settings':
-        return { kind: 'settings', profile: sim.env.profile.name, seed: s.seed, sysctls: sysctlsView(sim), devices: devicesView(sim) };
+        return { kind: 'settings', profile: sim.env.profile.name, profiles: [...PROFILE_NAMES], defaultProfile: DEFAULT_PROFILE, seed: s.seed, sysctls: sysctlsView(sim), devices: devicesView(sim) };
       case 'packets': {
         const w = s.packets.window(s.cursor().step, q.offset, Math.min(q.limit, 1000), q.filter);
         return { kind: 'packets', total: w.total, offset: q.offset, rows: w.rows, counts: w.counts };

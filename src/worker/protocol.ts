@@ -209,7 +209,8 @@ export type Answer =
   | { kind: 'series'; series: SeriesView }
   | { kind: 'throughput'; figures: ThroughputView }
   | { kind: 'pipeline'; pipeline: PipelineView }
-  | { kind: 'settings'; profile: string; seed: number; sysctls: [string, string][]; devices: DeviceView[] }
+  /** `profiles`: every kernel profile `sim profile` takes; `defaultProfile`: the talk's. */
+  | { kind: 'settings'; profile: string; profiles: string[]; defaultProfile: string; seed: number; sysctls: [string, string][]; devices: DeviceView[] }
   | { kind: 'packets'; total: number; offset: number; rows: PacketRow[]; counts: Record<PathClassName, number> }
   | { kind: 'journey'; pkt: number; events: SimEvent[]; row?: PacketRow }
   | { kind: 'timeline'; timeline: Timeline; known: CursorView['known'] }

@@ -10,7 +10,7 @@ import type { DeviceFilters, FilterRowView } from '../../worker/protocol';
 import { useQuery } from '../session/useQuery';
 import { ruleSummary } from '../tables/HardwareView';
 import { deleteLine, editLine, replaceWithSkip, type SkipFlag } from './filterLines';
-import { LineError, useExec, type ExecState } from './useExec';
+import { ErrorAt, useExec, type ExecState } from './useExec';
 
 export const RulesEditor = memo(function RulesEditor() {
   const answer = useQuery({ kind: 'filters' });
@@ -46,11 +46,6 @@ export const RulesEditor = memo(function RulesEditor() {
 
 /** The add box's name for its errors (a rule's are named by the rule). */
 const ADD = 'add';
-
-/** The last run's error, when the control named `where` ran it. */
-function ErrorAt({ exec, where }: { exec: ExecState; where: string }) {
-  return exec.failed?.where === where ? <LineError {...exec.failed} /> : null;
-}
 
 function DeviceRules({ dev, exec }: { dev: DeviceFilters; exec: ExecState }) {
   return (

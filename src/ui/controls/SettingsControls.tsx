@@ -8,13 +8,16 @@
 import { memo, useId, useState } from 'react';
 import type { NicView } from '../../worker/protocol';
 import { useQuerySelect } from '../session/useQuery';
-import { LineError, useExec, type ExecState } from './useExec';
+import { ErrorAt, useExec, type ExecState } from './useExec';
 
 const PREFIX = 'net.netfilter.';
+/** Where a setting's error shows: under the group of the control that ran it. */
+const KERNEL = 'kernel';
+const HARDWARE = 'hardware model';
 const BOOLEAN_SYSCTLS = ['nf_conntrack_tcp_be_liberal', 'nf_conntrack_tcp_loose', 'nf_conntrack_tcp_ignore_invalid_rst', 'nf_conntrack_checksum', 'nf_conntrack_acct'];
 
 export const SettingsControls = memo(function SettingsControls() {
-  const settings = useQuerySelect({ kind: 'settings' }, (a) => ({ profile: a.profile, sysctls: a.sysctls }))?.value;
+  const settings = useQuerySelect({ kind: 'settings' }, (a) => ({ profile: a.profile, profiles: a.profiles, talks: a.defaultProfile, sysctls: a.sysctls }))?.value;
   // The hardware answer's tables and counters move with every packet; only the settings are shown here.
   const nic = useQuerySelect({ kind: 'hardware' }, (a) => nicSettings(a.nic))?.value;
   const exec = useExec();
@@ -27,20 +30,24 @@ export const SettingsControls = memo(function SettingsControls() {
         <legend>Kernel</legend>
         <label className="inline">
           Kernel profile
-          <select aria-label="Kernel profile" value={settings.profile} disabled={exec.busy} onChange={(e) => void exec.run([`sim profile ${e.target.value}`])}>
-            <option value="5.7">5.7 (the talk)</option>
-            <option value="6.12">6.12</option>
+          <select aria-label="Kernel profile" value={settings.profile} disabled={exec.busy} onChange={(e) => void exec.run([`sim profile ${e.target.value}`], KERNEL)}>
+            {settings.profiles.map((p) => (
+              <option key={p} value={p}>
+                {p === settings.talks ? `${p} (the talk)` : p}
+              </option>
+            ))}
           </select>
         </label>
         <div className="switches">
           {BOOLEAN_SYSCTLS.map((k) => (
             <label key={k} className="switch" title={`sysctl -w ${PREFIX}${k}=0|1`}>
-              <input type="checkbox" role="switch" aria-label={k} checked={sysctls.get(PREFIX + k) === '1'} disabled={exec.busy} onChange={(e) => void exec.run([`sysctl -w ${PREFIX}${k}=${e.target.checked ? 1 : 0}`])} />
+              <input type="checkbox" role="switch" aria-label={k} checked={sysctls.get(PREFIX + k) === '1'} disabled={exec.busy} onChange={(e) => void exec.run([`sysctl -w ${PREFIX}${k}=${e.target.checked ? 1 : 0}`], KERNEL)} />
               {k.replace('nf_conntrack_', '')}
             </label>
           ))}
         </div>
         <SysctlSetter numeric={numeric} exec={exec} />
+        <ErrorAt exec={exec} where={KERNEL} />
       </fieldset>
       <fieldset className="control-group">
         <legend>Hardware model</legend>
@@ -49,8 +56,8 @@ export const SettingsControls = memo(function SettingsControls() {
             <SettingField key={key} name={key} value={value} hint={hint} exec={exec} />
           ))}
         </div>
+        <ErrorAt exec={exec} where={HARDWARE} />
       </fieldset>
-      {exec.failed && <LineError {...exec.failed} />}
     </>
   );
 });
@@ -76,7 +83,7 @@ function SettingField({ name, value, hint, exec }: { name: string; value: string
   const [draft, setDraft] = useState<string | null>(null);
   const id = useId();
   const shown = draft ?? value;
-  const apply = () => void exec.run([`sim ${name} ${shown.trim()}`]).then((ok) => ok && setDraft(null));
+  const apply = () => void exec.run([`sim ${name} ${shown.trim()}`], HARDWARE).then((ok) => ok && setDraft(null));
   return (
     <>
       <label htmlFor={id} title={hint}>
@@ -105,7 +112,7 @@ function SysctlSetter({ numeric, exec }: { numeric: [string, string][]; exec: Ex
         ))}
       </select>
       <input aria-label="Sysctl value" value={shown} onChange={(e) => setDraft(e.target.value)} />
-      <button type="button" disabled={exec.busy || shown === current} onClick={() => void exec.run([`sysctl -w ${key}=${shown.trim()}`]).then((ok) => ok && setDraft(null))}>
+      <button type="button" disabled={exec.busy || shown === current} onClick={() => void exec.run([`sysctl -w ${key}=${shown.trim()}`], KERNEL).then((ok) => ok && setDraft(null))}>
         sysctl -w
       </button>
     </div>

@@ -62,3 +62,8 @@ export function LineError({ line, error, lineNo }: { line: string; error: Positi
     </div>
   );
 }
+
+/** The last run's error, when the control named `where` ran it. */
+export function ErrorAt({ exec, where }: { exec: ExecState; where: string }) {
+  return exec.failed?.where === where ? <LineError {...exec.failed} /> : null;
+}
