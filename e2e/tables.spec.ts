@@ -2,7 +2,8 @@
  * The live tables and controls in a real browser, driven through their accessible names
  * (README, "Tables and controls"): conntrack rows with their flags and countdowns, the
  * hw-tc-offload switch through mlx5's refusal, skip_hw as a filter replace, a small hardware
- * CT table refusing, the rule editor's inline error, and a million connections scrolling.
+ * CT table refusing, the rule editor's inline error, the kernel and hardware-model settings, the
+ * traffic composer and one-click actions, the generator's Cancel, and a million connections scrolling.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
@@ -26,6 +27,7 @@ test.afterEach(() => {
 const conntrack = (page: Page) => page.getByRole('region', { name: 'Conntrack table' });
 const hardware = (page: Page) => page.getByRole('region', { name: 'Hardware' });
 const controls = (page: Page) => page.getByRole('region', { name: 'Controls' });
+const inspector = (page: Page) => page.getByRole('region', { name: 'Inspector' });
 /** The row of the talk's client connection. */
 const clientRow = (page: Page) => conntrack(page).getByRole('row').filter({ hasText: '192.0.2.10:40000' });
 const cell = (row: Locator, col: string) => row.locator(`[data-col="${col}"]`);
@@ -231,6 +233,100 @@ test('the kernel and hardware-model settings run their lines mid-run, show error
   await expect(again.getByRole('textbox', { name: 'nic-insert-rate', exact: true })).toHaveValue('100');
   await expect(again.getByRole('textbox', { name: 'offload-policy', exact: true })).toHaveValue('packets=5');
   await expect(again.getByRole('textbox', { name: 'nic-fault-rate', exact: true })).toHaveValue('0.5');
+});
+
+test('the traffic actions open, use, close and reset connections; UDP, ping and an ICMP error quoting a connection are tracked', async ({ page }) => {
+  await toConnected(page);
+  // The talk's rules track only TCP to port 80: these also track the rest of the traffic in zone 1.
+  await shell(page, 'tc filter add dev uplink ingress prio 2 chain 0 proto ip flower ct_state -trk action ct zone 1 pipe action goto chain 2');
+  await shell(page, 'tc filter add dev rep0 ingress prio 2 chain 0 proto ip flower ct_state -trk action ct zone 1 pipe action goto chain 2');
+  const c = controls(page);
+  await c.getByRole('tab', { name: 'Traffic' }).click();
+  const rowOf = (text: string) => conntrack(page).getByRole('row').filter({ hasText: text });
+  const act = (name: string) => c.getByRole('button', { name, exact: true }).click();
+  /** The composer's protocol and addresses: what a new connection's actions start from. */
+  const compose = async (proto: string, src: string, dst: string) => {
+    await c.getByRole('combobox', { name: 'Protocol', exact: true }).selectOption(proto);
+    await c.getByRole('textbox', { name: 'Source' }).fill(src);
+    await c.getByRole('textbox', { name: 'Destination' }).fill(dst);
+  };
+
+  // A new connection from the composer's addresses, then acted on once selected.
+  await compose('tcp', '192.0.2.20:41000', '10.0.0.1:80');
+  await act('Open TCP connection');
+  const a = rowOf('192.0.2.20:41000');
+  await expect(cell(a, 'state')).toHaveText('ESTABLISHED');
+  await cell(a, 'zone').click();
+  await expect(c.getByRole('group', { name: 'Connection 192.0.2.20:41000 → 10.0.0.1:80 (selected)' })).toBeVisible();
+  const before = await packetCounts(page);
+  await act('Send data');
+  await expect.poll(async () => Object.values(await packetCounts(page)).reduce((x, y) => x + y)).toBe(before.hw + before.sw + 2);
+  await act('Close with FIN');
+  await expect(cell(a, 'state')).toHaveText('TIME_WAIT');
+  // The server answers a packet of it with port unreachable: related to the connection.
+  await act('ICMP error quoting it');
+  await expect(page.getByRole('region', { name: 'Scenario' })).toContainText('send dev rep0 icmp 10.0.0.1 > 192.0.2.20 type 3 code 3 inner tcp 192.0.2.20:41000 > 10.0.0.1:80');
+  // Its journey: conntrack finds it related to the connection (the event list, scrolled to its last packet).
+  const packets = inspector(page).getByRole('table', { name: 'Packets' });
+  await packets.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await packets.getByRole('row', { name: /^Packet \d+: .*icmp/i }).last().click();
+  await expect(inspector(page).getByRole('article')).toContainText('ct_state +trk+rel');
+
+  await cell(a, 'zone').click();
+  await c.getByRole('textbox', { name: 'Source' }).fill('192.0.2.21:41001');
+  await act('Open TCP connection');
+  const b = rowOf('192.0.2.21:41001');
+  await expect(cell(b, 'state')).toHaveText('ESTABLISHED');
+  await cell(b, 'zone').click();
+  await act('Reset with RST');
+  await expect(cell(b, 'state')).toHaveText('CLOSE');
+  await cell(b, 'zone').click();
+
+  await compose('udp', '192.0.2.22:5353', '10.0.0.1:53');
+  await expect(c.getByRole('button', { name: 'Open TCP connection' })).toHaveCount(0);
+  await act('UDP both ways');
+  const u = rowOf('192.0.2.22:5353');
+  await expect(cell(u, 'proto')).toHaveText('udp');
+  await expect(cell(u, 'flags')).not.toContainText('[UNREPLIED]');
+
+  await compose('icmp', '192.0.2.23', '10.0.0.1');
+  await act('Ping');
+  const i = rowOf('192.0.2.23');
+  await expect(cell(i, 'proto')).toHaveText('icmp');
+  await expect(cell(i, 'flags')).not.toContainText('[UNREPLIED]');
+
+  // The composer's own packet: a SYN sent three times, unanswered.
+  await compose('tcp', '192.0.2.24:42000', '10.0.0.1:80');
+  await c.getByRole('combobox', { name: 'TCP flags' }).selectOption('S');
+  await c.getByRole('spinbutton', { name: 'Count' }).fill('3');
+  await act('Send');
+  await expect(page.getByRole('region', { name: 'Scenario' })).toContainText('send dev uplink tcp 192.0.2.24:42000 > 10.0.0.1:80 flags S count 3');
+  const syn = rowOf('192.0.2.24:42000');
+  await expect(cell(syn, 'state')).toHaveText('SYN_SENT');
+  await expect(cell(syn, 'flags')).toHaveText('[UNREPLIED]');
+});
+
+test('a long generator run shows its progress and stops where it got on Cancel', async ({ page }) => {
+  await toConnected(page);
+  const c = controls(page);
+  await c.getByRole('tab', { name: 'Traffic' }).click();
+  await c.getByRole('spinbutton', { name: 'Connections' }).fill('2000');
+  await c.getByRole('spinbutton', { name: 'Rate (packets/s)' }).fill('20000');
+  await c.getByRole('spinbutton', { name: 'Duration (s)' }).fill('600');
+  await c.getByRole('button', { name: 'Run traffic' }).click();
+  const progress = c.getByRole('progressbar', { name: 'Traffic progress' });
+  await expect(progress).toBeVisible();
+  await expect.poll(async () => Number(await progress.getAttribute('value'))).toBeGreaterThan(0);
+  await c.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(c.getByRole('button', { name: 'Run traffic' })).toBeVisible();
+  await expect(progress).toHaveCount(0);
+  // The line is in the scenario; the cursor stayed inside it, short of its 600 s.
+  await expect(page.getByRole('region', { name: 'Scenario' })).toContainText('traffic dev uplink reply-dev rep0 conns 2000 rate 20000 duration 600');
+  const t = Number(/t = ([\d.]+) s/.exec((await page.getByRole('slider', { name: 'Timeline' }).getAttribute('aria-valuetext')) ?? '')![1]);
+  expect(t).toBeGreaterThan(1);
+  expect(t).toBeLessThan(500);
+  // What ran is in the tables.
+  await expect.poll(async () => Number(((await conntrack(page).locator('.ct-total').textContent()) ?? '').replace(/\D/g, ''))).toBeGreaterThan(100);
 });
 
 // The scroll's frame times and window fetches are measured in e2e/bench/tables.bench.ts.
