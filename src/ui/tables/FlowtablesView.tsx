@@ -26,8 +26,8 @@ export const FlowtablesView = memo(function FlowtablesView() {
         <div key={z.zone} role="group" className="ft-zone" aria-label={`zone ${z.zone}`}>
           <h3>
             zone {z.zone}: {z.flows.toLocaleString('en')} {z.flows === 1 ? 'flow' : 'flows'}
-            <DriverLine drivers={z.offloadedBy} />
           </h3>
+          <DriverLine drivers={z.offloadedBy} />
           {z.rows.length > 0 && (
             <table className="mini-table">
               <thead>
@@ -71,8 +71,8 @@ export const FlowtablesView = memo(function FlowtablesView() {
 function DriverLine({ drivers }: { drivers: readonly string[] }) {
   const text = drivers.length ? `offloaded by ${drivers.join(', ')}` : 'no driver registered (software only)';
   return (
-    <span className="hint ft-driver" title={text}>
+    <p className="hint ft-driver" title={text}>
       {text}
-    </span>
+    </p>
   );
 }
