@@ -255,3 +255,19 @@ test('a configuration of 300 filters collapses its chains to summaries and zooms
   }
   await pipeline(page).screenshot({ path: 'screenshots/graph-300-filters.png' });
 });
+
+test('while playing as fast as possible the inspector waits, and shows the last packet once playback stops', async ({ page }) => {
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.waitForFunction(() => !!window.__ctlab);
+  const text = ['tc qdisc add dev uplink ingress', 'tc filter add dev uplink ingress prio 1 proto ip flower action ct commit', 'traffic dev uplink reply-dev rep0 conns 2000 rate 20000 duration 3'].join('\n');
+  await page.evaluate((t) => window.__ctlab!.load(t), text);
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /of \d+/);
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByLabel('Speed').selectOption({ label: 'As fast as possible' });
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(inspector(page)).toContainText('Playing as fast as possible: the last packet’s journey shows when playback stops');
+  await expect(inspector(page).getByRole('article')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Play' })).toBeVisible({ timeout: 60_000 });
+  await expect(inspector(page).getByRole('article', { name: /^Packet \d+$/ })).toBeVisible();
+});

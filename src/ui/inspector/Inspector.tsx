@@ -2,9 +2,11 @@
  * The "Inspector" region: the event list (a row per packet, filterable by connection, device,
  * verdict and path class, with the count of each class) beside "Packet N", the selected
  * packet's whole journey step by step. Selection is shared: a dot on the graph, a row here,
- * or any view that sets `selectedPkt`. Without a selection it follows the last packet moved.
+ * or any view that sets `selectedPkt`. Without a selection it follows the last packet moved,
+ * except while playing as fast as possible: a journey replaced with every batch (60 a second)
+ * cannot be read, and laying it out cost the fast-forward its longest frames.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { PATH_NAMES, type PathClassName } from '../../engine/path';
 import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
 import { sameValue } from '../session/sameValue';
@@ -43,7 +45,7 @@ function EventList() {
   total.current = answer?.total ?? 0;
   const listed = Math.min(total.current, LIST_CAP);
   const hasRows = !!answer?.rows.length;
-  useLayoutEffect(view.measure, [view.measure, hasRows]);
+  useEffect(view.watchRow, [view.watchRow, hasRows]);
   const selected = useLab((s) => s.selectedPkt);
   useConnectionSelection(filter, setFilter, answer?.rows);
   const settings = useQuery({ kind: 'settings' });
@@ -171,35 +173,40 @@ const EventRow = memo(function EventRow({ row, index, selected }: { row: PacketR
 
 /**
  * The list's scroll offset, viewport height and row height (every row has the CSS height of
- * the first: read once per resize, never per row). A new filter starts at the top.
+ * the first: read once per resize, never per row). Both are read by a ResizeObserver, which
+ * runs after the browser's own layout: read as rows arrive, they forced one in the middle of a
+ * batch's render. A new filter starts at the top.
  */
 function useListViewport(filter: PacketFilterSpec) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [size, setSize] = useState({ height: 0, rowHeight: ROW_HEIGHT_GUESS });
-  const measure = useCallback(() => {
-    const el = ref.current;
-    if (!el) return;
-    const row = el.querySelector<HTMLElement>('[role="row"]');
-    setSize((old) => {
-      const next = { height: el.clientHeight, rowHeight: row?.offsetHeight || old.rowHeight };
-      return next.height === old.height && next.rowHeight === old.rowHeight ? old : next;
-    });
-  }, []);
+  const observer = useRef<ResizeObserver | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    const measure = () => {
+      const row = el.querySelector<HTMLElement>('[role="row"]');
+      const next = { height: el.clientHeight, rowHeight: row?.offsetHeight || 0 };
+      setSize((old) => (next.height === old.height && (next.rowHeight || old.rowHeight) === old.rowHeight ? old : { height: next.height, rowHeight: next.rowHeight || old.rowHeight }));
+    };
     // A resize can also change the rows' height (a narrow list's rows take three lines).
     const ro = new ResizeObserver(measure);
     ro.observe(el);
+    observer.current = ro;
     return () => ro.disconnect();
-  }, [measure]);
+  }, []);
+  /** Observes the list's first row, so its height is read once it is laid out. */
+  const watchRow = useCallback(() => {
+    const row = ref.current?.querySelector('[role="row"]');
+    if (row) observer.current?.observe(row);
+  }, []);
   const key = JSON.stringify(filter);
   useEffect(() => {
     if (ref.current) ref.current.scrollTop = 0;
     setScrollTop(0);
   }, [key]);
-  return { ref, scrollTop, ...size, measure, onScroll: (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop) };
+  return { ref, scrollTop, ...size, watchRow, onScroll: (e: UIEvent<HTMLDivElement>) => setScrollTop(e.currentTarget.scrollTop) };
 }
 
 /**
@@ -218,19 +225,24 @@ function useEventsShown(pkt: number | undefined): number {
   });
 }
 
-/** The packet shown: the selection, else the last packet of the last move. */
-function useShownPacket(): number | undefined {
+/**
+ * The packet shown: the selection, else the last packet of the last move — none while playing
+ * as fast as possible (`fast`), until playback stops.
+ */
+function useShownPacket(): { pkt: number | undefined; fast: boolean } {
   const selected = useLab((s) => s.selectedPkt);
+  const fast = useLab((s) => s.playing && s.speed === Infinity);
   const last = useLab((s) => {
+    if (s.playing && s.speed === Infinity) return undefined;
     const ev = s.batch.events;
     for (let i = ev.length - 1; i >= 0; i--) if (ev[i].pkt !== 0) return ev[i].pkt;
     return undefined;
   });
-  return selected ?? last;
+  return { pkt: selected ?? last, fast };
 }
 
 function PacketDetail() {
-  const pkt = useShownPacket();
+  const { pkt, fast } = useShownPacket();
   const journey = useQuery(pkt !== undefined ? { kind: 'journey', pkt } : null);
   const pipeline = useQuery({ kind: 'pipeline' });
   const ruleText = useMemo<RuleText>(() => {
@@ -244,7 +256,12 @@ function PacketDetail() {
   const steps = useMemo(() => (journey ? journeySteps(journey.events, ruleText) : []), [journey, ruleText]);
   const shownPkt = journey?.pkt ?? pkt;
   const shown = useEventsShown(shownPkt);
-  if (pkt === undefined) return <p className="hint packet-detail">Click a packet (a dot on the graph or a row of the list) to see its journey.</p>;
+  if (pkt === undefined)
+    return (
+      <p className="hint packet-detail">
+        {fast ? 'Playing as fast as possible: the last packet’s journey shows when playback stops (click a row to see one now).' : 'Click a packet (a dot on the graph or a row of the list) to see its journey.'}
+      </p>
+    );
   const row = journey?.row;
   return (
     <article className="packet-detail" aria-label={`Packet ${shownPkt}`}>
