@@ -271,3 +271,21 @@ test('while playing as fast as possible the inspector waits, and shows the last 
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible({ timeout: 60_000 });
   await expect(inspector(page).getByRole('article', { name: /^Packet \d+$/ })).toBeVisible();
 });
+
+test('a packet moved before the lazily loaded graph is drawn still flies once it is', async ({ page }) => {
+  // The graph's chunk arrives late, as on a slow network.
+  await page.route('**/assets/PipelineGraph-*.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 2000));
+    await route.continue();
+  });
+  await page.goto('/?testhooks');
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  await page.getByLabel('Speed').selectOption({ label: '0.1×' });
+  expect(await page.evaluate(() => !!window.__ctlabMotion)).toBe(false);
+  await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+  await expect(page.getByRole('slider', { name: 'Timeline' })).toHaveAttribute('aria-valuetext', /line 24,/);
+  // The first packet's journey lasts 12 s at 0.1×: drawn 2 s late, its dot is on its way.
+  await page.waitForFunction(() => !!window.__ctlabMotion, null, { timeout: 10_000 });
+  await page.waitForFunction(() => (window.__ctlabMotion?.dots().length ?? 0) > 0, null, { timeout: 3000 });
+  expect((await page.evaluate(() => window.__ctlabMotion!.dots()))[0].pkt).toBe(1);
+});

@@ -12,7 +12,7 @@
 import { useStoreApi } from '@xyflow/react';
 import { memo, useEffect, useRef } from 'react';
 import { PACKET_MS } from '../session/controller';
-import { getLab, useLab } from '../session/store';
+import { getLab, useLab, type LabState } from '../session/store';
 import { onTick } from '../session/ticker';
 import type { Layout } from '../graph/layout';
 import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } from './flights';
@@ -205,19 +205,17 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
       }
     };
 
-    const start = (events: Parameters<typeof flightsOf>[0], windowMs: number) => {
-      const now = performance.now();
+    /** Starts the flights of a batch taken at `at` (now, unless the batch came before this layer). */
+    const start = (events: Parameters<typeof flightsOf>[0], windowMs: number, at = performance.now()) => {
       if (themeKey() !== coloursFor) {
         colours = readColours(cv);
         coloursFor = themeKey();
       }
-      flights = [...flights.filter((f) => f.points[f.points.length - 1].hop.kind !== 'drop'), ...flightsOf(events, geo.current, now, windowMs, MAX_DOTS)].slice(-MAX_DOTS);
+      flights = [...flights.filter((f) => f.points[f.points.length - 1].hop.kind !== 'drop'), ...flightsOf(events, geo.current, at, windowMs, MAX_DOTS)].slice(-MAX_DOTS);
       if (!stop && flights.length) stop = onTick((t) => draw(t));
     };
 
-    const unsubscribe = useLab.subscribe((s) => {
-      if (s.batch.seq === lastSeq) return;
-      lastSeq = s.batch.seq;
+    const follow = (s: LabState, at?: number) => {
       if (s.batch.rewound || s.batch.events.length === 0) {
         flights = [];
         return;
@@ -227,8 +225,16 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         flights = [];
         return;
       }
-      start(s.batch.events, PACKET_MS / Math.min(s.speed, 100));
+      start(s.batch.events, PACKET_MS / Math.min(s.speed, 100), at);
+    };
+    const unsubscribe = useLab.subscribe((s) => {
+      if (s.batch.seq === lastSeq) return;
+      lastSeq = s.batch.seq;
+      follow(s);
     });
+    // A batch taken before this layer was drawn (the graph loads lazily; a collapsed pipeline
+    // opened again) still flies, its dots where they have got to by now.
+    follow(getLab(), getLab().batch.at);
     handle.current = {
       hitTest(x, y) {
         const [tx, ty, zoom] = store.getState().transform;

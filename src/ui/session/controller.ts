@@ -320,7 +320,7 @@ export class LabController {
   }
 
   private applyBatch(b: Batch, rewound: boolean): void {
-    setLab((s) => ({ batch: { seq: ++this.batchSeq, ...b, rewound }, stateVersion: s.stateVersion + 1 }));
+    setLab((s) => ({ batch: { seq: ++this.batchSeq, at: performance.now(), ...b, rewound }, stateVersion: s.stateVersion + 1 }));
   }
 
   // ---- watched queries -----------------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface ShellEntry {
 export interface BatchView {
   /** Increases with every batch, so a consumer can tell a new one from the same. */
   seq: number;
+  /** When the page took it (performance.now()): a view drawn after it shows its motion where it has got to. */
+  at: number;
   steps: StepView[];
   events: SimEvent[];
   paths: PathBucket[];
@@ -77,7 +79,7 @@ export const useLab = create<LabState>()(() => ({
   cursor: EMPTY_CURSOR,
   timeline: { marks: [], omitted: 0 },
   stateVersion: 0,
-  batch: { seq: 0, steps: [], events: [], paths: [], sizes: { conntrack: 0, flows: 0, hwCt: 0, hwCapacity: 0, offloadQueue: 0 }, rewound: false, skipped: 0 },
+  batch: { seq: 0, at: 0, steps: [], events: [], paths: [], sizes: { conntrack: 0, flows: 0, hwCt: 0, hwCapacity: 0, offloadQueue: 0 }, rewound: false, skipped: 0 },
   playing: false,
   speed: 1,
   shell: [],
