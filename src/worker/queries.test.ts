@@ -189,6 +189,16 @@ sleep 1`);
     expect(series.paths[1].filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('series: the offload queue per slice is its deepest, so work drained within a slice shows', () => {
+    const opens = Array.from({ length: 20 }, (_, i) => `connect dev uplink tcp 192.0.2.10:${41000 + i} > 10.0.0.1:80 data 0 close none`);
+    const h = host(`${RULES}\nsim nic-insert-rate 100\n${opens.join('\n')}\nsleep 5`);
+    const { series } = ask(h, { kind: 'series', buckets: 10 });
+    // 20 adds queued at t = 0, drained at 100 a second: gone before the first half-second ends.
+    expect(series.offloadQueue[0]).toBeGreaterThanOrEqual(15);
+    expect(series.offloadQueue[1]).toBe(0);
+    expect(series.hwCt[0]).toBe(20);
+  });
+
   it('throughput: the model at the cursor (§8: software ≈ 1 Mpps, line rate 23.32 Mpps)', () => {
     const h = host(`${RULES}\nconnect dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 data 1 close none\nsleep 1\nsend dev uplink tcp 192.0.2.10:40000 > 10.0.0.1:80 flags P. len 100 count 5`);
     const { figures } = ask(h, { kind: 'throughput' });

@@ -193,7 +193,8 @@ export class StepLog {
   /**
    * The charts' columns: steps 1 … `to` in `buckets` equal slices of virtual time from 0 to
    * the time of step `to`; packets by path class summed per slice, table sizes as they were
-   * at the slice's last step (carried over a slice without steps).
+   * at the slice's last step (carried over a slice without steps), and the offload queue's
+   * deepest within the slice: a burst of work the driver drains within one slice still shows.
    */
   series(to: number, buckets: number): SeriesView {
     to = Math.min(to, this.n);
@@ -212,7 +213,7 @@ export class StepLog {
       sizeCols[0][b] = this.sizes[o];
       sizeCols[1][b] = this.sizes[o + 1];
       sizeCols[2][b] = this.sizes[o + 2];
-      sizeCols[3][b] = this.sizes[o + 4];
+      sizeCols[3][b] = Math.max(sizeCols[3][b], this.sizes[o + 4]);
       hwCapacity = this.sizes[o + 3];
     }
     for (const col of sizeCols) for (let b = 0; b < buckets; b++) if (col[b] < 0) col[b] = b > 0 ? col[b - 1] : 0;

@@ -65,7 +65,7 @@ function Charts({ series, tp }: { series: SeriesView; tp: ThroughputView }) {
       <RateChart points={r} />
       <MixBar series={mix(series)} />
       <OccupancyChart points={occ} capacity={series.hwCapacity} keys={['conntrack', 'flows', 'hwCt']} title="Table occupancy" labels={{ conntrack: 'conntrack', flows: 'flowtable flows', hwCt: 'hardware CT' }} />
-      <OccupancyChart points={occ} keys={['queue']} title="Offload queue depth" labels={{ queue: 'pending work' }} />
+      <OccupancyChart points={occ} keys={['queue']} title="Offload queue depth (deepest per slice)" labels={{ queue: 'pending adds, deletes, stats' }} />
       <ThroughputChart bars={throughputBars(tp)} connections={tp.connections} />
     </>
   );
