@@ -197,6 +197,10 @@ sleep 1`);
     expect(series.offloadQueue[0]).toBeGreaterThanOrEqual(15);
     expect(series.offloadQueue[1]).toBe(0);
     expect(series.hwCt[0]).toBe(20);
+    // Quarter-second slices: the next has no step, and the queue it carries is the drained one.
+    const fine = ask(h, { kind: 'series', buckets: 20 }).series;
+    expect(fine.offloadQueue[0]).toBeGreaterThanOrEqual(15);
+    expect(fine.offloadQueue.slice(1, 4)).toEqual([0, 0, 0]);
   });
 
   it('throughput: the model at the cursor (§8: software ≈ 1 Mpps, line rate 23.32 Mpps)', () => {

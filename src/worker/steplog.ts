@@ -205,6 +205,7 @@ export class StepLog {
     const paths: SeriesView['paths'] = [[], [], [], []];
     for (const col of paths) for (let b = 0; b < buckets; b++) col.push(0);
     const sizeCols = [0, 1, 2, 4].map(() => new Array<number>(buckets).fill(-1));
+    const queuePeak = new Array<number>(buckets).fill(-1);
     let hwCapacity = 0;
     for (let i = 0; i < to; i++) {
       const b = Math.min(buckets - 1, Math.max(0, Math.ceil(this.t[i] / width) - 1));
@@ -213,11 +214,14 @@ export class StepLog {
       sizeCols[0][b] = this.sizes[o];
       sizeCols[1][b] = this.sizes[o + 1];
       sizeCols[2][b] = this.sizes[o + 2];
-      sizeCols[3][b] = Math.max(sizeCols[3][b], this.sizes[o + 4]);
+      sizeCols[3][b] = this.sizes[o + 4];
+      queuePeak[b] = Math.max(queuePeak[b], this.sizes[o + 4]);
       hwCapacity = this.sizes[o + 3];
     }
     for (const col of sizeCols) for (let b = 0; b < buckets; b++) if (col[b] < 0) col[b] = b > 0 ? col[b - 1] : 0;
-    return { t, paths, conntrack: sizeCols[0], flows: sizeCols[1], hwCt: sizeCols[2], hwCapacity, offloadQueue: sizeCols[3] };
+    // A slice without steps holds the queue as the last step left it, not the previous peak.
+    const offloadQueue = queuePeak.map((peak, b) => (peak >= 0 ? peak : sizeCols[3][b]));
+    return { t, paths, conntrack: sizeCols[0], flows: sizeCols[1], hwCt: sizeCols[2], hwCapacity, offloadQueue };
   }
 
   sizesAt(index: number): TableSizes {

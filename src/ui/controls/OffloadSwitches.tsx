@@ -5,11 +5,11 @@
  * same lines back (they return not_in_hw) — as one click that runs those real lines. Switching
  * on with filters present re-adds them too, since turning it on replays nothing.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useState } from 'react';
 import type { Answer } from '../../worker/protocol';
 import { useQuerySelect } from '../session/useQuery';
 import { offloadRoundTrip } from './filterLines';
-import { LineError, useExec } from './useExec';
+import { LineError, useExec, useIntoView } from './useExec';
 
 export const OffloadSwitches = memo(function OffloadSwitches() {
   // Only the switches' states and each port's round trip: the answers' counters move with every packet.
@@ -17,12 +17,8 @@ export const OffloadSwitches = memo(function OffloadSwitches() {
   const trips = useQuerySelect({ kind: 'filters' }, roundTrips)?.value;
   const exec = useExec();
   const [refused, setRefused] = useState<{ dev: string; message: string } | null>(null);
-  // The refusal opens under the switches, often below the panel's fold: bring it into view.
-  const refusalBox = useRef<HTMLDivElement>(null);
-  // (A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.)
-  useEffect(() => {
-    refusalBox.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [refused]);
+  // The refusal opens under the switches, often below the panel's fold.
+  const refusalBox = useIntoView<HTMLDivElement>(refused);
   if (!ports || !trips) return null;
 
   const toggle = async (dev: string, on: boolean) => {

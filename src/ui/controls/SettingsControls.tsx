@@ -17,7 +17,7 @@ const HARDWARE = 'hardware model';
 const BOOLEAN_SYSCTLS = ['nf_conntrack_tcp_be_liberal', 'nf_conntrack_tcp_loose', 'nf_conntrack_tcp_ignore_invalid_rst', 'nf_conntrack_checksum', 'nf_conntrack_acct'];
 
 export const SettingsControls = memo(function SettingsControls() {
-  const settings = useQuerySelect({ kind: 'settings' }, (a) => ({ profile: a.profile, profiles: a.profiles, talks: a.defaultProfile, sysctls: a.sysctls }))?.value;
+  const settings = useQuerySelect({ kind: 'settings' }, (a) => ({ profile: a.profile, profiles: a.profiles, talkProfile: a.defaultProfile, sysctls: a.sysctls }))?.value;
   // The hardware answer's tables and counters move with every packet; only the settings are shown here.
   const nic = useQuerySelect({ kind: 'hardware' }, (a) => nicSettings(a.nic))?.value;
   const exec = useExec();
@@ -33,7 +33,7 @@ export const SettingsControls = memo(function SettingsControls() {
           <select aria-label="Kernel profile" value={settings.profile} disabled={exec.busy} onChange={(e) => void exec.run([`sim profile ${e.target.value}`], KERNEL)}>
             {settings.profiles.map((p) => (
               <option key={p} value={p}>
-                {p === settings.talks ? `${p} (the talk)` : p}
+                {p === settings.talkProfile ? `${p} (the talk)` : p}
               </option>
             ))}
           </select>

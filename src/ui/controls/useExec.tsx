@@ -41,10 +41,9 @@ export function useExec(): ExecState {
  */
 export function LineError({ line, error, lineNo }: { line: string; error: PositionedError; lineNo?: number }) {
   // Under a form that may fill its panel: scrolled into view, or the click seems to do nothing.
-  const box = useRef<HTMLDivElement>(null);
+  const box = useIntoView<HTMLDivElement>(line, error);
   const text = useRef<HTMLPreElement>(null);
   useEffect(() => {
-    box.current?.scrollIntoView?.({ block: 'nearest' });
     // A long line is scrolled sideways to put the caret mid-view (monospace: columns are even).
     const pre = text.current;
     if (pre) pre.scrollLeft = Math.max(0, (pre.scrollWidth * (error.col - 1)) / Math.max(line.length, error.col) - pre.clientWidth / 2);
@@ -61,6 +60,21 @@ export function LineError({ line, error, lineNo }: { line: string; error: Positi
       </pre>
     </div>
   );
+}
+
+/**
+ * A ref whose element is scrolled into its panel's view whenever `deps` change: a message that
+ * opens below a panel's fold. (A block body: Chromium's scrollIntoView returns a promise, which
+ * React would take for an effect's cleanup.)
+ */
+export function useIntoView<T extends HTMLElement>(...deps: unknown[]) {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+    // The caller's deps are what makes the message new.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+  return ref;
 }
 
 /** The last run's error, when the control named `where` ran it. */

@@ -18,7 +18,7 @@ import { format } from 'd3-format';
 import type { PathBucket } from '../../worker/protocol';
 import { MotionLayer, type MotionHandle } from '../motion/MotionLayer';
 import { usePanelTools } from '../frame/panelTools';
-import { setLab, useLab } from '../session/store';
+import { playingFast, setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { layoutPipeline, type EdgeKind, type LaidEdge, type LaidNode, type Layout } from './layout';
 import { selectionMarks } from './selection';
@@ -158,7 +158,7 @@ function edgesOf(layout: Layout | null, rates: Rates | null): LabelledEdge[] {
 }
 
 function Graph() {
-  const fast = useLab((s) => s.playing && s.speed === Infinity);
+  const fast = useLab(playingFast);
   const answer = useThrottled(useQuery({ kind: 'pipeline' }), fast ? FAST_REDRAW_MS : 0);
   const layout = useMemo(() => (answer ? layoutPipeline(answer.pipeline) : null), [answer]);
   const marks = useSelectionMarks();
@@ -256,7 +256,7 @@ function Graph() {
 
 /** Rates per path class while fast-forwarding; null otherwise (dots instead). */
 function useRates(): Rates | null {
-  const fast = useLab((s) => s.speed === Infinity && s.playing);
+  const fast = useLab(playingFast);
   const paths = useThrottled(
     useLab((s) => s.batch.paths),
     FAST_REDRAW_MS,

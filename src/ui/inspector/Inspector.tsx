@@ -10,7 +10,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type UIEvent }
 import { PATH_NAMES, type PathClassName } from '../../engine/path';
 import type { PacketFilterSpec, PacketRow } from '../../worker/protocol';
 import { sameValue } from '../session/sameValue';
-import { setLab, useLab } from '../session/store';
+import { playingFast, setLab, useLab } from '../session/store';
 import { useQuery } from '../session/useQuery';
 import { LIST_CAP, listWindow } from './listWindow';
 import { journeySteps, type InspectorStep, type RuleText } from './steps';
@@ -186,9 +186,13 @@ function useListViewport(filter: PacketFilterSpec) {
     const el = ref.current;
     if (!el) return;
     const measure = () => {
-      const row = el.querySelector<HTMLElement>('[role="row"]');
-      const next = { height: el.clientHeight, rowHeight: row?.offsetHeight || 0 };
-      setSize((old) => (next.height === old.height && (next.rowHeight || old.rowHeight) === old.rowHeight ? old : { height: next.height, rowHeight: next.rowHeight || old.rowHeight }));
+      const height = el.clientHeight;
+      // No row on screen (an empty list): the last height read stands.
+      const rowHeight = el.querySelector<HTMLElement>('[role="row"]')?.offsetHeight;
+      setSize((old) => {
+        const next = { height, rowHeight: rowHeight || old.rowHeight };
+        return next.height === old.height && next.rowHeight === old.rowHeight ? old : next;
+      });
     };
     // A resize can also change the rows' height (a narrow list's rows take three lines).
     const ro = new ResizeObserver(measure);
@@ -231,9 +235,10 @@ function useEventsShown(pkt: number | undefined): number {
  */
 function useShownPacket(): { pkt: number | undefined; fast: boolean } {
   const selected = useLab((s) => s.selectedPkt);
-  const fast = useLab((s) => s.playing && s.speed === Infinity);
+  const fast = useLab(playingFast);
   const last = useLab((s) => {
-    if (s.playing && s.speed === Infinity) return undefined;
+    // Not followed while fast: the selector would change, and render the inspector, with every batch.
+    if (playingFast(s)) return undefined;
     const ev = s.batch.events;
     for (let i = ev.length - 1; i >= 0; i--) if (ev[i].pkt !== 0) return ev[i].pkt;
     return undefined;

@@ -12,7 +12,7 @@
 import { useStoreApi } from '@xyflow/react';
 import { memo, useEffect, useRef } from 'react';
 import { PACKET_MS } from '../session/controller';
-import { getLab, useLab, type LabState } from '../session/store';
+import { getLab, playingFast, useLab, type LabState } from '../session/store';
 import { onTick } from '../session/ticker';
 import type { Layout } from '../graph/layout';
 import { dotAt, flightsOf, Geometry, newlyReached, type DotState, type Flight } from './flights';
@@ -221,7 +221,7 @@ export const MotionLayer = memo(function MotionLayer({ layout, handle }: { layou
         return;
       }
       // As fast as possible, the edges show rates (PipelineGraph) instead of dots.
-      if (s.speed === Infinity && s.playing) {
+      if (playingFast(s)) {
         flights = [];
         return;
       }

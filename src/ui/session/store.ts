@@ -87,3 +87,6 @@ export const useLab = create<LabState>()(() => ({
 
 export const setLab = useLab.setState;
 export const getLab = useLab.getState;
+
+/** Playing "As fast as possible": views show aggregates (rates, counts), not single packets. */
+export const playingFast = (s: LabState): boolean => s.playing && s.speed === Infinity;
